@@ -1,0 +1,246 @@
+"""Command-line interface (contract §1). Commands parse options and call the engine; no logic here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from compliance import __version__
+from compliance.document import LoadError
+from compliance.engine import (
+    Options,
+    check_file,
+    expand_paths,
+    get_registry,
+    load_report,
+    summarise,
+    worst_severity,
+)
+from compliance.layout import LayoutError
+from compliance.model import SEVERITY_ORDER
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+class UsageProblem(click.ClickException):
+    """A usage error: one sentence on stderr, exit status 2."""
+
+    exit_code = 2
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _registry():  # type: ignore[no-untyped-def]
+    try:
+        return get_registry()
+    except LayoutError as exc:
+        raise UsageProblem(f"a rule pack or template is invalid: {exc}") from exc
+
+
+def _existing(paths: tuple[str, ...]) -> list[Path]:
+    result = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageProblem(f"path '{raw}' does not exist.")
+        result.append(path)
+    return result
+
+
+def _check_selectors(selectors: list[str], option: str) -> None:
+    registry = _registry()
+    known_ids = {r.spec.id for r in registry.rules}
+    categories = {r.spec.category for r in registry.rules} | {"input", "internal"}
+    for selector in selectors:
+        prefix = selector.rstrip("-") + "-"
+        if selector in known_ids or selector in categories or selector.upper() == "ALL":
+            continue
+        if any(i.startswith(prefix) for i in known_ids):
+            continue
+        raise UsageProblem(f"{option} '{selector}' names no rule id, id prefix or category (see 'compliance rules').")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="compliance")
+def cli() -> None:
+    """Audit 政府信息公开工作年度报告 against the State Council's template."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", default="text", show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity remains.",
+)
+@click.option("--select", multiple=True, help="Only these rule ids, id prefixes or categories (comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rule ids, id prefixes or categories (comma-separated).")
+@click.option(
+    "--template",
+    type=click.Choice(["auto", "V2019", "V2021"]),
+    default="auto",
+    show_default=True,
+    help="Force a template version instead of detecting it.",
+)
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    fail_on: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    template: str,
+) -> None:
+    """Check reports (files or folders) and print findings."""
+    registry = _registry()
+    formatter = registry.formatters.get(output_format)
+    if formatter is None:
+        known = ", ".join(sorted(registry.formatters))
+        raise UsageProblem(f"unknown format '{output_format}'; choose one of: {known}.")
+    files = expand_paths(_existing(paths))
+    selected, ignored = _split(select), _split(ignore)
+    _check_selectors(selected, "--select")
+    _check_selectors(ignored, "--ignore")
+    options = Options(select=selected, ignore=ignored, template=None if template == "auto" else template)
+    checked = [check_file(path, registry, options) for path in files]
+    document = summarise([c.result for c in checked])
+    if hasattr(formatter, "colour"):
+        formatter.colour = output is None and sys.stdout.isatty()
+    rendered = formatter.render(document, [c.report for c in checked])
+    if output:
+        Path(output).write_text(rendered, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(rendered, nl=False)
+    threshold = None if fail_on == "never" else SEVERITY_ORDER[fail_on]
+    if threshold is not None and worst_severity(document) >= threshold:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("path")
+@click.option("--template", type=click.Choice(["auto", "V2019", "V2021"]), default="auto", show_default=True)
+def extract(path: str, template: str) -> None:
+    """Print one report as the structured report (contract §3)."""
+    registry = _registry()
+    (file,) = _existing((path,))
+    if file.is_dir():
+        raise UsageProblem(f"'{path}' is a folder; extract reads one report file.")
+    try:
+        report = load_report(file, registry, Options(template=None if template == "auto" else template))
+    except LoadError as exc:
+        raise UsageProblem(f"cannot read '{path}': {exc.message_en or exc.message}") from exc
+    click.echo(report.model_dump_json(indent=2, exclude_defaults=False))
+
+
+def _rule_or_fail(rule_id: str):  # type: ignore[no-untyped-def]
+    registry = _registry()
+    rule = registry.rule(rule_id) or registry.rule(rule_id.upper())
+    if rule is None:
+        raise UsageProblem(f"unknown rule '{rule_id}' (see 'compliance rules').")
+    return rule
+
+
+def explain_text(rule_id: str) -> str:
+    spec = _rule_or_fail(rule_id).spec
+    lines = [
+        f"{spec.id} ({spec.name})",
+        f"category: {spec.category}    default severity: {spec.severity}    templates: {', '.join(spec.templates)}",
+        "",
+        spec.summary,
+        "",
+        spec.description.strip(),
+    ]
+    if spec.rationale:
+        lines += ["", f"Why: {spec.rationale.strip()}"]
+    lines += ["", "Failing example:", _indent(spec.examples.fail), "", "Passing example:", _indent(spec.examples.pass_)]
+    return "\n".join(lines) + "\n"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.strip().splitlines())
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def rules(ctx: click.Context, output_format: str) -> None:
+    """List every rule (id, category, severity, templates, summary)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    registry = _registry()
+    if output_format == "json":
+        payload = [r.spec.model_dump(by_alias=True, exclude={"params"}) for r in registry.rules]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for rule in registry.rules:
+        spec = rule.spec
+        click.echo(
+            f"{spec.id:<22} {spec.category:<22} {spec.severity:<8} {','.join(spec.templates):<12} {spec.summary}"
+        )
+
+
+@rules.command("show")
+@click.argument("rule_id")
+def rules_show(rule_id: str) -> None:
+    """Show one rule's documentation."""
+    click.echo(explain_text(rule_id), nl=False)
+
+
+@cli.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> None:
+    """Explain a rule: what it checks, why, a failing and a passing example."""
+    click.echo(explain_text(rule_id), nl=False)
+
+
+@cli.command()
+@click.argument("which", type=click.Choice(["report", "findings", "rulepack", "template"]))
+def schema(which: str) -> None:
+    """Print a JSON Schema."""
+    from compliance.schemas import build_schema
+
+    click.echo(json.dumps(build_schema(which), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+def plugins() -> None:
+    """List loaded plugins, their versions and the hooks they implement."""
+    from compliance.plugins import list_plugins
+
+    _registry()
+    for info in list_plugins():
+        version = f" {info.version}" if info.version else ""
+        click.echo(f"{info.name:<24} {info.distribution}{version}  hooks: {', '.join(info.hooks)}")
+
+
+def main() -> None:
+    """Entry point: usage errors are one sentence and exit 2; nothing ever shows a traceback."""
+    try:
+        cli.main(standalone_mode=False, prog_name="compliance")
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        message = exc.format_message().rstrip(".")
+        click.echo(f"Error: {message}.", err=True)
+        sys.exit(2)
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as exc:  # last line of defence: one sentence, never a traceback
+        click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it.", err=True)
+        sys.exit(2)
+    sys.exit(0)

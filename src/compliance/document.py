@@ -1,0 +1,64 @@
+"""The neutral document every reader produces: ordered paragraphs and table grids.
+
+Readers know file formats and nothing about reports; the template mapping knows reports and
+nothing about file formats. This module is the only thing both sides share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from compliance.model import Loc
+
+
+@dataclass
+class Paragraph:
+    text: str
+    loc: Loc = field(default_factory=Loc)
+    # A reader that knows a paragraph is a heading (Markdown '#', HTML <h2>, a DOCX heading
+    # style) says so; plain text leaves it None and the mapping decides from the wording.
+    heading_level: int | None = None
+
+
+@dataclass
+class GridCell:
+    text: str
+    loc: Loc = field(default_factory=Loc)
+    # True for the copies a rowspan/colspan expansion creates: the value was printed once.
+    span_copy: bool = False
+
+
+@dataclass
+class Grid:
+    """A rectangular-ish table after spans are expanded; rows may differ in length in text."""
+
+    rows: list[list[GridCell]]
+    loc: Loc = field(default_factory=Loc)
+
+
+Block = Paragraph | Grid
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    format: str
+    path: str = ""
+    sha256: str | None = None
+    # Page or crawler metadata a reader found outside the body (e.g. an HTML <title>).
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def grids(self) -> list[Grid]:
+        return [b for b in self.blocks if isinstance(b, Grid)]
+
+
+class LoadError(Exception):
+    """A file exists but cannot be read as a report; becomes an ``input`` finding."""
+
+    def __init__(self, message: str, message_en: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en

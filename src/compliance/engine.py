@@ -1,0 +1,280 @@
+"""The engine: load reports, run the enabled rules on each, isolate failures, collect findings."""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compliance.document import Document, LoadError
+from compliance.layout import LayoutError, RuleSpec, TemplateLayout, load_rule_pack, load_template
+from compliance.mapping.build import build_report
+from compliance.model import (
+    SEVERITY_ORDER,
+    Finding,
+    FindingLocation,
+    FindingsDocument,
+    Report,
+    ReportResult,
+    Summary,
+    ToolInfo,
+)
+from compliance.plugins import get_plugin_manager, installed_version
+from compliance.rules.base import CheckContext, RuleKind
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    spec: RuleSpec
+    kind: RuleKind
+    params: Any
+
+
+@dataclass
+class Registry:
+    """Everything the plugins contribute: templates, rules (with their kinds), readers, formatters."""
+
+    layouts: dict[str, TemplateLayout]
+    rules: list[LoadedRule]
+    readers: list[Any]
+    formatters: dict[str, Any]
+
+    def rule(self, rule_id: str) -> LoadedRule | None:
+        return next((r for r in self.rules if r.spec.id == rule_id), None)
+
+
+@functools.cache
+def get_registry() -> Registry:
+    hook = get_plugin_manager().hook
+    layouts: dict[str, TemplateLayout] = {}
+    for paths in hook.compliance_templates():
+        for path in paths:
+            layout = load_template(Path(path))
+            layouts[layout.id] = layout
+    kinds: dict[str, RuleKind] = {}
+    for contributed in hook.compliance_rule_kinds():
+        for kind in contributed:
+            kinds[kind.name] = kind
+    rules: list[LoadedRule] = []
+    seen: set[str] = set()
+    for paths in hook.compliance_rule_packs():
+        for path in paths:
+            pack = load_rule_pack(Path(path))
+            for spec in pack.rules:
+                if spec.id in seen:
+                    raise LayoutError(f"{path}: rule id {spec.id} is defined twice")
+                kind = kinds.get(spec.kind)
+                if kind is None:
+                    raise LayoutError(f"{path}: rule {spec.id} uses unknown kind '{spec.kind}'")
+                try:
+                    params = kind.parse_params(spec)
+                except Exception as exc:
+                    raise LayoutError(f"{path}: rule {spec.id}: bad params: {exc}") from exc
+                seen.add(spec.id)
+                rules.append(LoadedRule(spec, kind, params))
+    readers = [reader for contributed in hook.compliance_readers() for reader in contributed]
+    formatters = {f.name: f for contributed in hook.compliance_formatters() for f in contributed}
+    return Registry(layouts=layouts, rules=rules, readers=readers, formatters=formatters)
+
+
+@dataclass
+class Options:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    template: str | None = None
+    severity: dict[str, str] = field(default_factory=dict)  # rule id or category → severity
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def matches(selector: str, spec: RuleSpec) -> bool:
+    """A selector names a rule id, an id prefix ending at a dash (``T3``), or a category."""
+    selector = selector.strip()
+    return (
+        selector == spec.id
+        or selector == spec.category
+        or spec.id.startswith(selector.rstrip("-") + "-")
+        or selector.upper() == "ALL"
+    )
+
+
+def enabled_rules(registry: Registry, options: Options) -> list[LoadedRule]:
+    chosen = []
+    for rule in registry.rules:
+        if options.select and not any(matches(s, rule.spec) for s in options.select):
+            continue
+        if any(matches(s, rule.spec) for s in options.ignore):
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+def read_document(path: Path, registry: Registry, options: Options) -> Document | Report:
+    """Pick the reader that is surest about the file and read it; LoadError for bad input."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise LoadError(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}") from exc
+    if size > options.max_bytes:
+        raise LoadError(
+            f"文件过大（{size} 字节，上限 {options.max_bytes} 字节）",
+            f"file too large ({size} bytes; limit {options.max_bytes})",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}") from exc
+    if not data.strip():
+        raise LoadError("文件为空", "the file is empty")
+    name = str(path)
+    scored = sorted(
+        ((reader.sniff(data, name), i, reader) for i, reader in enumerate(registry.readers)),
+        key=lambda t: (-t[0], t[1]),
+    )
+    if not scored or scored[0][0] <= 0:
+        raise LoadError("无法识别的文件格式", "unrecognised file format")
+    return scored[0][2].read(data, name)
+
+
+def load_report(path: Path, registry: Registry | None = None, options: Options | None = None) -> Report:
+    registry = registry or get_registry()
+    options = options or Options()
+    loaded = read_document(path, registry, options)
+    if isinstance(loaded, Report):
+        if options.template:
+            loaded = loaded.model_copy(update={"template": options.template})
+        return loaded
+    report = build_report(loaded, registry.layouts, options.template)
+    if not report.sections and not report.tables:
+        raise LoadError(
+            "未识别出年度报告的章节或统计表：这不像一份政府信息公开工作年度报告",
+            "no report sections or tables found: this does not look like an annual report",
+        )
+    return report
+
+
+def check_report(
+    report: Report,
+    registry: Registry | None = None,
+    options: Options | None = None,
+    previous: Report | None = None,
+) -> list[Finding]:
+    registry = registry or get_registry()
+    options = options or Options()
+    ctx = CheckContext(report=report, layouts=registry.layouts, previous=previous, options=options.rule_options)
+    findings: list[Finding] = []
+    for rule in enabled_rules(registry, options):
+        if report.template is not None and report.template not in rule.spec.templates:
+            continue
+        try:
+            produced = list(rule.kind.check(rule.spec, rule.params, ctx))
+        except Exception as exc:  # a broken rule must not take the others down
+            findings.append(_rule_crash(rule.spec, exc))
+            continue
+        findings.extend(_with_severity(f, rule.spec, options) for f in produced)
+    return sort_findings(findings)
+
+
+def _with_severity(found: Finding, spec: RuleSpec, options: Options) -> Finding:
+    override = options.severity.get(spec.id) or options.severity.get(spec.category)
+    if override is None or found.severity != spec.severity:
+        # Only the rule's default severity is overridden; its info/warning side notes stay.
+        return found
+    return found.model_copy(update={"severity": override})
+
+
+def _rule_crash(spec: RuleSpec, exc: Exception) -> Finding:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    place = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
+    return Finding(
+        rule=spec.id,
+        category="internal",
+        severity="error",
+        message=f"规则 {spec.id} 执行失败：{type(exc).__name__}: {exc}{place}；其他规则照常运行",
+        message_en=f"rule {spec.id} crashed: {type(exc).__name__}: {exc}{place}",
+    )
+
+
+SECTION_ORDER = {f"S{i}": i for i in range(1, 7)}
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    def sort_key(f: Finding) -> tuple:
+        loc = f.location
+        return (
+            SECTION_ORDER.get(loc.section or "", 0),
+            loc.table or "",
+            loc.line or 0,
+            f.rule,
+            loc.row or "",
+            loc.column or "",
+            f.message,
+        )
+
+    return sorted(findings, key=sort_key)
+
+
+def input_finding(exc: LoadError) -> Finding:
+    return Finding(
+        rule="INPUT",
+        category="input",
+        severity="error",
+        message=exc.message,
+        message_en=exc.message_en,
+        location=FindingLocation(),
+    )
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders walked recursively in a stable order (hidden files skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    if child.name.upper() == "MANIFEST.MD" or child.name.endswith(".faults.md"):
+                        continue
+                    files.append(child)
+        else:
+            files.append(path)
+    return files
+
+
+@dataclass
+class CheckedReport:
+    path: Path
+    report: Report | None
+    result: ReportResult
+
+
+def check_file(path: Path, registry: Registry, options: Options, previous: Report | None = None) -> CheckedReport:
+    try:
+        report = load_report(path, registry, options)
+    except LoadError as exc:
+        return CheckedReport(path, None, ReportResult(source=str(path), findings=[input_finding(exc)]))
+    except Exception as exc:  # a reader bug is still one finding for this file, not a crash
+        crash = LoadError(f"读取文件时出错：{type(exc).__name__}: {exc}", f"reader failed: {type(exc).__name__}: {exc}")
+        return CheckedReport(path, None, ReportResult(source=str(path), findings=[input_finding(crash)]))
+    findings = check_report(report, registry, options, previous)
+    result = ReportResult(
+        source=str(path), template=report.template, year=report.year, agency=report.agency, findings=findings
+    )
+    return CheckedReport(path, report, result)
+
+
+def summarise(results: list[ReportResult]) -> FindingsDocument:
+    summary = Summary(reports=len(results))
+    for result in results:
+        for f in result.findings:
+            setattr(summary, f.severity, getattr(summary, f.severity) + 1)
+    return FindingsDocument(tool=ToolInfo(version=installed_version()), reports=results, summary=summary)
+
+
+def worst_severity(document: FindingsDocument) -> int:
+    levels = [SEVERITY_ORDER[f.severity] for r in document.reports for f in r.findings]
+    return max(levels, default=-1)

@@ -1,0 +1,21 @@
+"""The contract format (contract §2), validated by ``schemas/findings.schema.json``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from compliance.hookspecs import hookimpl
+from compliance.model import FindingsDocument, Report
+
+
+class JsonFormatter:
+    name = "json"
+    machine_readable = True
+
+    def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
+        return document.model_dump_json(indent=2) + "\n"
+
+
+@hookimpl
+def compliance_formatters() -> list[object]:
+    return [JsonFormatter()]

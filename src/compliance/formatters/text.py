@@ -1,0 +1,80 @@
+"""Human-readable text: per report a verdict, then findings grouped by section."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from compliance.hookspecs import hookimpl
+from compliance.model import Finding, FindingsDocument, Report
+
+SECTION_NAMES = {
+    "S1": "一、总体情况",
+    "S2": "二、主动公开政府信息情况",
+    "S3": "三、收到和处理政府信息公开申请情况",
+    "S4": "四、政府信息公开行政复议、行政诉讼情况",
+    "S5": "五、存在的主要问题及改进情况",
+    "S6": "六、其他需要报告的事项",
+    None: "全文 / whole report",
+}
+COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _where(f: Finding) -> str:
+    loc = f.location
+    parts = []
+    if loc.line is not None:
+        parts.append(f"line {loc.line}")
+    if loc.page is not None:
+        parts.append(f"page {loc.page}")
+    cell = ".".join(p for p in (loc.table, loc.row, loc.column) if p)
+    if cell:
+        parts.append(cell)
+    return ", ".join(parts)
+
+
+class TextFormatter:
+    name = "text"
+    machine_readable = False
+    colour = False
+
+    def _style(self, text: str, **kwargs: object) -> str:
+        return click.style(text, **kwargs) if self.colour else text  # type: ignore[arg-type]
+
+    def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
+        lines: list[str] = []
+        for result in document.reports:
+            counts = {s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")}
+            verdict = "FAIL" if counts["error"] else ("WARN" if counts["warning"] else "OK")
+            colour = {"FAIL": "red", "WARN": "yellow", "OK": "green"}[verdict]
+            head = " · ".join(str(x) for x in (result.agency, result.year, result.template) if x)
+            lines.append(self._style(f"{result.source}", bold=True) + (f"  ({head})" if head else ""))
+            lines.append(
+                "  "
+                + self._style(verdict, fg=colour, bold=True)
+                + f"  {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"
+            )
+            current: object = "-"
+            for f in result.findings:
+                if f.location.section != current:
+                    current = f.location.section
+                    lines.append(
+                        "  " + self._style(SECTION_NAMES.get(f.location.section, str(current)), underline=True)
+                    )
+                severity = self._style(f"{f.severity:<7}", fg=COLOURS[f.severity])
+                where = _where(f)
+                lines.append(f"    {severity} {f.rule}: {f.message}" + (f"  [{where}]" if where else ""))
+                if f.expected is not None or f.actual is not None:
+                    lines.append(f"             expected {f.expected}, actual {f.actual}")
+                if f.evidence:
+                    lines.append(f"             > {f.evidence}")
+            lines.append("")
+        s = document.summary
+        lines.append(f"{s.reports} report(s): {s.error} error(s), {s.warning} warning(s), {s.info} info")
+        return "\n".join(lines) + "\n"
+
+
+@hookimpl
+def compliance_formatters() -> list[object]:
+    return [TextFormatter()]

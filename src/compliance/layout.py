@@ -1,0 +1,190 @@
+"""Template layouts (``rules/templates/*.yaml``) and rule packs (``rules/packs/*.yaml``) as typed data.
+
+Both are validated against JSON Schemas generated from these models (``schemas/``) when they
+are loaded, so a malformed YAML file fails with a message naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SectionSpec(_Strict):
+    key: str
+    numeral: str
+    title: str
+    kind: Literal["prose", "table"]
+    keywords: list[str]
+    aliases: list[str] = Field(default_factory=list)
+
+
+class ColumnSpec(_Strict):
+    id: str
+    label: str
+    aliases: list[str] = Field(default_factory=list)
+    type: Literal["count", "money"] = "count"
+    signed: bool = False
+    default_unit: str | None = None
+
+
+class RowSpec(_Strict):
+    id: str
+    label: str
+    aliases: list[str] = Field(default_factory=list)
+    # Only T2 rows carry their own columns; T3/T4 rows use the table's columns.
+    columns: list[str] | None = None
+
+
+class CellRef(_Strict):
+    row: str | None = None
+    column: str | None = None
+
+
+class TotalSpec(_Strict):
+    """``target`` is the sum of ``parts``, for every row (along: row) or column (along: column)."""
+
+    target: CellRef
+    parts: list[str]
+    along: Literal["row", "column"]
+
+
+class TableSpec(_Strict):
+    section: str
+    title: str
+    columns: list[ColumnSpec]
+    rows: list[RowSpec]
+    layout: Literal["rows", "single_row"] = "rows"
+    groups: dict[str, list[str]] = Field(default_factory=dict)
+    totals: list[TotalSpec] = Field(default_factory=list)
+
+    def expand(self, names: list[str]) -> list[str]:
+        """Replace ``@group`` references by their members, recursively, keeping order."""
+        out: list[str] = []
+        for name in names:
+            if name.startswith("@"):
+                out.extend(self.expand(self.groups[name[1:]]))
+            else:
+                out.append(name)
+        return out
+
+    def column_ids(self) -> list[str]:
+        return [c.id for c in self.columns]
+
+    def row_ids(self) -> list[str]:
+        return [r.id for r in self.rows]
+
+    def column(self, column_id: str) -> ColumnSpec | None:
+        return next((c for c in self.columns if c.id == column_id), None)
+
+    def row(self, row_id: str) -> RowSpec | None:
+        return next((r for r in self.rows if r.id == row_id), None)
+
+    def columns_of(self, row_id: str) -> list[str]:
+        row = self.row(row_id)
+        if row is not None and row.columns is not None:
+            return list(row.columns)
+        return self.column_ids()
+
+
+class YearRange(_Strict):
+    first: int
+    last: int | None = None
+
+    def contains(self, year: int) -> bool:
+        return year >= self.first and (self.last is None or year <= self.last)
+
+
+class TemplateLayout(_Strict):
+    id: str
+    name: str
+    years: YearRange
+    markers: list[str]
+    sections: list[SectionSpec]
+    tables: dict[str, TableSpec]
+
+
+class RuleExamples(_Strict):
+    fail: str
+    pass_: str = Field(alias="pass")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class RuleSpec(_Strict):
+    """One rule of a rule pack: its metadata (documentation, SARIF, explain) and its parameters."""
+
+    id: str
+    kind: str
+    name: str
+    category: str
+    severity: Literal["error", "warning", "info"]
+    templates: list[str] = Field(default_factory=lambda: ["V2019", "V2021"])
+    summary: str
+    description: str
+    rationale: str = ""
+    examples: RuleExamples
+    params: dict[str, Any] = Field(default_factory=dict)
+    source: str = ""
+
+
+class RulePack(_Strict):
+    pack: str
+    description: str = ""
+    rules: list[RuleSpec]
+
+
+class LayoutError(Exception):
+    """A template or rule-pack file does not match its schema."""
+
+
+def data_dir(name: str) -> Path:
+    """Locate shipped data (``rules`` or ``schemas``): inside the wheel, or the source checkout."""
+    packaged = resources.files("compliance") / "_data" / name
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / name
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise LayoutError(f"{path}: cannot read YAML ({exc})") from exc
+
+
+def _validate(model: type[BaseModel], path: Path, data: Any) -> Any:
+    import jsonschema
+
+    schema = model.model_json_schema(by_alias=True)
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.path) or "(top)"
+        raise LayoutError(f"{path}: {where}: {first.message}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise LayoutError(f"{path}: {exc}") from exc
+
+
+@functools.cache
+def load_template(path: Path) -> TemplateLayout:
+    layout: TemplateLayout = _validate(TemplateLayout, path, _load_yaml(path))
+    return layout
+
+
+@functools.cache
+def load_rule_pack(path: Path) -> RulePack:
+    data = _load_yaml(path)
+    pack: RulePack = _validate(RulePack, path, data)
+    return pack.model_copy(update={"rules": [r.model_copy(update={"source": str(path.name)}) for r in pack.rules]})

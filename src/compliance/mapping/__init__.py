@@ -1,0 +1,1 @@
+"""Template mapping: the one path from a neutral Document to a structured Report."""

@@ -1,0 +1,216 @@
+"""Turn a neutral Document into a Report: the one template mapping every format goes through."""
+
+from __future__ import annotations
+
+from compliance.document import Document, Grid, Paragraph
+from compliance.layout import TemplateLayout
+from compliance.mapping.normalize import key
+from compliance.mapping.sections import find_section_spans, find_title
+from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table, map_single_row_table
+from compliance.model import Loc, OutlineEntry, Report, Section, Source, TableInfo, TemplateEvidence
+
+TABLE_IDS = ("T2", "T3", "T4")
+
+
+def select_by_year(year: int | None, layouts: dict[str, TemplateLayout]) -> str | None:
+    """VER-SELECT: the template a report of this year must use."""
+    if year is None:
+        return None
+    for layout in layouts.values():
+        if layout.years.contains(year):
+            return layout.id
+    return None
+
+
+def detect_markers(grids: list[Grid], layouts: dict[str, TemplateLayout]) -> dict[str, list[str]]:
+    """VER-DETECT: which version's marker labels the tables print."""
+    table_text = key("".join(cell.text for grid in grids for row in grid.rows for cell in row))
+    found: dict[str, list[str]] = {}
+    for layout in layouts.values():
+        hits = [m for m in layout.markers if key(m) in table_text]
+        # "规范性文件" is inside "行政规范性文件": only count the V2019 label when it stands alone.
+        found[layout.id] = hits
+    return found
+
+
+def _detected_version(markers: dict[str, list[str]], t3_versions: set[str]) -> str | None:
+    scores = {version: len(hits) for version, hits in markers.items()}
+    for version in t3_versions:
+        scores[version] = scores.get(version, 0) + 1
+    if not any(scores.values()):
+        return None
+    best = max(scores.values())
+    winners = [v for v, s in scores.items() if s == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def build_report(
+    document: Document, layouts: dict[str, TemplateLayout], template_override: str | None = None
+) -> Report:
+    any_layout = next(iter(layouts.values()))
+    section_specs = any_layout.sections
+    title = find_title(document)
+    spans = find_section_spans(document, section_specs)
+
+    outline = [OutlineEntry(numeral=s.numeral, title=s.title, key=s.key, line=s.paragraph.loc.line) for s in spans]
+    sections: list[Section] = []
+    block_section: dict[int, str | None] = {}
+    seen_keys: set[str] = set()
+    for number, span in enumerate(spans):
+        end = spans[number + 1].start if number + 1 < len(spans) else len(document.blocks)
+        for block_index in range(span.start, end):
+            block_section[block_index] = span.key
+        if span.key is None or span.key in seen_keys:
+            continue
+        seen_keys.add(span.key)
+        # A section runs until the next *template* section heading; sub-topic headings promoted
+        # to top level stay inside it.
+        next_template = next((s.start for s in spans[number + 1 :] if s.key is not None), len(document.blocks))
+        body = [b for b in document.blocks[span.start + 1 : next_template] if isinstance(b, Paragraph)]
+        text = "\n".join(p.text for p in body)
+        last_line = _last_line(document, span.start, next_template)
+        sections.append(
+            Section(
+                key=span.key,
+                title=span.paragraph.text.strip().lstrip("#").strip(),
+                text=text,
+                loc=Loc(line_start=span.paragraph.loc.line, line_end=last_line, page=span.paragraph.loc.page),
+            )
+        )
+    # Keep the key of the enclosing template section for blocks under promoted headings.
+    current: str | None = None
+    for block_index in range(len(document.blocks)):
+        if block_section.get(block_index) is not None:
+            current = block_section[block_index]
+        block_section[block_index] = current
+
+    grids_by_table = _grids_by_table(document, block_section, layouts)
+    markers = detect_markers(document.grids(), layouts)
+
+    t3_index = LabelIndex.build(list(layouts.values()), "T3")
+    t2_index = LabelIndex.build(list(layouts.values()), "T2")
+    by_year = select_by_year(title.year, layouts)
+
+    # T3's own rows tell its layout: a single （六）其他处理 row is V2019, three sub-rows V2021.
+    probe = map_row_table("T3", grids_by_table["T3"], t3_index, _any_spec_for_rows(layouts, "T3"))
+    t3_versions = _row_layout_versions(probe, layouts, "T3")
+    detected = _detected_version(markers, t3_versions)
+    template = template_override or detected or by_year or any_layout.id
+    layout = layouts.get(template, any_layout)
+
+    tables: dict[str, dict] = {}
+    table_info: dict[str, TableInfo] = {}
+    notes = []
+    for table_id in TABLE_IDS:
+        spec = layout.tables[table_id]
+        grids = grids_by_table[table_id]
+        mapped: MappedTable
+        table_layout = template
+        if spec.layout == "single_row":
+            mapped = map_single_row_table(table_id, grids, spec)
+        else:
+            index = t3_index if table_id == "T3" else t2_index
+            if table_id == "T3":
+                rows_layout = _pick_layout(t3_versions, template)
+                table_layout = rows_layout
+                spec = layouts[rows_layout].tables["T3"]
+            mapped = map_row_table(table_id, grids, index, {r.id: spec for r in spec.rows})
+        if mapped.data:
+            tables[table_id] = _ordered(mapped, spec.row_ids())
+        notes.extend(mapped.notes)
+        table_info[table_id] = TableInfo(
+            present=bool(mapped.data),
+            loc=mapped.loc,
+            extra_rows=mapped.extra_rows,
+            layout=table_layout,
+        )
+
+    return Report(
+        source=Source(path=document.path, format=document.format, sha256=document.sha256),
+        template=template,  # type: ignore[arg-type]
+        year=title.year,
+        agency=title.agency,
+        title=title.title,
+        sections=sections,
+        tables=tables,
+        outline=outline,
+        table_info=table_info,
+        template_evidence=TemplateEvidence(by_year=by_year, detected=detected, markers=markers),
+        notes=notes,
+    )
+
+
+def _last_line(document: Document, start: int, end: int) -> int | None:
+    for block in reversed(document.blocks[start:end]):
+        loc = block.loc
+        if loc.line_end is not None:
+            return loc.line_end
+        if loc.line is not None:
+            return loc.line
+    return None
+
+
+def _grids_by_table(
+    document: Document, block_section: dict[int, str | None], layouts: dict[str, TemplateLayout]
+) -> dict[str, list[Grid]]:
+    any_layout = next(iter(layouts.values()))
+    table_of_section = {spec.section: table_id for table_id, spec in any_layout.tables.items()}
+    indexes = {t: LabelIndex.build(list(layouts.values()), t) for t in ("T2", "T3")}
+    result: dict[str, list[Grid]] = {t: [] for t in TABLE_IDS}
+    for block_index, block in enumerate(document.blocks):
+        if not isinstance(block, Grid):
+            continue
+        table_id = table_of_section.get(block_section.get(block_index) or "")
+        if table_id is None:
+            # Tables printed outside their section (an appendix, a missing heading): go by content.
+            table_id = _table_by_content(block, indexes)
+        if table_id is not None:
+            result[table_id].append(block)
+    return result
+
+
+def _table_by_content(grid: Grid, indexes: dict[str, LabelIndex]) -> str | None:
+    from compliance.mapping.tables import split_row
+
+    counts = {t: 0 for t in indexes}
+    for row in grid.rows:
+        label = key(split_row(row).label)
+        for table_id, index in indexes.items():
+            if index.match(label):
+                counts[table_id] += 1
+    text = key("".join(c.text for row in grid.rows for c in row))
+    if "行政复议" in text and "行政诉讼" in text and counts["T3"] < 3:
+        return "T4"
+    best = max(counts, key=lambda t: counts[t])
+    return best if counts[best] >= 2 else None
+
+
+def _any_spec_for_rows(layouts: dict[str, TemplateLayout], table: str) -> dict:
+    specs = {}
+    for layout in layouts.values():
+        for row in layout.tables[table].rows:
+            specs.setdefault(row.id, layout.tables[table])
+    return specs
+
+
+def _row_layout_versions(probe: MappedTable, layouts: dict[str, TemplateLayout], table: str) -> set[str]:
+    """Versions whose row set includes a row found only in that version (e.g. V2019 ``other``)."""
+    found: set[str] = set()
+    for row_id in probe.data:
+        having = {lid for lid, layout in layouts.items() if layout.tables[table].row(row_id) is not None}
+        if len(having) == 1:
+            found |= having
+    return found
+
+
+def _pick_layout(versions: set[str], template: str) -> str:
+    if len(versions) == 1:
+        return next(iter(versions))
+    return template
+
+
+def _ordered(mapped: MappedTable, row_ids: list[str]) -> dict:
+    ordered = {row_id: mapped.data[row_id] for row_id in row_ids if row_id in mapped.data}
+    for row_id, cells in mapped.data.items():
+        ordered.setdefault(row_id, cells)
+    return ordered

@@ -1,0 +1,56 @@
+"""Text normalisation shared by every matching step (labels, titles, markers).
+
+Matching is done on a *key*: NFKC (full/half width folded), traditional characters turned
+simplified, quotes dropped and every kind of whitespace removed. The original text is always
+kept next to the key for messages and evidence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_WHITESPACE = re.compile(r"\s+", re.UNICODE)
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")
+# Pinyin glosses some mirror sites insert after characters: 根据(jù) → 根据.
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+# Characters NFKC leaves alone but reports use interchangeably.
+_FOLD = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "—": "-", "－": "-", "–": "-", "．": "."})
+# Taiwan-style word conversion changes a few label words; OpenCC t2s does not undo them.
+_WORD_FIXES = {"檔案": "文件", "製作": "制作"}
+
+
+@functools.cache
+def _converter():  # type: ignore[no-untyped-def]
+    try:
+        from opencc_purepy import OpenCC
+    except ImportError:  # pragma: no cover - declared dependency
+        return None
+    return OpenCC("t2s")
+
+
+_TRADITIONAL_HINT = re.compile(r"[規範處檔際與為這們來個書會說開關數據發後裡結務總訴復審]")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified; cheap when the text has none."""
+    for old, new in _WORD_FIXES.items():
+        text = text.replace(old, new)
+    if not _TRADITIONAL_HINT.search(text):
+        return text
+    converter = _converter()
+    return converter.convert(text) if converter is not None else text
+
+
+def clean_text(text: str) -> str:
+    """Normalise for reading: NFKC, simplified, pinyin glosses gone; whitespace kept."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _PINYIN.sub("", text)
+    return to_simplified(text)
+
+
+def key(text: str) -> str:
+    """The matching key of a label or title."""
+    text = clean_text(text).translate(_FOLD).translate(_QUOTES)
+    return _WHITESPACE.sub("", text)

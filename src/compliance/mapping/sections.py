@@ -1,0 +1,133 @@
+"""Find the title, the year, the agency and the six sections among a document's paragraphs."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from compliance.document import Document, Paragraph
+from compliance.layout import SectionSpec
+from compliance.mapping.normalize import clean_text, key
+
+_NUMERALS = "一二三四五六七八九十"
+_HEADING = re.compile(
+    rf"^\s*(?:#+\s*)?(?:\*\*)?\s*(?P<numeral>[{_NUMERALS}]{{1,2}})\s*[、.,，．]\s*(?P<title>[^。；;]{{2,60}}?)\s*(?:\*\*)?\s*$"
+)
+# A heading without its numeral (a bullet or a Markdown heading); only accepted when the reader
+# says the paragraph is a heading or it is a bullet line.
+_BARE_HEADING = re.compile(r"^\s*(?:#+|[-*•·])\s*(?P<title>[^。；;]{2,40}?)\s*$")
+# Row labels of table 三 that look like headings in text extractions.
+_TABLE_ROW_WORDS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度", "申请数量")
+_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*度?")
+_REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
+
+
+@dataclass
+class HeadingMatch:
+    numeral: str | None
+    title: str
+    key: str | None
+
+
+def match_heading(text: str, specs: list[SectionSpec], *, is_heading: bool = False) -> HeadingMatch | None:
+    """Recognise a top-level heading; ``key`` is the template section it names, if any."""
+    cleaned = clean_text(text).strip()
+    if len(cleaned) > 70:
+        return None
+    match = _HEADING.match(cleaned)
+    numeral: str | None
+    if match:
+        numeral, title = match["numeral"], match["title"].strip()
+    else:
+        bare = _BARE_HEADING.match(cleaned)
+        if not bare or not (is_heading or cleaned.lstrip().startswith(("-", "•", "·"))):
+            return None
+        numeral, title = None, bare["title"].strip()
+    title_key = key(title)
+    if any(word in title_key for word in _TABLE_ROW_WORDS):
+        return None
+    return HeadingMatch(numeral, title, section_key_for(title_key, numeral, specs))
+
+
+def section_key_for(title_key: str, numeral: str | None, specs: list[SectionSpec]) -> str | None:
+    candidates = [s for s in specs if any(word in title_key for word in s.keywords)]
+    if not candidates:
+        return None
+    # 五、…问题… and 四、…行政复议… can both mention other sections' words; the printed
+    # numeral breaks the tie when it agrees with one candidate.
+    for spec in candidates:
+        if spec.numeral == numeral:
+            return spec.key
+    if numeral is not None and len(candidates) > 1:
+        return None
+    return candidates[0].key
+
+
+@dataclass
+class TitleInfo:
+    title: str | None
+    year: int | None
+    agency: str | None
+
+
+def find_title(document: Document) -> TitleInfo:
+    """The report title: a short early paragraph naming a year and 信息公开…报告."""
+    candidates: list[str] = []
+    if document.meta.get("title"):
+        candidates.append(document.meta["title"])
+    for paragraph in document.paragraphs()[:40]:
+        candidates.append(paragraph.text)
+    # A title split over two lines ("…工作" / "年度报告") is common in PDF text.
+    paragraphs = document.paragraphs()[:40]
+    for first, second in itertools.pairwise(paragraphs):
+        candidates.append(first.text.strip() + second.text.strip())
+    for text in candidates:
+        info = parse_title(text)
+        if info is not None:
+            return info
+    return TitleInfo(None, None, None)
+
+
+def parse_title(text: str) -> TitleInfo | None:
+    cleaned = re.sub(r"\s+", " ", clean_text(text).replace("#", "").replace("*", "")).strip()
+    cleaned = re.sub(r"^(?:标题|title)\s*[:：]\s*", "", cleaned, flags=re.IGNORECASE)
+    if len(cleaned) > 80 or "报告" not in cleaned or not any(w in cleaned for w in _REPORT_WORDS):
+        return None
+    if not re.search(r"年\s*度?\s*报\s*告|年报", cleaned.replace(" ", "")):
+        return None
+    match = _TITLE.search(cleaned)
+    if not match:
+        return None
+    year = int(match["year"])
+    before = cleaned[: match.start()].strip(" 《")
+    after = cleaned[match.end() :]
+    agency = before
+    if not agency:
+        cut = re.split(r"政府信息公开|政务公开|信息公开", after, maxsplit=1)[0]
+        agency = cut.strip()
+    agency = agency.replace(" ", "") or None
+    title = cleaned.replace(" ", "") if re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", cleaned) else cleaned
+    return TitleInfo(title, year, agency)
+
+
+@dataclass
+class SectionSpan:
+    key: str | None
+    numeral: str | None
+    title: str
+    start: int  # block index of the heading
+    paragraph: Paragraph
+
+
+def find_section_spans(document: Document, specs: list[SectionSpec]) -> list[SectionSpan]:
+    """Top-level headings in block order (template sections and unrecognised ones alike)."""
+    spans: list[SectionSpan] = []
+    for index, block in enumerate(document.blocks):
+        if not isinstance(block, Paragraph):
+            continue
+        heading = match_heading(block.text, specs, is_heading=block.heading_level is not None)
+        if heading is None:
+            continue
+        spans.append(SectionSpan(heading.key, heading.numeral, heading.title, index, block))
+    return spans

@@ -1,0 +1,248 @@
+"""The data model: the structured report (contract §3) and findings (contract §2).
+
+This module imports nothing of ours. Every other layer speaks in these types, and the
+JSON Schemas in ``schemas/`` are generated from them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+
+SCHEMA_VERSION = 1
+
+
+def _number_for_json(value: int | Decimal | None) -> int | float | None:
+    # JSON has one number type. Counts stay integers; a Decimal becomes the float with the
+    # same shortest decimal representation (exact for the ≤15 significant digits reports use),
+    # and readers parse JSON numbers back into Decimal, so arithmetic never sees a float.
+    if value is None or isinstance(value, int):
+        return value
+    if value == value.to_integral_value() and "." not in str(value):
+        return int(value)
+    return float(value)
+
+
+Number = Annotated[
+    int | Decimal,
+    PlainSerializer(_number_for_json, when_used="json"),
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Loc(Strict):
+    """Where something stands in the source: 1-based lines, PDF page, optional bounding box."""
+
+    line: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+class CellStatus(str, Enum):
+    """How a cell's value came to be."""
+
+    read = "read"  # printed in the document and parsed
+    blank = "blank"  # empty or a placeholder: unknown, never 0
+    invalid = "invalid"  # something printed that is not a number
+    inferred = "inferred"  # split out of run-together digits (see mapping)
+    ambiguous = "ambiguous"  # columns cannot be assigned safely (text lost empty cells)
+
+
+class Cell(Strict):
+    value: Number | None = None
+    raw: str | None = None
+    loc: Loc | None = None
+    status: CellStatus = CellStatus.read
+    unit: str | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _no_floats(cls, value: Any) -> Any:
+        if isinstance(value, float):
+            return Decimal(repr(value))
+        return value
+
+
+TableData = dict[str, dict[str, Cell]]
+
+
+class Section(Strict):
+    key: str
+    title: str
+    text: str = ""
+    loc: Loc | None = None
+
+
+class OutlineEntry(Strict):
+    """A top-level heading as printed, whether or not it maps to a template section."""
+
+    numeral: str | None = None
+    title: str
+    key: str | None = None
+    line: int | None = None
+
+
+class TableInfo(Strict):
+    """What the mapping saw of one template table, beyond its cells."""
+
+    present: bool = False
+    loc: Loc | None = None
+    extra_rows: list[str] = Field(default_factory=list)
+    # The template version whose layout this table follows; differs from the report's
+    # template in hybrid reports (V2021 table 二 with a V2019 single-row （六）其他处理).
+    layout: str | None = None
+
+
+class TemplateEvidence(Strict):
+    by_year: str | None = None
+    detected: str | None = None
+    markers: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Note(Strict):
+    """Something the mapping noticed while reading (an ambiguous row, an inferred split, …)."""
+
+    code: str
+    message: str
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    loc: Loc | None = None
+
+
+class Claim(Strict):
+    """A numeric statement in the prose about what the tables hold."""
+
+    text: str
+    value: Number
+    approximate: bool = False
+    section: str | None = None
+    loc: Loc | None = None
+    target: str | None = None
+    kind: str | None = None
+    span: tuple[int, int] | None = None
+    scope: str | None = None
+
+
+class Source(Strict):
+    path: str
+    format: str
+    sha256: str | None = None
+
+
+class Suppression(Strict):
+    rule: str
+    reason: str
+    section: str | None = None
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+
+
+class Report(Strict):
+    schema_version: int = SCHEMA_VERSION
+    source: Source
+    template: Literal["V2019", "V2021"] | None = None
+    year: int | None = None
+    agency: str | None = None
+    title: str | None = None
+    sections: list[Section] = Field(default_factory=list)
+    tables: dict[str, TableData] = Field(default_factory=dict)
+    claims: list[Claim] = Field(default_factory=list)
+    outline: list[OutlineEntry] = Field(default_factory=list)
+    table_info: dict[str, TableInfo] = Field(default_factory=dict)
+    template_evidence: TemplateEvidence = Field(default_factory=TemplateEvidence)
+    notes: list[Note] = Field(default_factory=list)
+    suppressions: list[Suppression] = Field(default_factory=list)
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def cell(self, table: str, row: str, column: str) -> Cell | None:
+        return self.tables.get(table, {}).get(row, {}).get(column)
+
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+CATEGORIES = (
+    "input",
+    "structure",
+    "version",
+    "arithmetic",
+    "improvement-plan",
+    "narrative-consistency",
+    "plausibility",
+    "cross-year",
+    "roll-up",
+    "internal",
+)
+Category = Literal[
+    "input",
+    "structure",
+    "version",
+    "arithmetic",
+    "improvement-plan",
+    "narrative-consistency",
+    "plausibility",
+    "cross-year",
+    "roll-up",
+    "internal",
+]
+
+
+class FindingLocation(Strict):
+    section: str | None = None
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    line: int | None = None
+    page: int | None = None
+
+
+class Finding(Strict):
+    rule: str
+    category: Category
+    severity: Severity
+    message: str
+    location: FindingLocation = Field(default_factory=FindingLocation)
+    expected: Number | None = None
+    actual: Number | None = None
+    evidence: str | None = None
+    message_en: str | None = None
+    fingerprint: str | None = None
+    baseline: Literal["new", "unchanged"] | None = None
+
+
+class ReportResult(Strict):
+    source: str
+    template: str | None = None
+    year: int | None = None
+    agency: str | None = None
+    findings: list[Finding] = Field(default_factory=list)
+
+
+class ToolInfo(Strict):
+    name: str = "compliance"
+    version: str
+
+
+class Summary(Strict):
+    reports: int = 0
+    error: int = 0
+    warning: int = 0
+    info: int = 0
+
+
+class FindingsDocument(Strict):
+    tool: ToolInfo
+    reports: list[ReportResult] = Field(default_factory=list)
+    summary: Summary = Field(default_factory=Summary)

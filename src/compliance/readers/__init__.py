@@ -1,0 +1,69 @@
+"""Readers turn the bytes of one file format into a neutral Document (or, for structured input, a Report)."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from typing import Protocol
+
+from compliance.document import Document, LoadError
+from compliance.model import Report
+
+
+class Reader(Protocol):
+    name: str
+    extensions: tuple[str, ...]
+
+    def sniff(self, data: bytes, path: str) -> int:
+        """How sure this reader is that it can read the file: 0 (no) to 100."""
+
+    def read(self, data: bytes, path: str) -> Document | Report:
+        """Read the file or raise LoadError with a message for the user."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode_text(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode report text: BOM, then a declared charset, then UTF-8, then detection (GBK family)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return Decoded(data.decode(encoding, errors="replace"), encoding)
+    if declared:
+        name = declared.strip().lower()
+        if name in ("gb2312", "gbk"):
+            name = "gb18030"  # a superset: pages labelled GB2312 routinely use GBK characters
+        try:
+            return Decoded(data.decode(name), name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return Decoded(data.decode("gb18030"), "gb18030")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise LoadError("文件编码无法识别，无法作为文本读取", "the file's text encoding cannot be recognised")
+    return Decoded(str(best), best.encoding)
+
+
+def looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if not sample:
+        return False
+    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control / len(sample) > 0.05

@@ -1,0 +1,310 @@
+"""Table arithmetic: exact identities (勾稽关系), non-negativity and the blank-cell policy.
+
+Identities are data (``rules/packs/core.yaml``); this module only knows how to evaluate a sum
+identity over a resolved table. Numbers are ints and Decimals; nothing here uses float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from compliance.hookspecs import hookimpl
+from compliance.layout import RuleSpec, TableSpec
+from compliance.model import CellStatus, Finding, Loc, Report
+from compliance.rules.base import CheckContext, RuleKind, finding, row_evidence
+
+Number = int | Decimal
+Key = tuple[str, str]
+
+
+@dataclass
+class ResolvedTable:
+    """A table's values after BLANK-POLICY: derived totals, blanks read as 0, unusable cells."""
+
+    values: dict[Key, Number] = field(default_factory=dict)
+    derived: list[Key] = field(default_factory=list)
+    zero_filled: list[Key] = field(default_factory=list)
+    unusable: dict[Key, CellStatus] = field(default_factory=dict)
+    locs: dict[Key, Loc | None] = field(default_factory=dict)
+
+
+def resolve_table(report: Report, table: str, spec: TableSpec) -> ResolvedTable:
+    resolved = ResolvedTable()
+    data = report.tables.get(table, {})
+    blanks: set[Key] = set()
+    for row_id, cells in data.items():
+        for column_id, cell in cells.items():
+            key = (row_id, column_id)
+            resolved.locs[key] = cell.loc
+            if cell.status in (CellStatus.ambiguous, CellStatus.invalid):
+                resolved.unusable[key] = cell.status
+            elif cell.value is None:
+                blanks.add(key)
+            else:
+                resolved.values[key] = cell.value
+    # BLANK-POLICY step 2: an unknown total is derived from its parts, never read as 0.
+    for total in spec.totals:
+        if total.along == "row":
+            column = total.target.column or ""
+            parts = spec.expand(total.parts)
+            for row_id in data:
+                _derive(resolved, blanks, (row_id, column), [(row_id, c) for c in parts])
+        else:
+            row = total.target.row or ""
+            if row not in data:
+                continue
+            parts = [r for r in spec.expand(total.parts) if r in data]
+            for column_id in spec.column_ids():
+                _derive(resolved, blanks, (row, column_id), [(r, column_id) for r in parts])
+    # Step 3: the remaining unknown component cells count as 0.
+    for key in sorted(blanks):
+        resolved.values[key] = 0
+        resolved.zero_filled.append(key)
+    return resolved
+
+
+def _derive(resolved: ResolvedTable, blanks: set[Key], target: Key, parts: list[Key]) -> None:
+    if target not in blanks:
+        return
+    if any(p in resolved.unusable for p in parts):
+        return
+    total: Number = sum((resolved.values.get(p, 0) for p in parts), start=0)
+    resolved.values[target] = total
+    resolved.derived.append(target)
+    blanks.discard(target)
+
+
+def resolved_table(ctx: CheckContext, table: str) -> tuple[ResolvedTable, TableSpec] | None:
+    spec = ctx.table_spec(table)
+    if spec is None or table not in ctx.report.tables:
+        return None
+    cache_key = f"resolved:{table}"
+    if cache_key not in ctx.cache:
+        ctx.cache[cache_key] = resolve_table(ctx.report, table, spec)
+    return ctx.cache[cache_key], spec
+
+
+class IdentityParams(BaseModel):
+    """``Σ lhs = Σ rhs`` for every item: columns (along: column) or rows (along: row)."""
+
+    model_config = ConfigDict(extra="forbid")
+    table: str
+    along: Literal["row", "column"]
+    items: list[str] | Literal["*"] = "*"
+    lhs: list[str]
+    rhs: list[str]
+    # An item whose identity follows from the others (T3 总计 column): report it only when
+    # every other item passes, so one slip is not reported twice (templates.md §5.2 note).
+    implied: str | None = None
+    message: str
+    lhs_name: str
+    rhs_name: str
+
+
+@dataclass
+class _Outcome:
+    item: str
+    lhs: Number
+    rhs: Number
+    unusable: list[Key]
+
+
+class IdentityKind(RuleKind):
+    name = "identity"
+    Params = IdentityParams
+
+    def check(self, rule: RuleSpec, params: IdentityParams, ctx: CheckContext) -> Iterator[Finding]:
+        found = resolved_table(ctx, params.table)
+        if found is None:
+            return
+        resolved, spec = found
+        report = ctx.report
+        rows_present = list(report.tables[params.table])
+        items = (rows_present if params.along == "row" else spec.column_ids()) if params.items == "*" else params.items
+        outcomes: list[_Outcome] = []
+        for item in items:
+            lhs_keys = self._keys(spec, params.lhs, item, params.along)
+            rhs_keys = self._keys(spec, params.rhs, item, params.along)
+            keys = lhs_keys + rhs_keys
+            row_ids = {k[0] for k in keys}
+            if not row_ids <= set(rows_present):
+                continue  # a missing row is STRUCT-T?-ROWS' business, not an arithmetic failure
+            keys = [k for k in keys if k[1] in report.tables[params.table].get(k[0], {})]
+            unusable = [k for k in keys if k in resolved.unusable]
+            lhs = sum((resolved.values.get(k, 0) for k in lhs_keys), start=0)
+            rhs = sum((resolved.values.get(k, 0) for k in rhs_keys), start=0)
+            outcomes.append(_Outcome(item, lhs, rhs, unusable))
+        failing = {o.item for o in outcomes if not o.unusable and o.lhs != o.rhs}
+        for outcome in outcomes:
+            target_row, target_column = self._location(params, outcome.item)
+            label = self._item_label(spec, params, outcome.item)
+            loc = resolved.locs.get((target_row, target_column))
+            if outcome.unusable:
+                cells = "、".join(f"{r}/{c}" for r, c in outcome.unusable)
+                yield finding(
+                    rule,
+                    f"无法核验{label}：单元格 {cells} 无法确定数值，{params.lhs_name}与{params.rhs_name}的关系未检查",
+                    severity="info",
+                    section=spec.section,
+                    table=params.table,
+                    row=target_row,
+                    column=target_column,
+                    loc=loc,
+                    message_en=f"cannot verify {outcome.item}: cells {cells} could not be read unambiguously",
+                )
+                continue
+            if outcome.lhs == outcome.rhs:
+                continue
+            if params.implied == outcome.item and failing - {outcome.item}:
+                continue
+            message = params.message.format_map(
+                {
+                    "item": label,
+                    "actual": outcome.lhs,
+                    "expected": outcome.rhs,
+                    "lhs": params.lhs_name,
+                    "rhs": params.rhs_name,
+                }
+            )
+            yield finding(
+                rule,
+                message,
+                section=spec.section,
+                table=params.table,
+                row=target_row,
+                column=target_column,
+                loc=loc,
+                expected=outcome.rhs,
+                actual=outcome.lhs,
+                evidence=row_evidence(report, params.table, target_row, spec),
+                message_en=(
+                    f"{params.table} {outcome.item}: {params.lhs_name} = {outcome.lhs}, "
+                    f"but {params.rhs_name} = {outcome.rhs}"
+                ),
+            )
+
+    @staticmethod
+    def _keys(spec: TableSpec, names: list[str], item: str, along: str) -> list[Key]:
+        expanded = spec.expand(names)
+        if along == "column":
+            return [(row, item) for row in expanded]
+        return [(item, column) for column in expanded]
+
+    @staticmethod
+    def _location(params: IdentityParams, item: str) -> tuple[str, str]:
+        first = params.lhs[0]
+        return (first, item) if params.along == "column" else (item, first)
+
+    @staticmethod
+    def _item_label(spec: TableSpec, params: IdentityParams, item: str) -> str:
+        if params.along == "column":
+            column = spec.column(item)
+            return f"“{column.label}”列" if column else item
+        row = spec.row(item)
+        return f"“{row.label}”行" if row else item
+
+
+class NonNegativeParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    table: str
+
+
+class NonNegativeKind(RuleKind):
+    name = "nonneg"
+    Params = NonNegativeParams
+
+    def check(self, rule: RuleSpec, params: NonNegativeParams, ctx: CheckContext) -> Iterator[Finding]:
+        spec = ctx.table_spec(params.table)
+        if spec is None:
+            return
+        for row_id, cells in ctx.report.tables.get(params.table, {}).items():
+            for column_id, cell in cells.items():
+                column = spec.column(column_id)
+                if cell.value is None or (column is not None and column.signed):
+                    continue
+                is_count = column is None or column.type == "count"
+                negative = cell.value < 0
+                fractional = is_count and isinstance(cell.value, Decimal) and cell.value != int(cell.value)
+                if not (negative or fractional):
+                    continue
+                what = "为负数" if negative else "不是整数"
+                yield finding(
+                    rule,
+                    f"{params.table} “{_row_label(spec, row_id)}” 的 “{_col_label(spec, column_id)}” {what}：{cell.raw}",
+                    section=spec.section,
+                    table=params.table,
+                    row=row_id,
+                    column=column_id,
+                    loc=cell.loc,
+                    actual=cell.value,
+                    evidence=row_evidence(ctx.report, params.table, row_id, spec),
+                    message_en=f"{params.table} {row_id}/{column_id} must be a non-negative integer",
+                )
+
+
+class BlankPolicyParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tables: list[str]
+
+
+class BlankPolicyKind(RuleKind):
+    """BLANK-POLICY (templates.md §6.2): say what was derived or read as 0, never hide it."""
+
+    name = "blank_policy"
+    Params = BlankPolicyParams
+
+    def check(self, rule: RuleSpec, params: BlankPolicyParams, ctx: CheckContext) -> Iterator[Finding]:
+        for table in params.tables:
+            found = resolved_table(ctx, table)
+            if found is None:
+                continue
+            resolved, spec = found
+            if resolved.derived:
+                names = _cell_list(spec, resolved.derived)
+                first = resolved.derived[0]
+                yield finding(
+                    rule,
+                    f"{table} 有 {len(resolved.derived)} 个总计单元格未填写，已按分项推算后核验：{names}",
+                    severity="warning",
+                    section=spec.section,
+                    table=table,
+                    row=first[0],
+                    column=first[1],
+                    loc=resolved.locs.get(first),
+                    message_en=f"{table}: {len(resolved.derived)} total cells are blank and were derived from their parts",
+                )
+            if resolved.zero_filled:
+                yield finding(
+                    rule,
+                    f"{table} 有 {len(resolved.zero_filled)} 个空白单元格按 0 计算（空白不等于已填 0）",
+                    severity="info",
+                    section=spec.section,
+                    table=table,
+                    message_en=f"{table}: {len(resolved.zero_filled)} blank cells were read as 0",
+                )
+
+
+def _row_label(spec: TableSpec, row_id: str) -> str:
+    row = spec.row(row_id)
+    return row.label if row else row_id
+
+
+def _col_label(spec: TableSpec, column_id: str) -> str:
+    column = spec.column(column_id)
+    return column.label if column else column_id
+
+
+def _cell_list(spec: TableSpec, keys: list[Key], limit: int = 8) -> str:
+    names = [f"{_row_label(spec, r)}/{_col_label(spec, c)}" for r, c in keys[:limit]]
+    more = f" 等{len(keys)}处" if len(keys) > limit else ""
+    return "；".join(names) + more
+
+
+@hookimpl
+def compliance_rule_kinds() -> list[RuleKind]:
+    return [IdentityKind(), NonNegativeKind(), BlankPolicyKind()]

@@ -1,0 +1,31 @@
+"""JSON Schemas of the public formats, generated from the models (checked in under ``schemas/``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from compliance.layout import RulePack, TemplateLayout
+from compliance.model import FindingsDocument, Report
+
+SCHEMA_FILES = {
+    "report": "report.schema.json",
+    "findings": "findings.schema.json",
+    "rulepack": "rulepack.schema.json",
+    "template": "template.schema.json",
+}
+
+_MODELS = {"report": Report, "findings": FindingsDocument, "rulepack": RulePack, "template": TemplateLayout}
+_TITLES = {
+    "report": "compliance structured report",
+    "findings": "compliance findings",
+    "rulepack": "compliance rule pack",
+    "template": "compliance template layout",
+}
+
+
+def build_schema(which: str) -> dict[str, Any]:
+    schema = _MODELS[which].model_json_schema(by_alias=True, mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://compliance.invalid/schemas/{SCHEMA_FILES[which]}"
+    schema["title"] = _TITLES[which]
+    return schema
