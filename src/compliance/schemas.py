@@ -29,3 +29,19 @@ def build_schema(which: str) -> dict[str, Any]:
     schema["$id"] = f"https://compliance.invalid/schemas/{SCHEMA_FILES[which]}"
     schema["title"] = _TITLES[which]
     return schema
+
+
+def write_all(folder: str) -> None:
+    """Regenerate the checked-in schemas: ``python -m compliance.schemas schemas``."""
+    import json
+    from pathlib import Path
+
+    for which, name in SCHEMA_FILES.items():
+        text = json.dumps(build_schema(which), ensure_ascii=False, indent=2) + "\n"
+        (Path(folder) / name).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_all(sys.argv[1] if len(sys.argv) > 1 else "schemas")

@@ -235,7 +235,7 @@ class NonNegativeKind(RuleKind):
                 what = "为负数" if negative else "不是整数"
                 yield finding(
                     rule,
-                    f"{params.table} “{_row_label(spec, row_id)}” 的 “{_col_label(spec, column_id)}” {what}：{cell.raw}",
+                    f"{params.table}“{_row_label(spec, row_id)}”的“{_col_label(spec, column_id)}”{what}：{cell.raw}",
                     section=spec.section,
                     table=params.table,
                     row=row_id,
@@ -276,7 +276,7 @@ class BlankPolicyKind(RuleKind):
                     row=first[0],
                     column=first[1],
                     loc=resolved.locs.get(first),
-                    message_en=f"{table}: {len(resolved.derived)} total cells are blank and were derived from their parts",
+                    message_en=f"{table}: {len(resolved.derived)} blank total cells were derived from their parts",
                 )
             if resolved.zero_filled:
                 yield finding(
