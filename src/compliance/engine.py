@@ -23,6 +23,7 @@ from compliance.model import (
     ToolInfo,
 )
 from compliance.plugins import get_plugin_manager, installed_version
+from compliance.readers import looks_binary
 from compliance.rules.base import CheckContext, RuleKind
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -137,6 +138,11 @@ def read_document(path: Path, registry: Registry, options: Options) -> Document 
         key=lambda t: (-t[0], t[1]),
     )
     if not scored or scored[0][0] <= 0:
+        if looks_binary(data):
+            raise LoadError(
+                "文件是二进制内容，且不是可识别的文档格式（如 PDF、DOCX）",
+                "binary content in no recognised document format (such as PDF or DOCX)",
+            )
         raise LoadError("无法识别的文件格式", "unrecognised file format")
     return scored[0][2].read(data, name)
 

@@ -101,9 +101,21 @@ class IdentityParams(BaseModel):
     # An item whose identity follows from the others (T3 总计 column): report it only when
     # every other item passes, so one slip is not reported twice (templates.md §5.2 note).
     implied: str | None = None
+    # Id of a row-wise identity of the same table (T3-ROW-TOTAL) that ran earlier: when exactly
+    # one of its failing rows explains this column's difference, the message names that cell.
+    locate_with: str | None = None
     message: str
     lhs_name: str
     rhs_name: str
+
+
+@dataclass
+class _Failures:
+    """The failing items of one identity, kept for later rules of the same report."""
+
+    lhs: set[str]
+    rhs: set[str]
+    diffs: dict[str, Number]
 
 
 @dataclass
@@ -140,6 +152,11 @@ class IdentityKind(RuleKind):
             rhs = sum((resolved.values.get(k, 0) for k in rhs_keys), start=0)
             outcomes.append(_Outcome(item, lhs, rhs, unusable))
         failing = {o.item for o in outcomes if not o.unusable and o.lhs != o.rhs}
+        ctx.cache[f"identity-failures:{rule.id}"] = _Failures(
+            lhs=set(spec.expand(params.lhs)),
+            rhs=set(spec.expand(params.rhs)),
+            diffs={o.item: o.lhs - o.rhs for o in outcomes if o.item in failing},
+        )
         for outcome in outcomes:
             target_row, target_column = self._location(params, outcome.item)
             label = self._item_label(spec, params, outcome.item)
@@ -171,6 +188,7 @@ class IdentityKind(RuleKind):
                     "rhs": params.rhs_name,
                 }
             )
+            message += self._suspect_cell(ctx, params, spec, resolved, outcome)
             yield finding(
                 rule,
                 message,
@@ -187,6 +205,36 @@ class IdentityKind(RuleKind):
                     f"but {params.rhs_name} = {outcome.rhs}"
                 ),
             )
+
+    def _suspect_cell(
+        self, ctx: CheckContext, params: IdentityParams, spec: TableSpec, resolved: ResolvedTable, outcome: _Outcome
+    ) -> str:
+        """Name the one cell whose error explains both a row total and this column identity."""
+        if params.along != "column" or not params.locate_with:
+            return ""
+        row_identity: _Failures | None = ctx.cache.get(f"identity-failures:{params.locate_with}")
+        if row_identity is None:
+            return ""
+        column = outcome.item
+        # A cell off by δ moves each identity it takes part in by +δ (left-hand side) or −δ (right).
+        row_sign = 1 if column in row_identity.lhs else -1 if column in row_identity.rhs else 0
+        lhs_rows, rhs_rows = set(spec.expand(params.lhs)), set(spec.expand(params.rhs))
+        column_diff = outcome.lhs - outcome.rhs
+        candidates = []
+        for row_id, row_diff in row_identity.diffs.items():
+            column_sign = 1 if row_id in lhs_rows else -1 if row_id in rhs_rows else 0
+            if row_sign and column_sign and column_diff == row_diff * row_sign * column_sign:
+                candidates.append((row_id, row_diff * row_sign))
+        if len(candidates) != 1:
+            return ""
+        row_id, delta = candidates[0]
+        printed = resolved.values.get((row_id, column))
+        if printed is None:
+            return ""
+        return (
+            f"；行与列的差额一致，可能是“{_row_label(spec, row_id)}”行“{_col_label(spec, column)}”列的"
+            f"单元格有误（印为 {printed}，应为 {printed - delta}）"
+        )
 
     @staticmethod
     def _keys(spec: TableSpec, names: list[str], item: str, along: str) -> list[Key]:
