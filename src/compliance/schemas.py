@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from compliance.layout import RulePack, TemplateLayout
 from compliance.model import FindingsDocument, Report
 
@@ -14,7 +16,12 @@ SCHEMA_FILES = {
     "template": "template.schema.json",
 }
 
-_MODELS = {"report": Report, "findings": FindingsDocument, "rulepack": RulePack, "template": TemplateLayout}
+_MODELS: dict[str, type[BaseModel]] = {
+    "report": Report,
+    "findings": FindingsDocument,
+    "rulepack": RulePack,
+    "template": TemplateLayout,
+}
 _TITLES = {
     "report": "compliance structured report",
     "findings": "compliance findings",

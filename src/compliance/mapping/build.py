@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compliance.document import Document, Grid, Paragraph
-from compliance.layout import TemplateLayout
+from compliance.layout import TableSpec, TemplateLayout
 from compliance.mapping.normalize import key
 from compliance.mapping.sections import find_section_spans, find_title
 from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table, map_single_row_table
@@ -185,8 +185,8 @@ def _table_by_content(grid: Grid, indexes: dict[str, LabelIndex]) -> str | None:
     return best if counts[best] >= 2 else None
 
 
-def _any_spec_for_rows(layouts: dict[str, TemplateLayout], table: str) -> dict:
-    specs = {}
+def _any_spec_for_rows(layouts: dict[str, TemplateLayout], table: str) -> dict[str, TableSpec]:
+    specs: dict[str, TableSpec] = {}
     for layout in layouts.values():
         for row in layout.tables[table].rows:
             specs.setdefault(row.id, layout.tables[table])

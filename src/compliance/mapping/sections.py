@@ -102,11 +102,11 @@ def parse_title(text: str) -> TitleInfo | None:
     year = int(match["year"])
     before = cleaned[: match.start()].strip(" 《")
     after = cleaned[match.end() :]
-    agency = before
+    agency: str | None = before
     if not agency:
         cut = re.split(r"政府信息公开|政务公开|信息公开", after, maxsplit=1)[0]
         agency = cut.strip()
-    agency = agency.replace(" ", "") or None
+    agency = (agency or "").replace(" ", "") or None
     title = cleaned.replace(" ", "") if re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", cleaned) else cleaned
     return TitleInfo(title, year, agency)
 

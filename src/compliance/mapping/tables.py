@@ -97,7 +97,7 @@ def place_values(values: list[GridCell], width: int) -> list[GridCell | None] | 
     if not filled:
         return None
     if len(values) == width:
-        return list(values)
+        return list[GridCell | None](values)
     first, last = filled[0], filled[-1]
     if last - first + 1 > width:
         return None
@@ -108,7 +108,7 @@ def place_values(values: list[GridCell], width: int) -> list[GridCell | None] | 
         # Fewer cells than columns: text extraction dropped blanks somewhere unknown.
         return None
     if len(windows) == 1:
-        return values[windows[0] : windows[0] + width]
+        return list[GridCell | None](values[windows[0] : windows[0] + width])
     # Several windows only differ in edge padding; if all of them agree on every column,
     # the placement is still unique (cannot happen with distinct offsets), so it is ambiguous.
     return None
@@ -207,7 +207,7 @@ def place_trailing(values: list[GridCell], width: int) -> list[GridCell | None] 
     while len(cells) > width and not cells[0].text.strip():
         cells.pop(0)
     if len(cells) == width:
-        return list(cells)
+        return list[GridCell | None](cells)
     if len(cells) < width and all(c.text.strip() for c in cells):
         return None
     return None
