@@ -102,3 +102,31 @@ def test_builtin_plugins_come_from_entry_points() -> None:
     names = {p.name for p in list_plugins()}
     assert {"readers_text", "rules_arithmetic", "rules_structure", "formatters_json", "core_data"} <= names
     assert all(p.distribution == "compliance" for p in list_plugins() if p.name in names and "_" in p.name)
+
+
+def test_every_hook_is_documented_in_code_and_readme() -> None:
+    import inspect
+
+    from compliance import hookspecs
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    hooks = [name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("compliance_")]
+    assert len(hooks) >= 5
+    for name in hooks:
+        assert (getattr(hookspecs, name).__doc__ or "").strip(), f"{name} has no docstring"
+        assert f"`{name}()`" in readme, f"{name} is not documented in the README"
+
+
+def test_start_up_does_not_import_heavy_format_libraries(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from compliance.engine import check_file, get_registry, Options\n"
+        f"check_file(__import__('pathlib').Path({str(SAMPLES / 'v2019-clean-2020.txt')!r}), get_registry(), Options())\n"
+        "print(sorted(m for m in ('pdfplumber', 'pypdfium2', 'docx', 'pdfminer') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
