@@ -123,9 +123,9 @@ def test_start_up_does_not_import_heavy_format_libraries(tmp_path: Path) -> None
     import sys
 
     code = (
-        "import sys\n"
+        "import sys, pathlib\n"
         "from compliance.engine import check_file, get_registry, Options\n"
-        f"check_file(__import__('pathlib').Path({str(SAMPLES / 'v2019-clean-2020.txt')!r}), get_registry(), Options())\n"
+        f"check_file(pathlib.Path({str(SAMPLES / 'v2019-clean-2020.txt')!r}), get_registry(), Options())\n"
         "print(sorted(m for m in ('pdfplumber', 'pypdfium2', 'docx', 'pdfminer') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
