@@ -110,8 +110,9 @@ def docx_blocks(word: Any) -> list[Block]:
             text = clean_inline(item.text)
             if not text:
                 continue
-            label = numbering.label(item._p)
-            level = _heading_level(item)
+            style = _style(item)
+            label = numbering.label(item._p, style)
+            level = _heading_level(style)
             blocks.append(Paragraph(text=label + text, loc=Loc(line=position), heading_level=level))
         elif isinstance(item, Table):
             grid = table_grid(item, position)
@@ -121,11 +122,14 @@ def docx_blocks(word: Any) -> list[Block]:
     return blocks
 
 
-def _heading_level(paragraph: Any) -> int | None:
+def _style(paragraph: Any) -> Any:
     try:
-        style = paragraph.style
+        return paragraph.style
     except Exception:  # a dangling style reference is not worth failing the document
         return None
+
+
+def _heading_level(style: Any) -> int | None:
     while style is not None:
         for name in (style.name or "", style.style_id or ""):
             match = _HEADING_STYLE.search(name)

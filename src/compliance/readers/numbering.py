@@ -89,10 +89,19 @@ class Numbering:
                 numbering.levels[node.get(f"{_W}numId", "")] = abstract.get(ref.get(f"{_W}val", ""), {})
         return numbering
 
-    def label(self, paragraph: Any) -> str:
-        """The number Word would print before this paragraph (and advance the counters)."""
+    def label(self, paragraph: Any, style: Any = None) -> str:
+        """The number Word would print before this paragraph (and advance the counters).
+
+        The list comes from the paragraph's own properties or, failing that, from its style
+        (and the styles that style is based on), as with Word's "List Number" or numbered headings.
+        """
+        if not self.levels:
+            return ""
         num_pr = paragraph.find(f"{_W}pPr/{_W}numPr")
-        if num_pr is None or not self.levels:
+        while num_pr is None and style is not None:
+            num_pr = style.element.find(f"{_W}pPr/{_W}numPr")
+            style = style.base_style
+        if num_pr is None:
             return ""
         num_id = _val(num_pr.find(f"{_W}numId"))
         raw_level = _val(num_pr.find(f"{_W}ilvl")) or "0"
