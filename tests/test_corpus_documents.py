@@ -6,7 +6,6 @@ arithmetic errors); nothing in src knows these files.
 
 from __future__ import annotations
 
-
 import pytest
 from conftest import CORPUS, require_shared
 

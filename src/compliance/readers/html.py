@@ -13,7 +13,6 @@ import hashlib
 import re
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from compliance.document import Block, Document, Grid, LoadError, Paragraph
 from compliance.hookspecs import hookimpl
@@ -152,9 +151,10 @@ def parse_html(text: str) -> etree._Element:
     text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
     if not text.strip():
         raise LoadError("文件为空", "the file is empty")
-    parser = lxml_html.HTMLParser(no_network=True, huge_tree=False, remove_comments=True, remove_pis=True, recover=True)
+    # Plain etree elements: lxml.html's element classes cost a lookup per node for nothing here.
+    parser = etree.HTMLParser(no_network=True, huge_tree=False, remove_comments=True, remove_pis=True, recover=True)
     try:
-        root = lxml_html.document_fromstring(text, parser=parser)
+        root = etree.fromstring(text, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise LoadError(f"网页无法解析：{exc}", f"the web page cannot be parsed: {exc}") from exc
     if root is None:
@@ -172,7 +172,7 @@ def page_meta(root: etree._Element) -> dict[str, str]:
     for tag in ("h1", "title"):
         found = next(iter(root.iter(tag)), None)
         if found is not None:
-            title = clean_inline(found.text_content())
+            title = clean_inline(_text_of(found))
             if tag == "title":
                 # Site names follow the article title: "标题_栏目_网站" or "标题 - 网站".
                 title = re.split(r"\s*[_|｜]\s*|\s+-\s+", title)[0]
@@ -182,9 +182,14 @@ def page_meta(root: etree._Element) -> dict[str, str]:
     return meta
 
 
+def _text_of(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
 def _tag(element: etree._Element) -> str:
+    # libxml2's HTML parser already lower-cases tag names; comments and PIs are removed.
     tag = element.tag
-    return tag.lower() if isinstance(tag, str) else ""
+    return tag if isinstance(tag, str) else ""
 
 
 def _is_chrome(element: etree._Element) -> bool:
@@ -193,7 +198,10 @@ def _is_chrome(element: etree._Element) -> bool:
         return True
     if tag in ("header", "footer"):
         return True
-    hint = f"{element.get('class') or ''} {element.get('id') or ''}"
+    attributes = element.attrib
+    if not attributes:
+        return False
+    hint = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
     return bool(hint.strip()) and bool(_CHROME.search(hint))
 
 
@@ -206,22 +214,16 @@ def find_body(root: etree._Element) -> etree._Element:
         parent = element.getparent()
         if element is not body and (parent in excluded or _tag(element) == "a" or _is_chrome(element)):
             excluded.add(element)
+    # One pass, children before parents: an element weighs its own text, its children and
+    # the text that follows each child (the child's tail belongs to it).
     weight: dict[etree._Element, int] = {}
-
-    def credit(node: etree._Element | None, amount: int) -> None:
-        if not amount or node is None or node in excluded:
-            return
-        while node is not None:
-            weight[node] = weight.get(node, 0) + amount
-            if node is body:
-                break
-            node = node.getparent()
-
-    for element in body.iter():
-        if _tag(element) and element not in excluded:
-            credit(element, len((element.text or "").strip()))
-        if element is not body:
-            credit(element.getparent(), len((element.tail or "").strip()))
+    for element in reversed(list(body.iter())):
+        if element in excluded:
+            continue
+        total = len((element.text or "").strip()) if _tag(element) else 0
+        for child in element:
+            total += weight.get(child, 0) + len((child.tail or "").strip())
+        weight[element] = total
     total = weight.get(body, 0)
     chosen = body
     while total:
@@ -264,7 +266,7 @@ def html_blocks(root: etree._Element) -> list[Block]:
     title = next(iter(root.iter("h1")), None)
     if title is not None and body is not title and title not in body.iterancestors() and not _inside(title, body):
         # A page title printed above the article body belongs to the report.
-        collector.add(title.text_content(), title.sourceline)
+        collector.add(_text_of(title), title.sourceline)
         collector.flush(heading_level=1)
     try:
         _walk(body, collector, top=True)
