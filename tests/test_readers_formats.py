@@ -61,3 +61,36 @@ def test_misnamed_file_is_read_by_content(tmp_path: Path, suffix: str) -> None:
     report = load_report(path)
     assert report.source.format == {"md": "markdown"}.get(suffix, suffix)
     assert values(report) == values(load_report(sample))
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (
+            "news.html",
+            "<html><body><h1>新闻</h1><p>今天天气晴。</p><table><tr><td>a</td><td>b</td></tr></table></body></html>",
+        ),
+        ("empty.html", ""),
+        ("garbage.pdf", "\x00\x01binary"),
+        ("report.docx", "PK\x03\x04 not really a zip"),
+    ],
+)
+def test_bad_input_is_one_input_finding(tmp_path: Path, name: str, data: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data.encode("latin-1", errors="ignore") if "\x00" in data else data.encode("utf-8"))
+    outcome = check_file(path, get_registry(), Options())
+    assert outcome.report is None
+    assert [(f.category, f.severity) for f in outcome.result.findings] == [("input", "error")]
+    assert outcome.result.findings[0].message
+
+
+def test_cli_max_bytes_limits_input(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from compliance.cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["check", "--max-bytes", "100", "--format", "json", str(SAMPLES[0])])
+    assert result.exit_code == 1 and "100" in result.output and '"input"' in result.output
+    assert runner.invoke(cli, ["extract", "--max-bytes", "100", str(SAMPLES[0])]).exit_code != 0
+    assert runner.invoke(cli, ["check", "--max-bytes", "0", str(SAMPLES[0])]).exit_code == 2
