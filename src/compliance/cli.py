@@ -11,6 +11,7 @@ import click
 from compliance import __version__
 from compliance.document import LoadError
 from compliance.engine import (
+    DEFAULT_MAX_BYTES,
     Options,
     check_file,
     expand_paths,
@@ -23,6 +24,13 @@ from compliance.layout import LayoutError
 from compliance.model import SEVERITY_ORDER
 
 FAIL_ON = ("error", "warning", "info", "never")
+MAX_BYTES_OPTION = click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse input files larger than this many bytes (an input finding).",
+)
 
 
 class UsageProblem(click.ClickException):
@@ -91,6 +99,7 @@ def cli() -> None:
     show_default=True,
     help="Force a template version instead of detecting it.",
 )
+@MAX_BYTES_OPTION
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -99,6 +108,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     template: str,
+    max_bytes: int,
 ) -> None:
     """Check reports (files or folders) and print findings."""
     registry = _registry()
@@ -110,7 +120,9 @@ def check(
     selected, ignored = _split(select), _split(ignore)
     _check_selectors(selected, "--select")
     _check_selectors(ignored, "--ignore")
-    options = Options(select=selected, ignore=ignored, template=None if template == "auto" else template)
+    options = Options(
+        select=selected, ignore=ignored, template=None if template == "auto" else template, max_bytes=max_bytes
+    )
     checked = [check_file(path, registry, options) for path in files]
     document = summarise([c.result for c in checked])
     if hasattr(formatter, "colour"):
@@ -129,14 +141,16 @@ def check(
 @cli.command()
 @click.argument("path")
 @click.option("--template", type=click.Choice(["auto", "V2019", "V2021"]), default="auto", show_default=True)
-def extract(path: str, template: str) -> None:
+@MAX_BYTES_OPTION
+def extract(path: str, template: str, max_bytes: int) -> None:
     """Print one report as the structured report (contract §3)."""
     registry = _registry()
     (file,) = _existing((path,))
     if file.is_dir():
         raise UsageProblem(f"'{path}' is a folder; extract reads one report file.")
     try:
-        report = load_report(file, registry, Options(template=None if template == "auto" else template))
+        options = Options(template=None if template == "auto" else template, max_bytes=max_bytes)
+        report = load_report(file, registry, options)
     except LoadError as exc:
         raise UsageProblem(f"cannot read '{path}': {exc.message_en or exc.message}") from exc
     click.echo(report.model_dump_json(indent=2, exclude_defaults=False))

@@ -19,6 +19,8 @@ _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒ�
 _FOLD = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "—": "-", "－": "-", "–": "-", "．": "."})
 # Taiwan-style word conversion changes a few label words; OpenCC t2s does not undo them.
 _WORD_FIXES = {"檔案": "文件", "製作": "制作"}
+# Sub-row numbers printed "1、" instead of "1." (淮安 2024 PDF: "1、申请人无正当理由…").
+_ITEM_NUMBER = re.compile(r"(?<!\d)(\d{1,2})、")
 
 
 @functools.cache
@@ -53,4 +55,5 @@ def clean_text(text: str) -> str:
 def key(text: str) -> str:
     """The matching key of a label or title."""
     text = clean_text(text).translate(_FOLD).translate(_QUOTES)
+    text = _ITEM_NUMBER.sub(r"\1.", text)
     return _WHITESPACE.sub("", text)

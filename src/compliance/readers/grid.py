@@ -1,0 +1,118 @@
+"""Helpers every table-reading format shares: cell text clean-up and rowspan/colspan expansion.
+
+HTML, DOCX and PDF tables all arrive as rows of cells that may span several rows or columns.
+``expand_spans`` turns them into a rectangular grid in which a spanned cell is printed once and
+its other slots are copies flagged ``span_copy`` (so a value is never counted twice).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from compliance.document import GridCell
+from compliance.model import Loc
+
+# Limits that keep a hostile table (colspan="100000") from exhausting memory.
+MAX_COLSPAN = 200
+MAX_ROWSPAN = 2000
+MAX_GRID_CELLS = 400_000
+
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+# A line break between two CJK characters is not a space (CSS Text 3 drops it too).
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f\v\u00a0\u3000]*\n\s*(?=[{_CJK}])")
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+# A cell that is a number once spaces are gone: runs split by markup or wide letter-spacing.
+_NUMBERISH = re.compile(r"^[+\-−]{0,2}[\d.,，]+(?:万元|元|%)?$")
+
+
+def clean_inline(text: str) -> str:
+    """Collapse whitespace the way a browser shows it, without spaces between CJK lines."""
+    text = _CJK_BREAK.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_cell(text: str) -> str:
+    """A table cell's text: lines joined, blanks (``&nbsp;``) empty, digits split by runs rejoined."""
+    text = clean_inline(text)
+    squeezed = text.replace(" ", "")
+    if _NUMBERISH.match(squeezed):
+        return squeezed
+    return text
+
+
+@dataclass
+class SpanCell:
+    """One printed cell before expansion."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    loc: Loc = field(default_factory=Loc)
+
+
+@dataclass
+class _Pending:
+    cell: SpanCell
+    rows_left: int
+
+
+def _bounded(value: int, upper: int) -> int:
+    return max(1, min(value, upper))
+
+
+def _fill_carried(out: list[GridCell], pending: dict[int, _Pending], carried: dict[int, _Pending]) -> None:
+    """Put copies of spans carried down from rows above into the next free slots of ``out``."""
+    while len(out) in pending:
+        span = pending[len(out)]
+        carried[len(out)] = span
+        out.append(GridCell(span.cell.text, span.cell.loc, span_copy=True))
+
+
+def expand_spans(rows: list[list[SpanCell]]) -> list[list[GridCell]]:
+    """Expand spans into a rectangular grid of GridCells (copies flagged ``span_copy``).
+
+    Word splits long tables and repeats a spanning label cell after the break, while the
+    original ``rowspan`` still reaches over the following rows. Honouring both would push the
+    rest of those rows one column right. So a carried-down span gives way when the row fills
+    the table's width on its own, or when the row re-prints the spanning cell's text.
+    """
+    for row in rows:
+        for cell in row:
+            cell.colspan = _bounded(cell.colspan, MAX_COLSPAN)
+    width = max((sum(c.colspan for c in row) for row in rows), default=0)
+    if width * len(rows) > MAX_GRID_CELLS:
+        rows = rows[: max(1, MAX_GRID_CELLS // max(width, 1))]
+    pending: dict[int, _Pending] = {}
+    grid: list[list[GridCell]] = []
+    for index, row in enumerate(rows):
+        remaining_rows = len(rows) - index
+        own = sum(c.colspan for c in row)
+        if pending and own >= width:
+            pending.clear()
+        elif pending and own + len(pending) > width:
+            printed = {_SPACES.sub("", c.text) for c in row if c.text.strip()}
+            for column in [c for c, p in pending.items() if _SPACES.sub("", p.cell.text) in printed]:
+                del pending[column]
+            if own + len(pending) > width:
+                pending.clear()
+        out: list[GridCell] = []
+        carried: dict[int, _Pending] = {}
+        for cell in row:
+            _fill_carried(out, pending, carried)
+            start = len(out)
+            out.append(GridCell(cell.text, cell.loc))
+            out.extend(GridCell(cell.text, cell.loc, span_copy=True) for _ in range(cell.colspan - 1))
+            rowspan = _bounded(cell.rowspan, min(MAX_ROWSPAN, remaining_rows))
+            if rowspan > 1:
+                for column in range(start, start + cell.colspan):
+                    carried[column] = _Pending(cell, rowspan)
+        # Spans that reach past this row's own cells, with gaps (missing cells) left blank.
+        while len(out) < width or any(c >= len(out) for c in pending):
+            if len(out) in pending:
+                _fill_carried(out, pending, carried)
+            else:
+                out.append(GridCell("", row[-1].loc if row else Loc()))
+        grid.append(out)
+        pending = {c: _Pending(p.cell, p.rows_left - 1) for c, p in carried.items() if p.rows_left - 1 > 0}
+    return grid

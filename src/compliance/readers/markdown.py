@@ -1,0 +1,122 @@
+"""Markdown: pipe tables become grids, ``#`` headings carry their level, other lines are paragraphs.
+
+Most Markdown reports are PDF-to-Markdown conversions, so the reader is tolerant: a run of pipe
+rows is one grid even when alignment rows (``|---|``) reappear inside it or rows differ in width,
+and a line is never dropped because it is malformed. Heading text keeps its ``#`` marks, as in the
+plain-text reader, so the mapping sees the same thing for ``.md`` and ``.txt``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from compliance.document import Block, Document, Grid, GridCell, LoadError, Paragraph
+from compliance.hookspecs import hookimpl
+from compliance.model import Loc
+from compliance.readers import decode_text, looks_binary
+from compliance.readers.grid import clean_cell
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+|$)")
+_ALIGNMENT_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
+_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# A short label and its figures on a plain line ("行政许可 97"): what PDF-to-Markdown tools leave
+# of a table row whose ruling they did not recognise.
+_LOOSE_ROW = re.compile(
+    r"^(?P<label>[^\s|#*>\-+\d，。；：:,;][^，。；：:,;|]{1,24}?)\s+(?P<numbers>[+\-]?\d[\d.,]*(?:\s+[+\-]?\d[\d.,]*)*)$"
+)
+
+
+class MarkdownReader:
+    name = "markdown"
+    extensions = (".md", ".markdown", ".mdown")
+
+    def sniff(self, data: bytes, path: str) -> int:
+        if looks_binary(data):
+            return 0
+        if path.lower().endswith(self.extensions):
+            return 90
+        head = data[:8192]
+        pipe_rows = len(re.findall(rb"(?m)^\s*\|.*\|\s*$", head))
+        alignment = re.search(rb"(?m)^\s*\|?\s*:?-{3,}:?\s*\|", head) is not None
+        return 65 if pipe_rows >= 3 and alignment else 0
+
+    def read(self, data: bytes, path: str) -> Document:
+        if not data.strip():
+            raise LoadError("文件为空", "the file is empty")
+        if looks_binary(data):
+            raise LoadError("文件不是文本（含二进制内容）", "the file is binary, not text")
+        return Document(
+            blocks=markdown_blocks(decode_text(data).text),
+            format="markdown",
+            path=path,
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+
+
+def pipe_cells(line: str) -> list[str] | None:
+    """The cells of a pipe-table row, or None when the line is not one."""
+    stripped = line.strip()
+    if not stripped.startswith("|") or len(stripped) < 2:
+        return None
+    body = stripped[1:-1] if stripped.endswith("|") and not stripped.endswith("\\|") else stripped[1:]
+    return [cell.replace("\\|", "|") for cell in _PIPE_SPLIT.split(body)]
+
+
+def loose_row(line: str) -> list[str] | None:
+    """A plain line that is a label followed by figures, split into cells; None for prose."""
+    match = _LOOSE_ROW.match(line.strip())
+    if match is None or not re.search(r"[\u4e00-\u9fff]", match["label"]):
+        return None
+    return [match["label"], *match["numbers"].split()]
+
+
+def _is_alignment(cells: list[str]) -> bool:
+    return all(_ALIGNMENT_CELL.match(cell) for cell in cells if cell.strip()) and any(c.strip() for c in cells)
+
+
+def _cell_text(raw: str) -> str:
+    text = _LINE_BREAK_TAG.sub("\n", raw)
+    text = _EMPHASIS.sub(r"\2", text)
+    return clean_cell(text.replace("&nbsp;", " "))
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    rows: list[list[GridCell]] = []
+    start = 0
+
+    def flush() -> None:
+        nonlocal rows
+        if rows:
+            blocks.append(Grid(rows=rows, loc=Loc(line=start, line_end=rows[-1][0].loc.line)))
+            rows = []
+
+    in_fence = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        cells = None if in_fence else pipe_cells(line) or loose_row(line)
+        if cells is not None:
+            if _is_alignment(cells):
+                continue
+            if not rows:
+                start = number
+            rows.append([GridCell(_cell_text(c), Loc(line=number)) for c in cells])
+            continue
+        flush()
+        if not line.strip():
+            continue
+        heading = None if in_fence else _HEADING.match(line)
+        level = len(heading.group(1)) if heading else None
+        blocks.append(Paragraph(text=line.strip(), loc=Loc(line=number), heading_level=level))
+    flush()
+    return blocks
+
+
+@hookimpl
+def compliance_readers() -> list[object]:
+    return [MarkdownReader()]

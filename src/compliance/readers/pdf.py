@@ -1,0 +1,289 @@
+"""PDF with a text layer, read with pdfplumber: ruled tables by cell geometry, prose in reading order.
+
+Each page's ruled tables are found from their drawn lines. A table row with at least two filled
+cells is table data; a row with one filled cell is prose that happens to sit inside a ruled frame
+(some word processors draw the whole page as a one-column table), so it is read as text. Text
+outside tables becomes paragraphs: wrapped lines are joined when a line runs to the right margin
+and the next is not indented. Page numbers and running headers in the margins are dropped.
+Every location carries its page and a running line number. pdfplumber is imported only here,
+when a PDF is actually read, so start-up stays light.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from compliance.document import Block, Document, Grid, GridCell, LoadError, Paragraph
+from compliance.hookspecs import hookimpl
+from compliance.model import Loc
+from compliance.readers.grid import clean_cell, clean_inline
+
+MAX_PAGES = 300
+# Share of the page height at the top and bottom where page numbers and running heads live.
+_MARGIN = 0.08
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[\s\-—–－·•]*$"
+)
+# An enumeration at the start of a line begins a new paragraph even after a full line.
+_ENUMERATION = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.．、])"
+)
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    page: int
+    height: float
+
+    @property
+    def in_margin(self) -> bool:
+        return self.top < self.height * _MARGIN or self.bottom > self.height * (1 - _MARGIN)
+
+
+@dataclass
+class _Table:
+    rows: list[list[GridCell]]
+    top: float
+    page: int
+    row_tops: list[float] = field(default_factory=list)
+
+
+class PdfReader:
+    name = "pdf"
+    extensions = (".pdf",)
+
+    def sniff(self, data: bytes, path: str) -> int:
+        if data[:1024].lstrip().startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+            return 100
+        return 50 if path.lower().endswith(".pdf") else 0
+
+    def read(self, data: bytes, path: str) -> Document:
+        if b"%PDF-" not in data[:1024]:
+            raise LoadError("不是有效的 PDF 文件（缺少 %PDF 文件头）", "not a PDF file (no %PDF header)")
+        blocks = read_pdf(data)
+        return Document(blocks=blocks, format="pdf", path=path, sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_pdf(data: bytes) -> list[Block]:
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    encrypted = b"/Encrypt" in data
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = pdf.pages
+            if not pages:
+                raise LoadError(
+                    "PDF 文件没有页面，可能已损坏或被截断", "the PDF has no pages; it may be damaged or truncated"
+                )
+            if len(pages) > MAX_PAGES:
+                raise LoadError(
+                    f"PDF 页数过多（{len(pages)} 页，上限 {MAX_PAGES} 页）",
+                    f"the PDF has too many pages ({len(pages)}; limit {MAX_PAGES})",
+                )
+            lines: list[_Line] = []
+            tables: list[_Table] = []
+            chars = 0
+            for page in pages:
+                chars += len(page.chars)
+                page_tables, page_lines = _read_page(page)
+                tables.extend(page_tables)
+                lines.extend(page_lines)
+    except LoadError:
+        raise
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise LoadError(
+            "PDF 文件已加密，无法读取；请提供未加密的文件", "the PDF is encrypted and cannot be read"
+        ) from exc
+    except Exception as exc:
+        if encrypted:
+            raise LoadError(
+                "PDF 文件已加密，无法读取；请提供未加密的文件", "the PDF is encrypted and cannot be read"
+            ) from exc
+        raise LoadError(
+            f"PDF 文件已损坏或被截断，无法读取（{type(exc).__name__}）",
+            f"the PDF is damaged or truncated and cannot be read ({type(exc).__name__})",
+        ) from exc
+    if chars == 0:
+        raise LoadError(
+            "PDF 没有文字层（可能是扫描件或图片），需要先进行 OCR 文字识别才能核验",
+            "the PDF has no text layer (a scan or images); OCR is needed before it can be checked",
+        )
+    return _assemble(_drop_running_heads(lines), tables)
+
+
+def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
+    number = page.page_number
+    tables: list[_Table] = []
+    masks: list[tuple[float, float, float, float]] = []
+    for found in page.find_tables():
+        for segment in _table_segments(found, number):
+            tables.append(segment)
+            masks.append(_segment_bbox(found, segment))
+
+    def outside(obj: dict) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in masks)
+
+    text_page = page.filter(outside) if masks else page
+    lines = []
+    height = float(page.height)
+    for raw in text_page.extract_text_lines(strip=True, return_chars=False):
+        text = clean_inline(raw["text"])
+        if not text:
+            continue
+        line = _Line(text, raw["x0"], raw["x1"], raw["top"], raw["bottom"], number, height)
+        if line.in_margin and _PAGE_NUMBER.match(text):
+            continue
+        lines.append(line)
+    return tables, lines
+
+
+def _table_segments(table: Any, page: int) -> list[_Table]:
+    """Split a ruled table into runs of data rows (two or more filled cells) and expand spans."""
+    texts = table.extract()
+    rows = table.rows
+    # pdfplumber aligns each row's cells on the sorted distinct left edges of all cells.
+    xs = sorted({cell[0] for cell in table.cells})
+    right = table.bbox[2]
+    origins = [
+        (cell, text)
+        for row, row_text in zip(rows, texts, strict=False)
+        for cell, text in zip(row.cells, row_text, strict=False)
+        if cell is not None
+    ]
+    segments: list[_Table] = []
+    current: list[list[GridCell]] = []
+    tops: list[float] = []
+
+    def close() -> None:
+        nonlocal current, tops
+        if current:
+            segments.append(_Table(rows=current, top=tops[0], page=page, row_tops=tops))
+        current, tops = [], []
+
+    for row, row_text in zip(rows, texts, strict=False):
+        filled = sum(1 for t in row_text if t and t.strip())
+        if filled < 2:
+            close()
+            continue
+        # The row's own height is its shortest cell; taller cells span down into later rows.
+        top = row.bbox[1]
+        bottom = min(cell[3] for cell in row.cells if cell is not None)
+        grid_row: list[GridCell] = []
+        for index, (cell, text) in enumerate(zip(row.cells, row_text, strict=False)):
+            if cell is not None:
+                grid_row.append(GridCell(clean_cell(text or ""), Loc(page=page, bbox=_box(cell))))
+                continue
+            # A slot covered by a cell spanning from the left or from above: a copy.
+            x_start = xs[index] if index < len(xs) else right
+            x_end = xs[index + 1] if index + 1 < len(xs) else right
+            cx, cy = (x_start + x_end) / 2, (top + bottom) / 2
+            cover = next(
+                ((c, t) for c, t in origins if c[0] <= cx <= c[2] and c[1] <= cy <= c[3]),
+                None,
+            )
+            if cover is None:
+                grid_row.append(GridCell("", Loc(page=page)))
+            else:
+                grid_row.append(
+                    GridCell(clean_cell(cover[1] or ""), Loc(page=page, bbox=_box(cover[0])), span_copy=True)
+                )
+        current.append(grid_row)
+        tops.append(top)
+    close()
+    return segments
+
+
+def _box(cell: tuple) -> tuple[float, float, float, float]:
+    return (round(cell[0], 1), round(cell[1], 1), round(cell[2], 1), round(cell[3], 1))
+
+
+def _segment_bbox(table: Any, segment: _Table) -> tuple[float, float, float, float]:
+    boxes = [c.loc.bbox for row in segment.rows for c in row if c.loc.bbox is not None]
+    x0, _, x1, _ = table.bbox
+    top = min((b[1] for b in boxes), default=segment.top)
+    bottom = max((b[3] for b in boxes), default=segment.top)
+    return (x0, top, x1, bottom)
+
+
+def _drop_running_heads(lines: list[_Line]) -> list[_Line]:
+    """Drop margin lines printed identically on several pages (running headers and footers)."""
+    pages = {line.page for line in lines}
+    if len(pages) < 3:
+        return lines
+    margin_texts = Counter(re.sub(r"\d+", "#", line.text) for line in lines if line.in_margin)
+    repeated = {text for text, count in margin_texts.items() if count >= max(3, len(pages) // 2)}
+    return [line for line in lines if not (line.in_margin and re.sub(r"\d+", "#", line.text) in repeated)]
+
+
+def _assemble(lines: list[_Line], tables: list[_Table]) -> list[Block]:
+    """Interleave text and tables by page and position; join wrapped lines into paragraphs."""
+    items: list[tuple[int, float, int, _Line | _Table]] = [(ln.page, ln.top, 0, ln) for ln in lines]
+    items += [(t.page, t.top, 1, t) for t in tables]
+    items.sort(key=lambda item: (item[0], item[1], item[2]))
+    page_edges = _page_edges(lines)
+    blocks: list[Block] = []
+    line_number = 0
+    previous: _Line | None = None
+    for _, _, _, item in items:
+        if isinstance(item, _Table):
+            rows = []
+            first = line_number + 1
+            for row in item.rows:
+                line_number += 1
+                rows.append(
+                    [GridCell(c.text, c.loc.model_copy(update={"line": line_number}), c.span_copy) for c in row]
+                )
+            blocks.append(Grid(rows=rows, loc=Loc(page=item.page, line=first, line_end=line_number)))
+            previous = None
+            continue
+        line_number += 1
+        if previous is not None and isinstance(blocks[-1], Paragraph) and _continues(previous, item, page_edges):
+            paragraph = blocks[-1]
+            paragraph.text = clean_inline(paragraph.text + "\n" + item.text)
+            paragraph.loc = paragraph.loc.model_copy(update={"line_end": line_number})
+        else:
+            blocks.append(Paragraph(text=item.text, loc=Loc(page=item.page, line=line_number)))
+        previous = item
+    return blocks
+
+
+def _page_edges(lines: list[_Line]) -> dict[int, tuple[float, float]]:
+    edges: dict[int, tuple[float, float]] = {}
+    for line in lines:
+        left, right = edges.get(line.page, (line.x0, line.x1))
+        edges[line.page] = (min(left, line.x0), max(right, line.x1))
+    return edges
+
+
+def _continues(previous: _Line, line: _Line, edges: dict[int, tuple[float, float]]) -> bool:
+    """Is ``line`` the wrapped continuation of ``previous``?"""
+    size = max(previous.bottom - previous.top, 6.0)
+    _, right = edges[previous.page]
+    left, _ = edges[line.page]
+    if previous.x1 < right - 1.5 * size:
+        return False  # the previous line stopped short: it ended its paragraph
+    if line.x0 > left + 0.5 * size:
+        return False  # indented: a new paragraph
+    if line.page == previous.page and line.top - previous.bottom > 1.5 * size:
+        return False
+    return not _ENUMERATION.match(line.text)
+
+
+@hookimpl
+def compliance_readers() -> list[object]:
+    return [PdfReader()]

@@ -1,0 +1,43 @@
+"""Markdown reader: pipe tables, alignment rows, headings, loose label rows, line numbers."""
+
+from __future__ import annotations
+
+from compliance.document import Grid, Paragraph
+from compliance.readers.markdown import MarkdownReader
+
+
+def read(text: str) -> list:
+    return MarkdownReader().read(text.encode("utf-8"), "report.md").blocks
+
+
+def test_markdown_pipe_table_becomes_grid_without_alignment_rows() -> None:
+    blocks = read(
+        "## 二、主动公开\n\n| 信息内容 | 本年制发件数 |\n|:---|---:|\n| 规章 | 3 |\n|---|---|\n| 行政规范性文件 | 4 |\n"
+    )
+    heading, grid = blocks
+    assert isinstance(heading, Paragraph) and heading.heading_level == 2 and heading.loc.line == 1
+    assert isinstance(grid, Grid)
+    assert [[c.text for c in row] for row in grid.rows] == [
+        ["信息内容", "本年制发件数"],
+        ["规章", "3"],
+        ["行政规范性文件", "4"],
+    ]
+    assert grid.rows[1][1].loc.line == 5
+
+
+def test_markdown_loose_label_row_and_prose() -> None:
+    blocks = read("行政许可 97\n根据条例的要求，编制本报告。\n")
+    assert isinstance(blocks[0], Grid) and [c.text for c in blocks[0].rows[0]] == ["行政许可", "97"]
+    assert isinstance(blocks[1], Paragraph) and blocks[1].loc.line == 2
+
+
+def test_markdown_escaped_pipes_and_emphasis_in_cells() -> None:
+    (grid,) = read("| **总计** | a\\|b |\n")
+    assert [c.text for c in grid.rows[0]] == ["总计", "a|b"]
+
+
+def test_markdown_sniff_needs_extension_or_tables() -> None:
+    reader = MarkdownReader()
+    assert reader.sniff(b"text", "report.md") == 90
+    assert reader.sniff(b"| a | b |\n|---|---|\n| 1 | 2 |\n", "report") > 60
+    assert reader.sniff(b"plain prose", "report") == 0

@@ -1,0 +1,73 @@
+"""PDF reader: ruled tables by geometry, page numbers dropped, tables across pages, bad PDFs."""
+
+from __future__ import annotations
+
+import pytest
+from documents import minimal_pdf, pdf_ruled_table, pdf_text
+
+from compliance.document import Grid, LoadError, Paragraph
+from compliance.readers.pdf import PdfReader
+
+
+def read(data: bytes) -> list:
+    return PdfReader().read(data, "report.pdf").blocks
+
+
+ROWS = [["Label", "A", "B", "Total"], ["first", "1", "2", "3"], ["second", "4", "", "4"]]
+
+
+def test_pdf_ruled_table_read_by_cell_geometry_with_page_and_line() -> None:
+    page = pdf_text(72, 780, "Annual report") + pdf_ruled_table(72, 700, [150, 60, 60, 60], ROWS)
+    blocks = read(minimal_pdf([page]))
+    grids = [b for b in blocks if isinstance(b, Grid)]
+    assert len(grids) == 1
+    assert [[c.text for c in row] for row in grids[0].rows] == ROWS
+    cell = grids[0].rows[1][1]
+    assert cell.loc.page == 1 and cell.loc.line is not None and cell.loc.bbox is not None
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    assert paragraphs[0].text == "Annual report" and paragraphs[0].loc.page == 1
+
+
+def test_pdf_page_numbers_dropped_and_table_continued_on_next_page() -> None:
+    first = pdf_ruled_table(72, 300, [150, 60, 60, 60], ROWS[:2]) + pdf_text(290, 30, "- 1 -")
+    second = pdf_ruled_table(72, 800, [150, 60, 60, 60], ROWS[2:]) + pdf_text(290, 30, "- 2 -")
+    blocks = read(minimal_pdf([first, second]))
+    assert not [b for b in blocks if isinstance(b, Paragraph) and "-" in b.text]
+    grids = [b for b in blocks if isinstance(b, Grid)]
+    assert [g.loc.page for g in grids] == [1, 2]
+    assert [[c.text for c in row] for g in grids for row in g.rows] == ROWS
+
+
+def test_pdf_wrapped_lines_joined_but_headings_kept_apart() -> None:
+    long_line = "x" * 95
+    page = pdf_text(72, 760, long_line) + pdf_text(72, 746, "tail of paragraph.") + pdf_text(90, 720, "Next one")
+    texts = [b.text for b in read(minimal_pdf([page]))]
+    assert texts == [f"{long_line} tail of paragraph.", "Next one"]
+
+
+def test_pdf_without_text_layer_needs_ocr() -> None:
+    with pytest.raises(LoadError, match="OCR"):
+        read(minimal_pdf(["0 0 m 100 100 l S\n"]))
+
+
+def test_pdf_truncated_is_load_error() -> None:
+    data = minimal_pdf([pdf_text(72, 700, "hello")])
+    with pytest.raises(LoadError):
+        read(data[: len(data) // 3])
+
+
+def test_pdf_encrypted_is_load_error_saying_so() -> None:
+    data = minimal_pdf([pdf_text(72, 700, "hello")], extra_trailer="/Encrypt << /Filter /Standard /V 9 /R 9 >> ")
+    with pytest.raises(LoadError, match="加密"):
+        read(data)
+
+
+def test_pdf_not_a_pdf_is_load_error() -> None:
+    with pytest.raises(LoadError, match="PDF"):
+        read(b"hello, not a pdf")
+
+
+def test_pdf_sniff_by_magic_bytes() -> None:
+    reader = PdfReader()
+    assert reader.sniff(b"%PDF-1.7\n...", "report.txt") == 100
+    assert reader.sniff(b"<html>", "report.html") == 0
