@@ -7,10 +7,10 @@ arithmetic errors); nothing in src knows these files.
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, require_shared
 
 from compliance.engine import Options, check_file, get_registry
 from compliance.model import Finding, Report
+from conftest import CORPUS, require_shared
 
 FORMATS = (".html", ".pdf", ".md")
 # file → (template, year)

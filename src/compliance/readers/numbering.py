@@ -32,8 +32,21 @@ def chinese_counting(number: int) -> str:
 
 
 def _roman(number: int) -> str:
-    values = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"))
-    values += ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    values: tuple[tuple[int, str], ...] = (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    )
     out = []
     for value, letters in values:
         count, number = divmod(number, value)
