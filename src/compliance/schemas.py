@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from compliance.config import Config
 from compliance.layout import RulePack, TemplateLayout
 from compliance.model import FindingsDocument, Report
 
@@ -12,14 +13,22 @@ SCHEMA_FILES = {
     "findings": "findings.schema.json",
     "rulepack": "rulepack.schema.json",
     "template": "template.schema.json",
+    "config": "config.schema.json",
 }
 
-_MODELS = {"report": Report, "findings": FindingsDocument, "rulepack": RulePack, "template": TemplateLayout}
+_MODELS = {
+    "report": Report,
+    "findings": FindingsDocument,
+    "rulepack": RulePack,
+    "template": TemplateLayout,
+    "config": Config,
+}
 _TITLES = {
     "report": "compliance structured report",
     "findings": "compliance findings",
     "rulepack": "compliance rule pack",
     "template": "compliance template layout",
+    "config": "compliance configuration ([tool.compliance] or compliance.toml)",
 }
 
 
