@@ -112,9 +112,12 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
-def _nearest(key: str, valid: Sequence[str]) -> str:
+def _nearest(key: str, valid: Sequence[str], listing: bool = True) -> str:
+    """Name the closest valid key (difflib), else list them all (when short enough to help)."""
     close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
-    return f"; did you mean '{close[0]}'?" if close else f"; valid keys: {', '.join(valid)}"
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    return f" (valid keys: {', '.join(valid)})" if listing else " (see 'compliance rules')"
 
 
 def _drop_unknown(data: dict[str, Any], model: type[BaseModel], where: str, warnings: list[str]) -> dict[str, Any]:
@@ -174,28 +177,32 @@ def validate_against(loaded: LoadedConfig, rules: Sequence[LoadedRule], engine_r
     categories = sorted({r.spec.category for r in rules} | {"input", "internal"})
     for key in config.severity:
         if key not in by_id and key not in categories:
-            hint = _nearest(key, [*by_id, *categories]).replace("valid keys", "rule ids and categories")
+            hint = _nearest(key, [*by_id, *categories], listing=False)
             raise ConfigError(f"'{source}': severity key '{key}' names no rule id or category{hint}")
     for rule_id, values in config.options.items():
         rule = by_id.get(rule_id)
         if rule is None:
-            raise ConfigError(f"'{source}': options for unknown rule '{rule_id}'{_nearest(rule_id, list(by_id))}")
+            raise ConfigError(
+                f"'{source}': options for unknown rule '{rule_id}'{_nearest(rule_id, list(by_id), listing=False)}"
+            )
         try:
             rule.kind.parse_options(values)
         except (ValidationError, ValueError) as exc:
-            raise ConfigError(f"'{source}': options.{rule_id}: {_first_error(exc)}") from exc
+            valid = list(rule.kind.Options.model_fields) if rule.kind.Options else []
+            raise ConfigError(f"'{source}': options.{rule_id}: {_first_error(exc, valid)}") from exc
     known = [*by_id, *engine_rules]
     for i, entry in enumerate(config.suppressions):
         if entry.rule not in known:
-            raise ConfigError(
-                f"'{source}': suppressions[{i}] names unknown rule '{entry.rule}'{_nearest(entry.rule, known)}"
-            )
+            hint = _nearest(entry.rule, known, listing=False)
+            raise ConfigError(f"'{source}': suppressions[{i}] names unknown rule '{entry.rule}'{hint}")
 
 
-def _first_error(exc: Exception) -> str:
+def _first_error(exc: Exception, valid: Sequence[str] = ()) -> str:
     if isinstance(exc, ValidationError):
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"])
+        if error["type"] == "extra_forbidden" and valid:
+            return f"unknown option '{where}'{_nearest(where, valid)}"
         return f"{where}: {error['msg']}" if where else error["msg"]
     return str(exc)
 

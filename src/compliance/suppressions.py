@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from compliance.baseline import with_fingerprints
 from compliance.model import Finding, FindingLocation, Report, ReportResult, Suppression
@@ -27,8 +27,8 @@ class ConfigSuppression(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     rule: str
-    reason: str
-    path: str | None = None
+    reason: str = Field(min_length=1, description="Why the finding is accepted; mandatory.")
+    path: str | None = Field(None, description="Glob of report paths (relative to the config file's folder).")
     agency: str | None = None
     year: int | None = None
     section: str | None = None
