@@ -6,6 +6,7 @@ code-scanning tools never disagree (the metadata is written once).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from compliance.layout import RuleSpec
@@ -49,7 +50,7 @@ def _indent(text: str) -> str:
 
 def _fence(text: str) -> str:
     # A fence longer than any backtick run inside, so examples never close it early.
-    longest = max((len(run) for run in text.split("`")[1::2]), default=0)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}text\n{text.strip()}\n{ticks}"
 
