@@ -147,3 +147,29 @@ def test_parse_keeps_known_keys_and_reports_unknown() -> None:
     config, warnings = parse({"ignore": ["T3"], "colour": True}, "x.toml")
     assert config.ignore == ["T3"]
     assert len(warnings) == 1 and "colour" in warnings[0]
+
+
+def test_config_and_isolated_together_is_usage_error(project: Path) -> None:
+    code, _, stderr = _check(project, None, "--config", "x.toml", "--isolated")
+    assert code == 2 and "--isolated" in stderr
+
+
+def test_documented_example_config_is_valid(tmp_path: Path) -> None:
+    import re
+
+    import jsonschema
+
+    from compliance.config import LoadedConfig, tomllib, validate_against
+    from compliance.engine import get_registry
+    from compliance.ruledoc import ENGINE_RULES
+    from compliance.schemas import build_schema
+    from conftest import REPO
+
+    text = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", text, re.S)
+    assert example is not None
+    table = tomllib.loads(example.group(1))["tool"]["compliance"]
+    jsonschema.Draft202012Validator(build_schema("config")).validate(table)
+    config, warnings = parse(table, "docs/configuration.md")
+    assert warnings == []
+    validate_against(LoadedConfig(config, tmp_path / "pyproject.toml"), get_registry().rules, list(ENGINE_RULES))

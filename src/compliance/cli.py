@@ -169,6 +169,8 @@ def _given(name: str, value: str, configured: str | None) -> str:
 
 
 def _load_config(config_file: str | None, isolated: bool, registry) -> config.LoadedConfig:  # type: ignore[no-untyped-def]
+    if config_file is not None and isolated:
+        raise UsageProblem("--config and --isolated contradict each other; use one of them.")
     try:
         loaded = config.load(config_file, isolated)
         if loaded.path is not None:

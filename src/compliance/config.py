@@ -61,7 +61,7 @@ class Config(BaseModel):
 
 @dataclass
 class LoadedConfig:
-    config: Config = field(default_factory=Config)
+    config: Config = field(default_factory=lambda: Config.model_validate({}))
     path: Path | None = None
     warnings: list[str] = field(default_factory=list)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from compliance.config import Config
 from compliance.layout import RulePack, TemplateLayout
 from compliance.model import FindingsDocument, Report
@@ -16,7 +18,7 @@ SCHEMA_FILES = {
     "config": "config.schema.json",
 }
 
-_MODELS = {
+_MODELS: dict[str, type[BaseModel]] = {
     "report": Report,
     "findings": FindingsDocument,
     "rulepack": RulePack,
