@@ -17,7 +17,14 @@ from helpers import run_cli
 
 GOLDEN = REPO / "tests" / "golden"
 SAMPLES = ("reports/v2021-faults-2022.txt", "reports/v2019-clean-2020.txt")
-FORMATS = {"json": "json", "sarif": "sarif.json", "junit": "xml", "github": "txt", "csv": "csv", "markdown": "md"}
+FORMATS = {
+    "json": "json",
+    "sarif": "sarif.json",
+    "junit": "junit.xml",
+    "github": "github.txt",
+    "csv": "csv",
+    "markdown": "md",
+}
 
 
 @pytest.mark.parametrize("output_format", sorted(FORMATS))

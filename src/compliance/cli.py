@@ -94,10 +94,16 @@ def cli() -> None:
     show_default=True,
     help="Force a template version instead of detecting it.",
 )
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Read this config file.")
-@click.option("--isolated", is_flag=True, help="Ignore every config file.")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Known findings do not fail.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings as known.")
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file instead of searching upward."
+)
+@click.option("--isolated", is_flag=True, help="Ignore every config file (pyproject.toml, compliance.toml).")
+@click.option(
+    "--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Findings recorded here do not fail the gate."
+)
+@click.option(
+    "--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings as the baseline (exit 0)."
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
