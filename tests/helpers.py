@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from compliance.cli import cli
 from compliance.engine import Options, check_file, get_registry, load_report
 from compliance.model import Finding, Report
 
@@ -35,3 +40,27 @@ def replace_field(text: str, line_startswith: str, field_index: int, new_value: 
             lines[number] = "\t".join(fields)
             return "\n".join(lines)
     raise AssertionError(f"no line starts with {line_startswith!r}")
+
+
+@dataclass
+class Run:
+    """What one in-process CLI run produced; stdout and stderr stay apart."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> Run:
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:  # click >= 8.2 always keeps stderr apart
+        runner = CliRunner()
+    previous = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = runner.invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    return Run(result.exit_code, result.stdout, result.stderr)

@@ -8,20 +8,23 @@ from pathlib import Path
 
 import click
 
-from compliance import __version__
+from compliance import __version__, baseline, config, suppressions
 from compliance.document import LoadError
 from compliance.engine import (
     DEFAULT_MAX_BYTES,
     Options,
     check_file,
+    enabled_rules,
     expand_paths,
     get_registry,
     load_report,
     summarise,
     worst_severity,
 )
+from compliance.formatters import configure
 from compliance.layout import LayoutError
-from compliance.model import SEVERITY_ORDER
+from compliance.model import SEVERITY_ORDER, FindingsDocument
+from compliance.ruledoc import ENGINE_RULES
 
 FAIL_ON = ("error", "warning", "info", "never")
 MAX_BYTES_OPTION = click.option(
@@ -100,6 +103,16 @@ def cli() -> None:
     help="Force a template version instead of detecting it.",
 )
 @MAX_BYTES_OPTION
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file instead of searching upward."
+)
+@click.option("--isolated", is_flag=True, help="Ignore every config file (pyproject.toml, compliance.toml).")
+@click.option(
+    "--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Findings recorded here do not fail the gate."
+)
+@click.option(
+    "--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings as the baseline (exit 0)."
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -109,9 +122,25 @@ def check(
     ignore: tuple[str, ...],
     template: str,
     max_bytes: int,
+    config_file: str | None,
+    isolated: bool,
+    baseline_file: str | None,
+    write_baseline: str | None,
 ) -> None:
     """Check reports (files or folders) and print findings."""
     registry = _registry()
+    # Config first: it may choose the format, the gate and the rules; flags given here override it.
+    loaded = _load_config(config_file, isolated, registry)
+    cfg = loaded.config
+    output_format = _given("output_format", output_format, cfg.format)
+    fail_on = _given("fail_on", fail_on, cfg.fail_on)
+    template = _given("template", template, cfg.template)
+    if not select and cfg.select is not None:
+        select = tuple(cfg.select)
+    if not ignore and cfg.ignore:
+        ignore = tuple(cfg.ignore)
+    if baseline_file is None and cfg.baseline is not None:
+        baseline_file = str(loaded.relative(cfg.baseline))
     formatter = registry.formatters.get(output_format)
     if formatter is None:
         known = ", ".join(sorted(registry.formatters))
@@ -121,12 +150,22 @@ def check(
     _check_selectors(selected, "--select")
     _check_selectors(ignored, "--ignore")
     options = Options(
-        select=selected, ignore=ignored, template=None if template == "auto" else template, max_bytes=max_bytes
+        select=selected,
+        ignore=ignored,
+        template=None if template == "auto" else template,
+        severity=dict(cfg.severity),
+        rule_options=config.rule_options(loaded, registry.rules),
+        max_bytes=max_bytes,
     )
     checked = [check_file(path, registry, options) for path in files]
-    document = summarise([c.result for c in checked])
+    results = suppressions.apply(
+        [(c.result, c.report) for c in checked], cfg.suppressions, f"配置文件 {loaded.path}", loaded.root
+    )
+    document = summarise(results)
+    _apply_baseline(document, baseline_file, write_baseline)
     if hasattr(formatter, "colour"):
         formatter.colour = output is None and sys.stdout.isatty()
+    configure(formatter, rules=[r.spec for r in enabled_rules(registry, options)], fail_on=fail_on)
     rendered = formatter.render(document, [c.report for c in checked])
     if output:
         Path(output).write_text(rendered, encoding="utf-8")
@@ -134,8 +173,53 @@ def check(
     else:
         click.echo(rendered, nl=False)
     threshold = None if fail_on == "never" else SEVERITY_ORDER[fail_on]
-    if threshold is not None and worst_severity(document) >= threshold:
+    if threshold is not None and worst_severity(document) >= threshold and not write_baseline:
         sys.exit(1)
+
+
+def _given(name: str, value: str, configured: str | None) -> str:
+    """The flag when given on the command line, else the config's value, else the flag's default."""
+    source = click.get_current_context().get_parameter_source(name)
+    if source == click.core.ParameterSource.DEFAULT and configured is not None:
+        return configured
+    return value
+
+
+def _load_config(config_file: str | None, isolated: bool, registry) -> config.LoadedConfig:  # type: ignore[no-untyped-def]
+    if config_file is not None and isolated:
+        raise UsageProblem("--config and --isolated contradict each other; use one of them.")
+    try:
+        loaded = config.load(config_file, isolated)
+        if loaded.path is not None:
+            config.validate_against(loaded, registry.rules, list(ENGINE_RULES))
+    except config.ConfigError as exc:
+        raise UsageProblem(str(exc)) from exc
+    for warning in loaded.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    selectors = (loaded.config.select or []) + loaded.config.ignore
+    if selectors:
+        _check_selectors(selectors, f"'{loaded.path}': select/ignore entry")
+    return loaded
+
+
+def _apply_baseline(document: FindingsDocument, baseline_file: str | None, write_baseline: str | None) -> None:
+    """Mark findings known to the baseline; write a new one. Notes go to stderr, never stdout."""
+    try:
+        if baseline_file is not None and not (write_baseline and not Path(baseline_file).exists()):
+            status = baseline.apply(document, baseline.load(Path(baseline_file)), baseline_file)
+            if status.absent:
+                click.echo(
+                    f"note: {len(status.absent)} baseline entr{'y' if len(status.absent) == 1 else 'ies'} "
+                    f"no longer occur; rewrite it with --write-baseline {baseline_file} to shrink it:",
+                    err=True,
+                )
+                for entry in status.absent:
+                    click.echo(f"  {entry.rule} {entry.report} {entry.where or ''}".rstrip(), err=True)
+        if write_baseline:
+            written = baseline.write(Path(write_baseline), document)
+            click.echo(f"wrote {written} baseline entr{'y' if written == 1 else 'ies'} to {write_baseline}", err=True)
+    except baseline.BaselineError as exc:
+        raise UsageProblem(str(exc)) from exc
 
 
 @cli.command()
@@ -165,33 +249,26 @@ def _rule_or_fail(rule_id: str):  # type: ignore[no-untyped-def]
 
 
 def explain_text(rule_id: str) -> str:
-    spec = _rule_or_fail(rule_id).spec
-    lines = [
-        f"{spec.id} ({spec.name})",
-        f"category: {spec.category}    default severity: {spec.severity}    templates: {', '.join(spec.templates)}",
-        "",
-        spec.summary,
-        "",
-        spec.description.strip(),
-    ]
-    if spec.rationale:
-        lines += ["", f"Why: {spec.rationale.strip()}"]
-    lines += ["", "Failing example:", _indent(spec.examples.fail), "", "Passing example:", _indent(spec.examples.pass_)]
-    return "\n".join(lines) + "\n"
+    from compliance.ruledoc import explain_text as render_explain
 
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.strip().splitlines())
+    return render_explain(_rule_or_fail(rule_id).spec)
 
 
 @cli.group(invoke_without_command=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
 @click.pass_context
 def rules(ctx: click.Context, output_format: str) -> None:
-    """List every rule (id, category, severity, templates, summary)."""
+    """List every rule (id, category, severity, templates, summary); markdown is docs/rules.md."""
     if ctx.invoked_subcommand is not None:
         return
     registry = _registry()
+    if output_format == "markdown":
+        from compliance.ruledoc import rules_markdown
+
+        click.echo(rules_markdown([r.spec for r in registry.rules]), nl=False)
+        return
     if output_format == "json":
         payload = [r.spec.model_dump(by_alias=True, exclude={"params"}) for r in registry.rules]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -218,7 +295,7 @@ def explain(rule_id: str) -> None:
 
 
 @cli.command()
-@click.argument("which", type=click.Choice(["report", "findings", "rulepack", "template"]))
+@click.argument("which", type=click.Choice(["report", "findings", "rulepack", "template", "config"]))
 def schema(which: str) -> None:
     """Print a JSON Schema."""
     from compliance.schemas import build_schema

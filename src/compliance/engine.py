@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compliance.baseline import with_fingerprints
 from compliance.document import Document, LoadError
 from compliance.layout import LayoutError, RuleSpec, TemplateLayout, load_rule_pack, load_template
 from compliance.mapping.build import build_report
@@ -262,15 +263,17 @@ def check_file(path: Path, registry: Registry, options: Options, previous: Repor
     try:
         report = load_report(path, registry, options)
     except LoadError as exc:
-        return CheckedReport(path, None, ReportResult(source=str(path), findings=[input_finding(exc)]))
+        failed = ReportResult(source=str(path), findings=[input_finding(exc)])
+        return CheckedReport(path, None, with_fingerprints(failed))
     except Exception as exc:  # a reader bug is still one finding for this file, not a crash
         crash = LoadError(f"读取文件时出错：{type(exc).__name__}: {exc}", f"reader failed: {type(exc).__name__}: {exc}")
-        return CheckedReport(path, None, ReportResult(source=str(path), findings=[input_finding(crash)]))
+        failed = ReportResult(source=str(path), findings=[input_finding(crash)])
+        return CheckedReport(path, None, with_fingerprints(failed))
     findings = check_report(report, registry, options, previous)
     result = ReportResult(
         source=str(path), template=report.template, year=report.year, agency=report.agency, findings=findings
     )
-    return CheckedReport(path, report, result)
+    return CheckedReport(path, report, with_fingerprints(result))
 
 
 def summarise(results: list[ReportResult]) -> FindingsDocument:
@@ -282,5 +285,6 @@ def summarise(results: list[ReportResult]) -> FindingsDocument:
 
 
 def worst_severity(document: FindingsDocument) -> int:
-    levels = [SEVERITY_ORDER[f.severity] for r in document.reports for f in r.findings]
+    """The highest severity among findings that count for the gate (baseline-known ones do not)."""
+    levels = [SEVERITY_ORDER[f.severity] for r in document.reports for f in r.findings if f.baseline != "unchanged"]
     return max(levels, default=-1)

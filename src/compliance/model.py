@@ -242,7 +242,28 @@ class Summary(Strict):
     info: int = 0
 
 
+class BaselineEntry(Strict):
+    """A known finding: its line-free fingerprint, with enough context for a person reading a diff."""
+
+    fingerprint: str
+    rule: str
+    report: str
+    where: str | None = None
+    message: str
+
+
+class BaselineStatus(Strict):
+    """How the findings compared with ``--baseline``: counts, and entries no longer seen (to prune)."""
+
+    path: str
+    new: int = 0
+    unchanged: int = 0
+    absent: list[BaselineEntry] = Field(default_factory=list)
+
+
 class FindingsDocument(Strict):
     tool: ToolInfo
     reports: list[ReportResult] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
+    # Present only when checking against a baseline (an extension of contract §2).
+    baseline: BaselineStatus | None = None

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from compliance.config import Config
 from compliance.layout import RulePack, TemplateLayout
 from compliance.model import FindingsDocument, Report
 
@@ -14,6 +15,7 @@ SCHEMA_FILES = {
     "findings": "findings.schema.json",
     "rulepack": "rulepack.schema.json",
     "template": "template.schema.json",
+    "config": "config.schema.json",
 }
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -21,12 +23,14 @@ _MODELS: dict[str, type[BaseModel]] = {
     "findings": FindingsDocument,
     "rulepack": RulePack,
     "template": TemplateLayout,
+    "config": Config,
 }
 _TITLES = {
     "report": "compliance structured report",
     "findings": "compliance findings",
     "rulepack": "compliance rule pack",
     "template": "compliance template layout",
+    "config": "compliance configuration ([tool.compliance] or compliance.toml)",
 }
 
 

@@ -3,15 +3,61 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from pathlib import Path, PurePath
+from typing import Any, Protocol
 
-from compliance.model import FindingsDocument, Report
+from compliance.model import SEVERITY_ORDER, Finding, FindingLocation, FindingsDocument, Report
 
 
 class Formatter(Protocol):
+    """An output format. Optional attributes a formatter may declare, which the caller then sets
+    (see ``configure``): ``colour`` (bool), ``rules`` (the RuleSpecs that ran), ``fail_on``
+    (the gate threshold: error, warning, info or never)."""
+
     name: str
     # True for formats other programs parse: nothing else may be printed on stdout with them.
     machine_readable: bool
 
     def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
         """Return the whole output as text."""
+
+
+def configure(formatter: Any, **settings: Any) -> None:
+    """Give a formatter the run's settings it declares as attributes; others are not its business."""
+    for name, value in settings.items():
+        if hasattr(formatter, name):
+            setattr(formatter, name, value)
+
+
+def display_path(source: str) -> str:
+    """A report's path for machine outputs: relative to the working directory where possible, with
+    forward slashes, so outputs are the same on every checkout (and GitHub can place annotations)."""
+    path = Path(source)
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return PurePath(source).as_posix()
+
+
+def cell_path(location: FindingLocation) -> str:
+    """Table, row and column ids joined with dots (``T3.granted.total``), or the section key."""
+    cell = ".".join(p for p in (location.table, location.row, location.column) if p)
+    return cell or (location.section or "")
+
+
+def counts(findings: Sequence[Finding]) -> dict[str, int]:
+    return {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+
+
+def gating(finding: Finding, threshold: int | None) -> bool:
+    """Whether a finding fails the gate: at or above the threshold and not already in the baseline."""
+    if threshold is None or finding.baseline == "unchanged":
+        return False
+    return SEVERITY_ORDER[finding.severity] >= threshold
+
+
+def threshold_of(fail_on: str) -> int | None:
+    """The numeric gate level of a ``--fail-on`` value (None for ``never``)."""
+    return None if fail_on == "never" else SEVERITY_ORDER[fail_on]

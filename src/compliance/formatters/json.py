@@ -13,7 +13,9 @@ class JsonFormatter:
     machine_readable = True
 
     def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
-        return document.model_dump_json(indent=2) + "\n"
+        # The baseline block is an extension: absent (not null) when no baseline was used.
+        exclude = {"baseline"} if document.baseline is None else None
+        return document.model_dump_json(indent=2, exclude=exclude) + "\n"
 
 
 @hookimpl

@@ -46,7 +46,10 @@ class TextFormatter:
         lines: list[str] = []
         for result in document.reports:
             counts = {s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")}
-            verdict = "FAIL" if counts["error"] else ("WARN" if counts["warning"] else "OK")
+            # Findings already in the baseline are shown but do not decide the verdict.
+            fresh = {f.severity for f in result.findings if f.baseline != "unchanged"}
+            verdict = "FAIL" if "error" in fresh else ("WARN" if "warning" in fresh else "OK")
+            known = sum(1 for f in result.findings if f.baseline == "unchanged")
             colour = {"FAIL": "red", "WARN": "yellow", "OK": "green"}[verdict]
             head = " · ".join(str(x) for x in (result.agency, result.year, result.template) if x)
             lines.append(self._style(f"{result.source}", bold=True) + (f"  ({head})" if head else ""))
@@ -54,6 +57,7 @@ class TextFormatter:
                 "  "
                 + self._style(verdict, fg=colour, bold=True)
                 + f"  {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"
+                + (f" ({known} known from the baseline)" if known else "")
             )
             current: object = "-"
             for f in result.findings:
@@ -64,7 +68,8 @@ class TextFormatter:
                     )
                 severity = self._style(f"{f.severity:<7}", fg=COLOURS[f.severity])
                 where = _where(f)
-                lines.append(f"    {severity} {f.rule}: {f.message}" + (f"  [{where}]" if where else ""))
+                known_mark = " (baseline)" if f.baseline == "unchanged" else ""
+                lines.append(f"    {severity} {f.rule}: {f.message}" + (f"  [{where}]" if where else "") + known_mark)
                 if f.expected is not None or f.actual is not None:
                     lines.append(f"             expected {f.expected}, actual {f.actual}")
                 if f.evidence:

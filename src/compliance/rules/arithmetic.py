@@ -126,15 +126,25 @@ class _Outcome:
     unusable: list[Key]
 
 
+class IdentityOptions(BaseModel):
+    """What a project may tune about an identity rule."""
+
+    model_config = ConfigDict(extra="forbid")
+    # The info notes "cannot verify: cell … unreadable" (TABLE-READ already warns about the row).
+    report_unverifiable: bool = True
+
+
 class IdentityKind(RuleKind):
     name = "identity"
     Params = IdentityParams
+    Options = IdentityOptions
 
     def check(self, rule: RuleSpec, params: IdentityParams, ctx: CheckContext) -> Iterator[Finding]:
         found = resolved_table(ctx, params.table)
         if found is None:
             return
         resolved, spec = found
+        options: IdentityOptions = self.options(rule, ctx)
         report = ctx.report
         rows_present = list(report.tables[params.table])
         items = (rows_present if params.along == "row" else spec.column_ids()) if params.items == "*" else params.items
@@ -162,6 +172,8 @@ class IdentityKind(RuleKind):
             label = self._item_label(spec, params, outcome.item)
             loc = resolved.locs.get((target_row, target_column))
             if outcome.unusable:
+                if not options.report_unverifiable:
+                    continue
                 cells = "、".join(f"{r}/{c}" for r, c in outcome.unusable)
                 yield finding(
                     rule,
@@ -300,13 +312,23 @@ class BlankPolicyParams(BaseModel):
     tables: list[str]
 
 
+class BlankPolicyOptions(BaseModel):
+    """What a project may tune about BLANK-POLICY."""
+
+    model_config = ConfigDict(extra="forbid")
+    # The info note counting blank component cells read as 0; derived totals are always reported.
+    report_zero_filled: bool = True
+
+
 class BlankPolicyKind(RuleKind):
     """BLANK-POLICY (templates.md §6.2): say what was derived or read as 0, never hide it."""
 
     name = "blank_policy"
     Params = BlankPolicyParams
+    Options = BlankPolicyOptions
 
     def check(self, rule: RuleSpec, params: BlankPolicyParams, ctx: CheckContext) -> Iterator[Finding]:
+        options: BlankPolicyOptions = self.options(rule, ctx)
         for table in params.tables:
             found = resolved_table(ctx, table)
             if found is None:
@@ -326,7 +348,7 @@ class BlankPolicyKind(RuleKind):
                     loc=resolved.locs.get(first),
                     message_en=f"{table}: {len(resolved.derived)} blank total cells were derived from their parts",
                 )
-            if resolved.zero_filled:
+            if resolved.zero_filled and options.report_zero_filled:
                 yield finding(
                     rule,
                     f"{table} 有 {len(resolved.zero_filled)} 个空白单元格按 0 计算（空白不等于已填 0）",

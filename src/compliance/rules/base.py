@@ -22,13 +22,30 @@ class NoParams(BaseModel):
 
 
 class RuleKind:
-    """Base class of rule kinds. Subclasses set ``name`` and ``Params`` and implement ``check``."""
+    """Base class of rule kinds. Subclasses set ``name`` and ``Params`` and implement ``check``.
+
+    ``Params`` validates the rule pack's ``params`` (what the rule checks); ``Options``, when a kind
+    sets it, validates what a project may tune in its config (``[tool.compliance.options.RULE-ID]``).
+    """
 
     name: ClassVar[str] = ""
     Params: ClassVar[type[BaseModel]] = NoParams
+    Options: ClassVar[type[BaseModel] | None] = None
 
     def parse_params(self, rule: RuleSpec) -> BaseModel:
         return self.Params.model_validate(rule.params)
+
+    def parse_options(self, values: dict[str, Any]) -> BaseModel | None:
+        """Validate a project's options for a rule of this kind (raises ValueError when it takes none)."""
+        if self.Options is None:
+            if values:
+                raise ValueError("this rule takes no options")
+            return None
+        return self.Options.model_validate(values)
+
+    def options(self, rule: RuleSpec, ctx: CheckContext) -> Any:
+        """The options in force for this rule: the project's, else the model's defaults."""
+        return self.parse_options(ctx.rule_options(rule.id))
 
     def check(self, rule: RuleSpec, params: Any, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError

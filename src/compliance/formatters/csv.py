@@ -1,0 +1,80 @@
+"""CSV: one row per finding, for spreadsheets and quick filtering (written with the csv module)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from compliance.formatters import display_path
+from compliance.hookspecs import hookimpl
+from compliance.model import FindingsDocument, Report
+
+COLUMNS = (
+    "source",
+    "agency",
+    "year",
+    "template",
+    "rule",
+    "category",
+    "severity",
+    "section",
+    "table",
+    "row",
+    "column",
+    "line",
+    "page",
+    "expected",
+    "actual",
+    "message",
+    "message_en",
+    "evidence",
+    "fingerprint",
+    "baseline",
+)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+class CsvFormatter:
+    name = "csv"
+    machine_readable = True
+
+    def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for result in document.reports:
+            for found in result.findings:
+                loc = found.location
+                row = {
+                    "source": display_path(result.source),
+                    "agency": result.agency,
+                    "year": result.year,
+                    "template": result.template,
+                    "rule": found.rule,
+                    "category": found.category,
+                    "severity": found.severity,
+                    "section": loc.section,
+                    "table": loc.table,
+                    "row": loc.row,
+                    "column": loc.column,
+                    "line": loc.line,
+                    "page": loc.page,
+                    "expected": found.expected,
+                    "actual": found.actual,
+                    "message": found.message,
+                    "message_en": found.message_en,
+                    "evidence": found.evidence,
+                    "fingerprint": found.fingerprint,
+                    "baseline": found.baseline,
+                }
+                writer.writerow([_text(row[c]) for c in COLUMNS])
+        return buffer.getvalue()
+
+
+@hookimpl
+def compliance_formatters() -> list[object]:
+    return [CsvFormatter()]

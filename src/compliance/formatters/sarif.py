@@ -1,0 +1,138 @@
+"""SARIF 2.1.0 for code-scanning tools (GitHub code scanning, IDE viewers).
+
+One run for the whole check. ``tool.driver.rules`` carries each rule's metadata from its rule
+pack (the same text as ``compliance explain``); each result points at the file and line where
+known and names the template place (section/table/row/column) as a logical location.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from compliance.formatters import display_path
+from compliance.hookspecs import hookimpl
+from compliance.layout import RuleSpec
+from compliance.model import Finding, FindingsDocument, Report, ReportResult
+from compliance.ruledoc import ENGINE_RULES, explain_text, rule_markdown
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+FINGERPRINT_KEY = "complianceFinding/v1"
+
+
+def _descriptor(spec: RuleSpec) -> dict[str, Any]:
+    return {
+        "id": spec.id,
+        "name": spec.name,
+        "shortDescription": {"text": spec.summary},
+        "fullDescription": {"text": " ".join(spec.description.split())},
+        "help": {"text": explain_text(spec), "markdown": rule_markdown(spec, heading="##")},
+        "defaultConfiguration": {"level": LEVELS[spec.severity]},
+        "properties": {"category": spec.category, "templates": list(spec.templates), "tags": [spec.category]},
+    }
+
+
+def _engine_descriptor(rule_id: str) -> dict[str, Any]:
+    category, severity, summary = ENGINE_RULES.get(rule_id, ("internal", "error", rule_id))
+    return {
+        "id": rule_id,
+        "shortDescription": {"text": summary},
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": {"category": category, "tags": [category]},
+    }
+
+
+def _artifact(source: str) -> dict[str, Any]:
+    path = display_path(source)
+    uri = Path(path).as_uri() if Path(path).is_absolute() else path
+    return {"uri": uri}
+
+
+def _logical(found: Finding) -> list[dict[str, Any]]:
+    loc = found.location
+    parts = [(k, v) for k, v in (("section", loc.section), ("table", loc.table), ("row", loc.row)) if v]
+    if loc.column:
+        parts.append(("column", loc.column))
+    if not parts:
+        return []
+    kind = "cell" if loc.row and loc.column else parts[-1][0]
+    return [
+        {
+            "name": parts[-1][1],
+            "fullyQualifiedName": "/".join(v for _, v in parts),
+            "kind": kind,
+        }
+    ]
+
+
+def _result(found: Finding, report: ReportResult, index: dict[str, int]) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": _artifact(report.source)}
+    if found.location.line is not None and found.location.line >= 1:
+        physical["region"] = {"startLine": found.location.line}
+    location: dict[str, Any] = {"physicalLocation": physical}
+    logical = _logical(found)
+    if logical:
+        location["logicalLocations"] = logical
+    dumped = found.model_dump(mode="json")  # numbers as the JSON contract writes them
+    properties = {
+        "category": found.category,
+        "expected": dumped["expected"],
+        "actual": dumped["actual"],
+        "evidence": found.evidence,
+        "message_en": found.message_en,
+        "page": found.location.page,
+        "agency": report.agency,
+        "year": report.year,
+        "template": report.template,
+    }
+    result: dict[str, Any] = {
+        "ruleId": found.rule,
+        "ruleIndex": index[found.rule],
+        "level": LEVELS[found.severity],
+        "message": {"text": found.message},
+        "locations": [location],
+    }
+    if found.fingerprint:
+        result["partialFingerprints"] = {FINGERPRINT_KEY: found.fingerprint}
+    if found.baseline:
+        result["baselineState"] = found.baseline
+    result["properties"] = {k: v for k, v in properties.items() if v is not None}
+    return result
+
+
+class SarifFormatter:
+    name = "sarif"
+    machine_readable = True
+    rules: Sequence[RuleSpec] = ()
+
+    def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
+        descriptors = [_descriptor(spec) for spec in self.rules]
+        index = {d["id"]: i for i, d in enumerate(descriptors)}
+        for result in document.reports:
+            for found in result.findings:
+                if found.rule not in index:
+                    index[found.rule] = len(descriptors)
+                    descriptors.append(_engine_descriptor(found.rule))
+        results = [_result(f, r, index) for r in document.reports for f in r.findings]
+        driver = {
+            "name": document.tool.name,
+            "version": document.tool.version,
+            "rules": descriptors,
+        }
+        run: dict[str, Any] = {
+            "tool": {"driver": driver},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }
+        if document.baseline is not None:
+            run["properties"] = {"baseline": document.baseline.model_dump(mode="json")}
+        log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+        return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+@hookimpl
+def compliance_formatters() -> list[object]:
+    return [SarifFormatter()]
