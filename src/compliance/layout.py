@@ -56,6 +56,9 @@ class TotalSpec(_Strict):
     target: CellRef
     parts: list[str]
     along: Literal["row", "column"]
+    # The identity's name (e.g. T3-ROW-TOTAL): inferred cell splits record which identity chose
+    # them, and the identity rules with that name then say they cannot verify that row.
+    id: str | None = None
 
 
 class TableSpec(_Strict):

@@ -1,0 +1,232 @@
+"""Split run-together digits into table cells, only where exactly one split can be right.
+
+Crawler dumps print a table row's cells with no separator: ``640020470`` is 64/0/0/2/0/4/70.
+A candidate split must (1) keep every printed space or sign as a cell border, (2) give every
+cell the form of a printed number (no leading zeros: ``02`` is never a cell) and (3) produce
+exactly the known number of columns. When several candidates remain, the table's own
+identities (template ``totals``) choose; a split is accepted only when exactly one survives,
+and the identities that did the choosing are reported so the rules do not claim to have
+checked them on that row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from compliance.layout import TableSpec
+from compliance.mapping.normalize import clean_text
+
+# More candidates than this means the digits carry too little information to be worth trying.
+CANDIDATE_LIMIT = 20000
+_RUN = re.compile(r"^[\s\d.+\-]+$")
+_GROUP = re.compile(r"[+\-]{0,2}[\d.]+")
+_CELL = re.compile(r"^[+\-]{0,2}(?:0|[1-9]\d*)(?:\.\d+)?$")
+
+
+def run_groups(text: str) -> list[str] | None:
+    """The printed pieces of a digit run: spaces and signs are borders; None if not a run."""
+    text = clean_text(text).strip()
+    if not text or not _RUN.match(text) or not any(ch.isdigit() for ch in text):
+        return None
+    groups = _GROUP.findall(text)
+    if "".join(groups) != re.sub(r"\s+", "", text):
+        return None
+    return groups
+
+
+def digit_count(text: str) -> int:
+    return sum(1 for ch in text if ch.isdigit())
+
+
+def _split_group(group: str, parts: int) -> Iterator[list[str]]:
+    """Every way to cut one printed group into ``parts`` well-formed cells."""
+    sign = group[: len(group) - len(group.lstrip("+-"))]
+    body = group[len(sign) :]
+
+    def cut(rest: str, remaining: int) -> Iterator[list[str]]:
+        if remaining == 1:
+            if _CELL.match(rest):
+                yield [rest]
+            return
+        # A leading zero is a cell of its own: reports never print 02.
+        longest = 1 if rest.startswith("0") else len(rest) - (remaining - 1)
+        for size in range(1, longest + 1):
+            head = rest[:size]
+            if head.endswith(".") or not _CELL.match(head):
+                continue
+            tail = rest[size:]
+            if tail.startswith("."):
+                continue
+            for more in cut(tail, remaining - 1):
+                yield [head, *more]
+
+    for cells in cut(body, parts):
+        yield [sign + cells[0], *cells[1:]]
+
+
+def candidate_splits(groups: list[str], width: int, limit: int = CANDIDATE_LIMIT) -> list[list[str]] | None:
+    """All well-formed splits of the groups into ``width`` cells; None when there are too many."""
+    found: list[list[str]] = []
+
+    def place(index: int, remaining: int, prefix: list[str]) -> bool:
+        if index == len(groups):
+            if remaining == 0:
+                found.append(prefix)
+            return len(found) <= limit
+        groups_left = len(groups) - index - 1
+        most = min(digit_count(groups[index]), remaining - groups_left)
+        for parts in range(1, most + 1):
+            for cells in _split_group(groups[index], parts):
+                if not place(index + 1, remaining - parts, prefix + cells):
+                    return False
+        return True
+
+    if not place(0, width, []):
+        return None
+    return found
+
+
+@dataclass
+class RowIdentity:
+    """One template identity restricted to one printed row: ``cells[target] == Σ cells[parts]``."""
+
+    id: str
+    row: str
+    target: str
+    parts: list[str]
+
+    def holds(self, values: dict[str, int]) -> bool:
+        return values[self.target] == sum(values[p] for p in self.parts)
+
+
+def row_identities(spec: TableSpec, table: str, cell_keys: list[str], row_of: dict[str, str]) -> list[RowIdentity]:
+    """The template's per-row totals that can be evaluated on these cells (``row/column`` keys)."""
+    identities: list[RowIdentity] = []
+    rows = list(dict.fromkeys(row_of[k] for k in cell_keys))
+    for number, total in enumerate(spec.totals):
+        if total.along != "row":
+            continue
+        identity_id = total.id or f"{table}-total-{number + 1}"
+        parts = spec.expand(total.parts)
+        for row in rows:
+            target = f"{row}/{total.target.column}"
+            keys = [f"{row}/{p}" for p in parts]
+            if target in cell_keys and all(k in cell_keys for k in keys):
+                identities.append(RowIdentity(identity_id, row, target, keys))
+    return identities
+
+
+@dataclass
+class Split:
+    """The outcome of inferring one run: the cells when unique, and what decided it."""
+
+    cells: list[str] | None
+    candidates: int
+    # (identity id, row) pairs that rejected a candidate: they cannot be verified on that row.
+    identities: list[tuple[str, str]] = field(default_factory=list)
+    printed: bool = False  # the printed borders alone give the cells: nothing was inferred
+    # Several splits satisfy this row's identities: the table's column identities may still
+    # choose among them (``resolve_jointly``).
+    survivors: list[list[str]] = field(default_factory=list)
+
+
+def infer_split(text: str, cell_keys: list[str], identities: list[RowIdentity]) -> Split:
+    """Split ``text`` into one cell per key; unique by syntax, else by the given identities."""
+    groups = run_groups(text)
+    width = len(cell_keys)
+    if groups is None:
+        return Split(None, 0)
+    if len(groups) == width and all(_CELL.match(g) for g in groups):
+        return Split(groups, 1, printed=True)
+    candidates = candidate_splits(groups, width)
+    if candidates is None:
+        return Split(None, CANDIDATE_LIMIT)
+    if len(candidates) == 1:
+        return Split(candidates[0], 1)
+    # Identities hold only on exact integers; decimals and signs leave the split ambiguous.
+    usable = [c for c in candidates if all(re.fullmatch(r"\d+", cell) for cell in c)]
+    if len(usable) != len(candidates) or not identities:
+        return Split(None, len(candidates))
+    survivors = []
+    deciding: set[tuple[str, str]] = set()
+    for cells in usable:
+        values = dict(zip(cell_keys, (int(c) for c in cells), strict=True))
+        failed = [identity for identity in identities if not identity.holds(values)]
+        deciding.update((identity.id, identity.row) for identity in failed)
+        if not failed:
+            survivors.append(cells)
+    if len(survivors) != 1:
+        return Split(None, len(candidates), sorted(deciding), survivors=survivors)
+    return Split(survivors[0], len(candidates), sorted(deciding))
+
+
+@dataclass
+class Pending:
+    """A row whose split is still open after its own identities: its surviving candidates."""
+
+    row: str
+    columns: list[str]
+    candidates: list[list[int]]
+
+
+def resolve_jointly(
+    pending: list[Pending],
+    known: dict[tuple[str, str], int],
+    column_totals: list[tuple[str, str, list[str]]],
+    limit: int = CANDIDATE_LIMIT,
+) -> dict[str, tuple[list[int], list[tuple[str, str]]]] | None:
+    """Choose one candidate per pending row so that every column total holds; None unless unique.
+
+    ``column_totals`` are (identity id, target row, part rows); ``known`` holds every other
+    cell. Returns row → (values, [(identity id, column) that decided it]).
+    """
+    combos = 1
+    for item in pending:
+        combos *= len(item.candidates)
+    if not pending or combos > limit:
+        return None
+    rows = {item.row for item in pending}
+    usable = [t for t in column_totals if rows & {t[1], *t[2]}]
+    if not usable:
+        return None
+    columns = pending[0].columns
+    solutions: list[tuple[list[int], ...]] = []
+    for choice in _product([item.candidates for item in pending]):
+        values = dict(known)
+        for item, cells in zip(pending, choice, strict=True):
+            values.update({(item.row, c): v for c, v in zip(item.columns, cells, strict=True)})
+        if all(_column_total_holds(values, target, parts, columns) for _, target, parts in usable):
+            solutions.append(choice)
+            if len(solutions) > 1:
+                return None
+    if len(solutions) != 1:
+        return None
+    result: dict[str, tuple[list[int], list[tuple[str, str]]]] = {}
+    for item, cells in zip(pending, solutions[0], strict=True):
+        # The identity decided the columns in which this row's candidates disagree.
+        differing = [c for n, c in enumerate(item.columns) if len({cand[n] for cand in item.candidates}) > 1]
+        deciding = [
+            (identity, c) for identity, target, parts in usable if item.row in {target, *parts} for c in differing
+        ]
+        result[item.row] = (cells, deciding)
+    return result
+
+
+def _column_total_holds(values: dict[tuple[str, str], int], target: str, parts: list[str], columns: list[str]) -> bool:
+    for column in columns:
+        if (target, column) not in values:
+            return True  # cannot be evaluated: does not reject
+        if values[(target, column)] != sum(values.get((p, column), 0) for p in parts):
+            return False
+    return True
+
+
+def _product(lists: list[list[list[int]]]) -> Iterator[tuple[list[int], ...]]:
+    if not lists:
+        yield ()
+        return
+    for head in lists[0]:
+        for rest in _product(lists[1:]):
+            yield (head, *rest)
