@@ -141,8 +141,8 @@ class IdentityKind(RuleKind):
             lhs = sum((resolved.values.get(k, 0) for k in lhs_keys), start=0)
             rhs = sum((resolved.values.get(k, 0) for k in rhs_keys), start=0)
             outcomes.append(_Outcome(item, lhs, rhs, unusable))
+        failing = {o.item for o in outcomes if not o.unusable and o.lhs != o.rhs}
         chose = _inferred_by(report, params.table, params.identity or rule.id, params.along)
-        failing = {o.item for o in outcomes if not o.unusable and o.lhs != o.rhs and o.item not in chose}
         for outcome in outcomes:
             target_row, target_column = self._location(params, outcome.item)
             label = self._item_label(spec, params, outcome.item)
