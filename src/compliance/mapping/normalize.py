@@ -18,7 +18,7 @@ _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒ�
 # Characters NFKC leaves alone but reports use interchangeably.
 _FOLD = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "—": "-", "－": "-", "–": "-", "．": "."})
 # Taiwan-style word conversion changes a few label words; OpenCC t2s does not undo them.
-_WORD_FIXES = {"檔案": "文件", "製作": "制作"}
+_WORD_FIXES = {"檔案": "文件", "製作": "制作", "資訊": "信息"}
 
 
 @functools.cache
@@ -30,14 +30,23 @@ def _converter():  # type: ignore[no-untyped-def]
     return OpenCC("t2s")
 
 
-_TRADITIONAL_HINT = re.compile(r"[規範處檔際與為這們來個書會說開關數據發後裡結務總訴復審]")
+@functools.cache
+def _traditional_characters() -> frozenset[str]:
+    """Every character the library's t2s dictionary converts: the test for "needs converting"."""
+    converter = _converter()
+    try:
+        characters = converter.dictionary.ts_characters[0] if converter is not None else {}
+    except (AttributeError, IndexError, TypeError):  # pragma: no cover - a future library layout
+        return frozenset()
+    return frozenset(ch for ch, simplified in characters.items() if len(ch) == 1 and ch != simplified)
 
 
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified; cheap when the text has none."""
     for old, new in _WORD_FIXES.items():
         text = text.replace(old, new)
-    if not _TRADITIONAL_HINT.search(text):
+    traditional = _traditional_characters()
+    if traditional and traditional.isdisjoint(text):
         return text
     converter = _converter()
     return converter.convert(text) if converter is not None else text
