@@ -174,13 +174,14 @@ class Pending:
 def resolve_jointly(
     pending: list[Pending],
     known: dict[tuple[str, str], int],
-    column_totals: list[tuple[str, str, list[str]]],
+    column_identities: list[tuple[str, list[str], list[str]]],
     limit: int = CANDIDATE_LIMIT,
 ) -> dict[str, tuple[list[int], list[tuple[str, str]]]] | None:
-    """Choose one candidate per pending row so that every column total holds; None unless unique.
+    """Choose one candidate per pending row so that every column identity holds; None unless unique.
 
-    ``column_totals`` are (identity id, target row, part rows); ``known`` holds every other
-    cell. Returns row → (values, [(identity id, column) that decided it]).
+    ``column_identities`` are (identity id, lhs rows, rhs rows) meaning Σ lhs = Σ rhs in every
+    column; ``known`` holds every other cell. Returns row → (values, [(identity id, column)
+    that decided it]).
     """
     combos = 1
     for item in pending:
@@ -188,7 +189,7 @@ def resolve_jointly(
     if not pending or combos > limit:
         return None
     rows = {item.row for item in pending}
-    usable = [t for t in column_totals if rows & {t[1], *t[2]}]
+    usable = [t for t in column_identities if rows & {*t[1], *t[2]}]
     if not usable:
         return None
     columns = pending[0].columns
@@ -197,7 +198,7 @@ def resolve_jointly(
         values = dict(known)
         for item, cells in zip(pending, choice, strict=True):
             values.update({(item.row, c): v for c, v in zip(item.columns, cells, strict=True)})
-        if all(_column_total_holds(values, target, parts, columns) for _, target, parts in usable):
+        if all(_balanced(values, lhs, rhs, columns) for _, lhs, rhs in usable):
             solutions.append(choice)
             if len(solutions) > 1:
                 return None
@@ -207,18 +208,15 @@ def resolve_jointly(
     for item, cells in zip(pending, solutions[0], strict=True):
         # The identity decided the columns in which this row's candidates disagree.
         differing = [c for n, c in enumerate(item.columns) if len({cand[n] for cand in item.candidates}) > 1]
-        deciding = [
-            (identity, c) for identity, target, parts in usable if item.row in {target, *parts} for c in differing
-        ]
+        deciding = [(identity, c) for identity, lhs, rhs in usable if item.row in {*lhs, *rhs} for c in differing]
         result[item.row] = (cells, deciding)
     return result
 
 
-def _column_total_holds(values: dict[tuple[str, str], int], target: str, parts: list[str], columns: list[str]) -> bool:
+def _balanced(values: dict[tuple[str, str], int], lhs: list[str], rhs: list[str], columns: list[str]) -> bool:
     for column in columns:
-        if (target, column) not in values:
-            return True  # cannot be evaluated: does not reject
-        if values[(target, column)] != sum(values.get((p, column), 0) for p in parts):
+        left = sum(values.get((r, column), 0) for r in lhs)
+        if left != sum(values.get((r, column), 0) for r in rhs):
             return False
     return True
 

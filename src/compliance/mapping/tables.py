@@ -250,15 +250,15 @@ def _resolve_pending(
                 known[(row_id, column_id)] = cell.value
             elif cell.status is not CellStatus.blank:
                 unusable.add(row_id)
-    totals = []
+    identities: list[tuple[str, list[str], list[str]]] = []
     for number, total in enumerate(spec.totals):
-        if total.along != "column" or total.target.row is None:
-            continue
-        rows = [total.target.row, *spec.expand(total.parts)]
-        # Every row of the identity must be printed and readable, or it cannot decide anything.
-        if all(r in mapped.data and r not in unusable for r in rows):
-            totals.append((total.id or f"{table}-total-{number + 1}", total.target.row, spec.expand(total.parts)))
-    chosen = resolve_jointly([item for item, _, _ in pending], known, totals)
+        if total.along == "column" and total.target.row is not None:
+            name = total.id or f"{table}-total-{number + 1}"
+            identities.append((name, [total.target.row], spec.expand(total.parts)))
+    identities.extend((b.id, spec.expand(b.lhs), spec.expand(b.rhs)) for b in spec.balances)
+    # Every row of an identity must be printed and readable, or it cannot decide anything.
+    identities = [i for i in identities if all(r in mapped.data and r not in unusable for r in (*i[1], *i[2]))]
+    chosen = resolve_jointly([item for item, _, _ in pending], known, identities)
     if chosen is None:
         return
     mapped.notes[:] = [n for n in mapped.notes if not (n.code == "ambiguous-row" and n.row in open_rows)]
