@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SEED, require_shared
 
 from compliance.engine import Options, check_file, get_registry, load_report
 from compliance.model import CellStatus, Report
+from conftest import CORPUS, SEED, require_shared
 
 T3_COLUMNS = ["natural", "biz", "research", "ngo", "legal", "other_org", "total"]
 T4_ROWS = ["RV", "LD", "LR"]

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from compliance.model import CellStatus, Report
 from conftest import SAMPLES
 from helpers import check_text, load_text, replace_field
-
-from compliance.model import CellStatus, Report
 
 CRAWLER_HEADER = "标题: {title}\n发布时间: 2024-01-20 10:00\n原文链接: https://example.invalid/a.htm\n==== 正文 ====\n"
 

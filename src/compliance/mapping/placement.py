@@ -54,15 +54,15 @@ def place_values(
     if not any(cell.text.strip() for cell in values):
         return None
     if len(values) == width:
-        return list(values)
+        return list[GridCell | None](values)
     # Fewer cells than columns: text extraction dropped blanks somewhere unknown.
     starts = windows(values, width)
     if len(starts) == 1:
-        return values[starts[0] : starts[0] + width]
+        return list[GridCell | None](values[starts[0] : starts[0] + width])
     if len(starts) > 1 and convention is not None:
         chosen = _by_convention(starts, len(values), width, convention, label_fields)
         if chosen is not None:
-            return values[chosen : chosen + width]
+            return list[GridCell | None](values[chosen : chosen + width])
     return None
 
 
@@ -89,5 +89,5 @@ def place_trailing(values: list[GridCell], width: int) -> list[GridCell | None] 
     while len(cells) > width and not cells[0].text.strip():
         cells.pop(0)
     if len(cells) == width:
-        return list(cells)
+        return list[GridCell | None](cells)
     return None

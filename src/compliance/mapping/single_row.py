@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from compliance.document import Grid, GridCell
 from compliance.layout import TableSpec
+from compliance.mapping.cells import MappedTable, SplitRow, is_run, make_cell, split_row
 from compliance.mapping.inference import row_identities
 from compliance.mapping.normalize import key
 from compliance.mapping.placement import place_values
-from compliance.mapping.tables import MappedTable, SplitRow, infer_cells, is_run, make_cell, split_row
+from compliance.mapping.runcells import infer_cells
 from compliance.model import Cell, Note
 
 

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from compliance.document import Grid, GridCell
+from compliance.document import Grid
 from compliance.layout import TableSpec, TemplateLayout
+from compliance.mapping.cells import MappedTable, SplitRow, is_run, spec_cell, split_row
 from compliance.mapping.fuzzy import fuzzy_row, strip_numbering
-from compliance.mapping.inference import (
-    Pending,
-    RowIdentity,
-    digit_count,
-    infer_split,
-    resolve_jointly,
-    row_identities,
-    run_groups,
-)
+from compliance.mapping.inference import row_identities
 from compliance.mapping.normalize import key
-from compliance.mapping.numbers import looks_numeric, parse_cell
 from compliance.mapping.placement import GridConvention, place_trailing, place_values
-from compliance.model import Cell, CellStatus, Loc, Note, TableData
+from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
+from compliance.model import Cell, Note
+
+__all__ = ["LabelIndex", "MappedTable", "SplitRow", "map_row_table", "split_row"]
 
 
 @dataclass
@@ -94,44 +89,6 @@ def _bare(label: str, candidate: str) -> bool:
 
 
 @dataclass
-class SplitRow:
-    label: str
-    values: list[GridCell]
-    loc: Loc
-    label_fields: int = 0  # how many leading cells the label occupies
-
-
-def split_row(row: list[GridCell]) -> SplitRow:
-    """Separate the label cells (leading, non-numeric) from the value cells that follow."""
-    cells = [c for c in row if not c.span_copy]
-    last_label = -1
-    for index, cell in enumerate(cells):
-        if not looks_numeric(cell.text) and run_groups(cell.text) is None:
-            last_label = index
-    label = "".join(c.text for c in cells[: last_label + 1])
-    values = cells[last_label + 1 :]
-    loc = cells[0].loc if cells else Loc()
-    return SplitRow(label, values, loc, last_label + 1)
-
-
-def make_cell(grid_cell: GridCell | None, *, money: bool = False, default_unit: str | None = None) -> Cell:
-    if grid_cell is None:
-        return Cell(value=None, raw=None, status=CellStatus.ambiguous)
-    parsed = parse_cell(grid_cell.text, money=money, default_unit=default_unit)
-    raw = grid_cell.text.strip()
-    return Cell(value=parsed.value, raw=raw, loc=grid_cell.loc, status=parsed.status, unit=parsed.unit)
-
-
-@dataclass
-class MappedTable:
-    data: TableData = field(default_factory=dict)
-    versions: dict[str, set[str]] = field(default_factory=dict)  # row id → versions with that label
-    extra_rows: list[str] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    loc: Loc | None = None
-
-
-@dataclass
 class _Row:
     split: SplitRow
     label_key: str
@@ -198,7 +155,7 @@ def map_row_table(table: str, grids: list[Grid], index: LabelIndex, spec_for_row
     rows = _collect_rows(grids)
     mapped.notes.extend(_match_rows(table, rows, index, set(spec_for_row)))
     conventions = _conventions(rows, spec_for_row)
-    pending: list[tuple[Pending, SplitRow, list[tuple[str, str]]]] = []
+    pending: list[PendingRow] = []
     for row in rows:
         split = row.split
         if row.row_id is None:
@@ -227,67 +184,8 @@ def map_row_table(table: str, grids: list[Grid], index: LabelIndex, spec_for_row
         if mapped.loc is None:
             mapped.loc = split.loc
     if pending:
-        _resolve_pending(table, mapped, pending, spec_for_row)
+        resolve_pending(table, mapped, pending, spec_for_row)
     return mapped
-
-
-def _resolve_pending(
-    table: str,
-    mapped: MappedTable,
-    pending: list[tuple[Pending, SplitRow, list[tuple[str, str]]]],
-    spec_for_row: dict[str, TableSpec],
-) -> None:
-    """Rows left open by their own identities: let the table's column totals choose, if uniquely."""
-    spec = spec_for_row[pending[0][0].row]
-    open_rows = {item.row for item, _, _ in pending}
-    known: dict[tuple[str, str], int] = {}
-    unusable: set[str] = set()
-    for row_id, cells in mapped.data.items():
-        if row_id in open_rows:
-            continue
-        for column_id, cell in cells.items():
-            if isinstance(cell.value, int):
-                known[(row_id, column_id)] = cell.value
-            elif cell.status is not CellStatus.blank:
-                unusable.add(row_id)
-    identities: list[tuple[str, list[str], list[str]]] = []
-    for number, total in enumerate(spec.totals):
-        if total.along == "column" and total.target.row is not None:
-            name = total.id or f"{table}-total-{number + 1}"
-            identities.append((name, [total.target.row], spec.expand(total.parts)))
-    identities.extend((b.id, spec.expand(b.lhs), spec.expand(b.rhs)) for b in spec.balances)
-    # Every row of an identity must be printed and readable, or it cannot decide anything.
-    identities = [i for i in identities if all(r in mapped.data and r not in unusable for r in (*i[1], *i[2]))]
-    chosen = resolve_jointly([item for item, _, _ in pending], known, identities)
-    if chosen is None:
-        return
-    mapped.notes[:] = [n for n in mapped.notes if not (n.code == "ambiguous-row" and n.row in open_rows)]
-    for item, split, row_deciding in pending:
-        values, column_deciding = chosen[item.row]
-        texts = [str(v) for v in values]
-        for column_id, text in zip(item.columns, texts, strict=True):
-            cell = _cell(spec, column_id, GridCell(text=text, loc=split.loc), split.loc)
-            mapped.data[item.row][column_id] = cell.model_copy(update={"status": CellStatus.inferred})
-        message = f"表格行“{split.label.strip()[:40]}”的数字连写为“{split.values[0].text}”，拆分为 {' / '.join(texts)}"
-        for identity, _ in row_deciding:
-            mapped.notes.append(_inferred_note(table, item.row, None, identity, message, split))
-        for identity, column_id in column_deciding:
-            mapped.notes.append(_inferred_note(table, item.row, column_id, identity, message, split))
-
-
-def _inferred_note(
-    table: str, row: str, column: str | None, identity: str | None, message: str, split: SplitRow
-) -> Note:
-    how = f"按勾稽关系 {identity} 唯一确定" if identity else "按列数唯一确定"
-    return Note(
-        code="inferred-split",
-        message=f"{message}（{how}）",
-        table=table,
-        row=row,
-        column=column,
-        loc=split.loc,
-        identity=identity,
-    )
 
 
 def _conventions(rows: list[_Row], spec_for_row: dict[str, TableSpec]) -> dict[int, GridConvention]:
@@ -309,7 +207,7 @@ def _row_cells(
     columns: list[str],
     convention: GridConvention | None,
     notes: list[Note],
-    pending: list[tuple[Pending, SplitRow, list[tuple[str, str]]]],
+    pending: list[PendingRow],
 ) -> dict[str, Cell]:
     label = split.label.strip()
     if is_run(split.values, len(columns)):
@@ -334,69 +232,5 @@ def _row_cells(
         placed = [None] * len(columns)
     cells: dict[str, Cell] = {}
     for column_id, grid_cell in zip(columns, placed, strict=True):
-        cells[column_id] = _cell(spec, column_id, grid_cell, split.loc)
-    return cells
-
-
-def _cell(spec: TableSpec, column_id: str, grid_cell: GridCell | None, loc: Loc) -> Cell:
-    column = spec.column(column_id)
-    money = column is not None and column.type == "money"
-    unit = column.default_unit if column is not None else None
-    cell = make_cell(grid_cell, money=money, default_unit=unit)
-    if cell.loc is None or cell.loc.line is None:
-        cell = cell.model_copy(update={"loc": loc})
-    return cell
-
-
-def is_run(values: list[GridCell], width: int) -> bool:
-    """One value cell holding at least as many digits as the row has columns: run-together cells."""
-    return width > 1 and len(values) == 1 and digit_count(values[0].text) >= width
-
-
-def infer_cells(
-    table: str,
-    row_ids: list[str],
-    split: SplitRow,
-    spec: TableSpec,
-    targets: list[tuple[str, str]],
-    identities: list[RowIdentity],
-    notes: list[Note],
-    pending: list[tuple[Pending, SplitRow, list[tuple[str, str]]]] | None = None,
-) -> dict[tuple[str, str], Cell]:
-    """Cells of one run of digits, keyed (row, column); notes say how the split was decided."""
-    run = split.values[0].text
-    result = infer_split(run, [f"{r}/{c}" for r, c in targets], identities)
-    label = split.label.strip()[:40]
-    cells: dict[tuple[str, str], Cell] = {}
-    if result.cells is None:
-        if pending is not None and len(row_ids) == 1 and result.survivors:
-            columns = [c for _, c in targets]
-            candidates = [[int(v) for v in cells] for cells in result.survivors]
-            pending.append((Pending(row_ids[0], columns, candidates), split, result.identities))
-        for row_id in row_ids:
-            notes.append(
-                Note(
-                    code="ambiguous-row",
-                    message=f"表格行“{label}”的数字连写为“{run}”，有{result.candidates}种拆分方式，无法确定各列数值",
-                    table=table,
-                    row=row_id if table != "T4" else None,
-                    loc=split.loc,
-                )
-            )
-            if table == "T4":
-                break
-        for row_id, column_id in targets:
-            cells[(row_id, column_id)] = Cell(value=None, raw=run, loc=split.loc, status=CellStatus.ambiguous)
-        return cells
-    for (row_id, column_id), text in zip(targets, result.cells, strict=True):
-        cell = _cell(spec, column_id, GridCell(text=text, loc=split.loc), split.loc)
-        if not result.printed and cell.status is CellStatus.read:
-            cell = cell.model_copy(update={"status": CellStatus.inferred})
-        cells[(row_id, column_id)] = cell
-    if result.printed:
-        return cells
-    decided: list[tuple[str | None, str]] = list(result.identities) or [(None, row_id) for row_id in row_ids]
-    message = f"表格行“{label}”的数字连写为“{run}”，拆分为 {' / '.join(result.cells)}"
-    for identity, row_id in decided:
-        notes.append(_inferred_note(table, row_id, None, identity, message, split))
+        cells[column_id] = spec_cell(spec, column_id, grid_cell, split.loc)
     return cells
