@@ -121,12 +121,24 @@ def _single_row(body: str, width: int, loc: Loc) -> Grid | None:
     if not runs:
         return None
     run = runs[-1]
+    digits, end = _without_date(body, run.start(), run.end())
     label = body[: run.start()].strip()
-    rows = [[GridCell(text=label, loc=loc), GridCell(text=run.group(0).strip(), loc=loc)]]
-    rest = body[run.end() :].strip()
+    rows = [[GridCell(text=label, loc=loc), GridCell(text=digits, loc=loc)]]
+    rest = body[end:].strip()
     if rest:
         rows.append([GridCell(text=rest, loc=loc)])
     return Grid(rows=rows, loc=Loc(line=loc.line, line_end=loc.line, page=loc.page))
+
+
+def _without_date(text: str, start: int, end: int) -> tuple[str, int]:
+    """A run's digits, less a last group that is the year of the next sentence ("… 0 2023年")."""
+    run = text[start:end].rstrip()
+    end = start + len(run)
+    if end < len(text) and text[end] in "年月日":
+        head, _, tail = run.rpartition(" ")
+        if head.strip() and tail.isdigit():
+            return head.strip(), start + len(head)
+    return run.strip(), end
 
 
 _PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
