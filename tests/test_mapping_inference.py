@@ -12,7 +12,7 @@ from compliance.mapping.inference import (
 )
 
 T3_KEYS = [f"r/{c}" for c in ("natural", "biz", "research", "ngo", "legal", "other_org", "total")]
-ROW_TOTAL = RowIdentity("T3-ROW-TOTAL", "r", "r/total", T3_KEYS[:6])
+ROW_TOTAL = RowIdentity("T3-ROW-TOTAL", "r", "r/total", tuple(T3_KEYS[:6]))
 
 
 def test_run_groups_spaces_and_signs_are_borders() -> None:

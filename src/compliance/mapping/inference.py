@@ -11,6 +11,7 @@ checked them on that row.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,62 +41,68 @@ def digit_count(text: str) -> int:
     return sum(1 for ch in text if ch.isdigit())
 
 
+@functools.lru_cache(maxsize=4096)
+def _cuts(body: str, parts: int) -> tuple[tuple[str, ...], ...]:
+    """Every way to cut a run of digits into ``parts`` well-formed cells (memoised: rows repeat)."""
+    if parts == 1:
+        return ((body,),) if _CELL.match(body) else ()
+    out: list[tuple[str, ...]] = []
+    # A leading zero is a cell of its own: reports never print 02.
+    longest = 1 if body.startswith("0") else len(body) - (parts - 1)
+    for size in range(1, longest + 1):
+        head = body[:size]
+        if head.endswith(".") or not _CELL.match(head) or body[size:].startswith("."):
+            continue
+        out.extend((head, *more) for more in _cuts(body[size:], parts - 1))
+    return tuple(out)
+
+
 def _split_group(group: str, parts: int) -> Iterator[list[str]]:
     """Every way to cut one printed group into ``parts`` well-formed cells."""
     sign = group[: len(group) - len(group.lstrip("+-"))]
-    body = group[len(sign) :]
-
-    def cut(rest: str, remaining: int) -> Iterator[list[str]]:
-        if remaining == 1:
-            if _CELL.match(rest):
-                yield [rest]
-            return
-        # A leading zero is a cell of its own: reports never print 02.
-        longest = 1 if rest.startswith("0") else len(rest) - (remaining - 1)
-        for size in range(1, longest + 1):
-            head = rest[:size]
-            if head.endswith(".") or not _CELL.match(head):
-                continue
-            tail = rest[size:]
-            if tail.startswith("."):
-                continue
-            for more in cut(tail, remaining - 1):
-                yield [head, *more]
-
-    for cells in cut(body, parts):
+    for cells in _cuts(group[len(sign) :], parts):
         yield [sign + cells[0], *cells[1:]]
 
 
 def candidate_splits(groups: list[str], width: int, limit: int = CANDIDATE_LIMIT) -> list[list[str]] | None:
     """All well-formed splits of the groups into ``width`` cells; None when there are too many."""
-    found: list[list[str]] = []
+    found = _candidates(tuple(groups), width, limit)
+    return None if found is None else [list(c) for c in found]
 
-    def place(index: int, remaining: int, prefix: list[str]) -> bool:
+
+@functools.lru_cache(maxsize=1024)
+def _candidates(groups: tuple[str, ...], width: int, limit: int) -> tuple[tuple[str, ...], ...] | None:
+    found: list[tuple[str, ...]] = []
+    capacity = [sum(digit_count(g) for g in groups[i:]) for i in range(len(groups) + 1)]
+
+    def place(index: int, remaining: int, prefix: tuple[str, ...]) -> bool:
         if index == len(groups):
             if remaining == 0:
                 found.append(prefix)
             return len(found) <= limit
         groups_left = len(groups) - index - 1
+        # The later groups can hold at most one cell per digit and need at least one each.
+        fewest = max(1, remaining - capacity[index + 1])
         most = min(digit_count(groups[index]), remaining - groups_left)
-        for parts in range(1, most + 1):
+        for parts in range(fewest, most + 1):
             for cells in _split_group(groups[index], parts):
-                if not place(index + 1, remaining - parts, prefix + cells):
+                if not place(index + 1, remaining - parts, (*prefix, *cells)):
                     return False
         return True
 
-    if not place(0, width, []):
+    if not place(0, width, ()):
         return None
-    return found
+    return tuple(found)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RowIdentity:
     """One template identity restricted to one printed row: ``cells[target] == Σ cells[parts]``."""
 
     id: str
     row: str
     target: str
-    parts: list[str]
+    parts: tuple[str, ...]
 
     def holds(self, values: dict[str, int]) -> bool:
         return values[self.target] == sum(values[p] for p in self.parts)
@@ -114,7 +121,7 @@ def row_identities(spec: TableSpec, table: str, cell_keys: list[str], row_of: di
             target = f"{row}/{total.target.column}"
             keys = [f"{row}/{p}" for p in parts]
             if target in cell_keys and all(k in cell_keys for k in keys):
-                identities.append(RowIdentity(identity_id, row, target, keys))
+                identities.append(RowIdentity(identity_id, row, target, tuple(keys)))
     return identities
 
 
@@ -134,6 +141,11 @@ class Split:
 
 def infer_split(text: str, cell_keys: list[str], identities: list[RowIdentity]) -> Split:
     """Split ``text`` into one cell per key; unique by syntax, else by the given identities."""
+    return _infer_split(text, tuple(cell_keys), tuple(identities))
+
+
+@functools.lru_cache(maxsize=4096)
+def _infer_split(text: str, cell_keys: tuple[str, ...], identities: tuple[RowIdentity, ...]) -> Split:
     groups = run_groups(text)
     width = len(cell_keys)
     if groups is None:
@@ -146,7 +158,7 @@ def infer_split(text: str, cell_keys: list[str], identities: list[RowIdentity]) 
     if len(candidates) == 1:
         return Split(candidates[0], 1)
     # Identities hold only on exact integers; decimals and signs leave the split ambiguous.
-    usable = [c for c in candidates if all(re.fullmatch(r"\d+", cell) for cell in c)]
+    usable = [c for c in candidates if all(cell.isascii() and cell.isdigit() for cell in c)]
     if len(usable) != len(candidates) or not identities:
         return Split(None, len(candidates))
     survivors = []
