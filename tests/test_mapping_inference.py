@@ -84,3 +84,9 @@ def test_resolve_jointly_two_fits_is_no_answer() -> None:
 def test_resolve_jointly_needs_an_identity_touching_the_rows() -> None:
     pending = [Pending("x", ["a"], [[1], [2]])]
     assert resolve_jointly(pending, {}, [("SUM", ["t"], ["y"])]) is None
+
+
+def test_candidate_splits_too_many_is_none_quickly() -> None:
+    # 60 non-zero digits into 15 cells: about 10^13 splits; counted, never built.
+    assert candidate_splits(["123456789" * 6 + "123456"], 15) is None
+    assert infer_split("123456789" * 7, [f"c{i}" for i in range(15)], []).cells is None

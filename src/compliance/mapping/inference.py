@@ -57,6 +57,35 @@ def _cuts(body: str, parts: int) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=4096)
+def _count(body: str, parts: int) -> int:
+    """How many ways ``_cuts`` would return, counted without building them."""
+    if parts == 1:
+        return 1 if _CELL.match(body) else 0
+    longest = 1 if body.startswith("0") else len(body) - (parts - 1)
+    total = 0
+    for size in range(1, longest + 1):
+        head = body[:size]
+        if head.endswith(".") or not _CELL.match(head) or body[size:].startswith("."):
+            continue
+        total += _count(body[size:], parts - 1)
+    return total
+
+
+def _count_all(groups: tuple[str, ...], width: int) -> int:
+    ways = {width: 1}  # cells still to place → number of ways so far
+    for group in groups:
+        body = group.lstrip("+-")
+        following: dict[int, int] = {}
+        for remaining, count in ways.items():
+            for parts in range(1, min(digit_count(body), remaining) + 1):
+                found = _count(body, parts)
+                if found:
+                    following[remaining - parts] = following.get(remaining - parts, 0) + count * found
+        ways = following
+    return ways.get(0, 0)
+
+
 def _split_group(group: str, parts: int) -> Iterator[list[str]]:
     """Every way to cut one printed group into ``parts`` well-formed cells."""
     sign = group[: len(group) - len(group.lstrip("+-"))]
@@ -72,6 +101,9 @@ def candidate_splits(groups: list[str], width: int, limit: int = CANDIDATE_LIMIT
 
 @functools.lru_cache(maxsize=1024)
 def _candidates(groups: tuple[str, ...], width: int, limit: int) -> tuple[tuple[str, ...], ...] | None:
+    # Count first: a long run of non-zero digits has astronomically many splits.
+    if _count_all(groups, width) > limit:
+        return None
     found: list[tuple[str, ...]] = []
     capacity = [sum(digit_count(g) for g in groups[i:]) for i in range(len(groups) + 1)]
 
@@ -85,6 +117,8 @@ def _candidates(groups: tuple[str, ...], width: int, limit: int) -> tuple[tuple[
         fewest = max(1, remaining - capacity[index + 1])
         most = min(digit_count(groups[index]), remaining - groups_left)
         for parts in range(fewest, most + 1):
+            if _count(groups[index].lstrip("+-"), parts) > limit:
+                return False
             for cells in _split_group(groups[index], parts):
                 if not place(index + 1, remaining - parts, (*prefix, *cells)):
                     return False
