@@ -56,6 +56,17 @@ class TotalSpec(_Strict):
     target: CellRef
     parts: list[str]
     along: Literal["row", "column"]
+    # The identity's name (e.g. T3-ROW-TOTAL): inferred cell splits record which identity chose
+    # them, and the identity rules with that name then say they cannot verify that row.
+    id: str | None = None
+
+
+class BalanceSpec(_Strict):
+    """``Σ lhs = Σ rhs`` for every column (T3-COL-BALANCE: 新收 + 结转 = （七）总计 + 结转下年)."""
+
+    id: str
+    lhs: list[str]
+    rhs: list[str]
 
 
 class TableSpec(_Strict):
@@ -66,6 +77,8 @@ class TableSpec(_Strict):
     layout: Literal["rows", "single_row"] = "rows"
     groups: dict[str, list[str]] = Field(default_factory=dict)
     totals: list[TotalSpec] = Field(default_factory=list)
+    # Column identities that are not a total of parts; used to choose splits of run-together cells.
+    balances: list[BalanceSpec] = Field(default_factory=list)
 
     def expand(self, names: list[str]) -> list[str]:
         """Replace ``@group`` references by their members, recursively, keeping order."""

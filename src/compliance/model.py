@@ -116,6 +116,9 @@ class Note(Strict):
     row: str | None = None
     column: str | None = None
     loc: Loc | None = None
+    # For code ``inferred-split``: the template identity (e.g. T3-ROW-TOTAL) that chose the split
+    # of run-together digits; that identity cannot then be verified on this row (or column).
+    identity: str | None = None
 
 
 class Claim(Strict):

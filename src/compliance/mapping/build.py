@@ -5,9 +5,11 @@ from __future__ import annotations
 from compliance.document import Document, Grid, Paragraph
 from compliance.layout import TableSpec, TemplateLayout
 from compliance.mapping.normalize import key
+from compliance.mapping.runon import split_run_on
 from compliance.mapping.sections import find_section_spans, find_title
-from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table, map_single_row_table
-from compliance.model import Loc, OutlineEntry, Report, Section, Source, TableInfo, TemplateEvidence
+from compliance.mapping.single_row import map_single_row_table
+from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table
+from compliance.model import CellStatus, Loc, OutlineEntry, Report, Section, Source, TableInfo, TemplateEvidence
 
 TABLE_IDS = ("T2", "T3", "T4")
 
@@ -49,6 +51,7 @@ def build_report(
 ) -> Report:
     any_layout = next(iter(layouts.values()))
     section_specs = any_layout.sections
+    document = split_run_on(document, layouts)
     title = find_title(document)
     spans = find_section_spans(document, section_specs)
 
@@ -107,7 +110,7 @@ def build_report(
         mapped: MappedTable
         table_layout = template
         if spec.layout == "single_row":
-            mapped = map_single_row_table(table_id, grids, spec)
+            mapped = map_single_row_table(table_id, grids, spec, _captions(document))
         else:
             index = t3_index if table_id == "T3" else t2_index
             if table_id == "T3":
@@ -119,7 +122,7 @@ def build_report(
             tables[table_id] = _ordered(mapped, spec.row_ids())
         notes.extend(mapped.notes)
         table_info[table_id] = TableInfo(
-            present=bool(mapped.data),
+            present=_readable(mapped),
             loc=mapped.loc,
             extra_rows=mapped.extra_rows,
             layout=table_layout,
@@ -138,6 +141,20 @@ def build_report(
         template_evidence=TemplateEvidence(by_year=by_year, detected=detected, markers=markers),
         notes=notes,
     )
+
+
+def _readable(mapped: MappedTable) -> bool:
+    """A table counts as present only if at least one cell could be read (not all ambiguous)."""
+    return any(cell.status is not CellStatus.ambiguous for cells in mapped.data.values() for cell in cells.values())
+
+
+def _captions(document: Document) -> dict[int, str]:
+    """For each grid, the paragraph right before it (a fragment's caption such as "### 行政复议")."""
+    captions: dict[int, str] = {}
+    for previous, block in zip(document.blocks, document.blocks[1:], strict=False):
+        if isinstance(block, Grid) and isinstance(previous, Paragraph):
+            captions[id(block)] = previous.text
+    return captions
 
 
 def _last_line(document: Document, start: int, end: int) -> int | None:

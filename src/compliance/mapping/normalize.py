@@ -18,7 +18,7 @@ _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒ�
 # Characters NFKC leaves alone but reports use interchangeably.
 _FOLD = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "—": "-", "－": "-", "–": "-", "．": "."})
 # Taiwan-style word conversion changes a few label words; OpenCC t2s does not undo them.
-_WORD_FIXES = {"檔案": "文件", "製作": "制作"}
+_WORD_FIXES = {"檔案": "文件", "製作": "制作", "資訊": "信息"}
 # Sub-row numbers printed "1、" instead of "1." (淮安 2024 PDF: "1、申请人无正当理由…").
 _ITEM_NUMBER = re.compile(r"(?<!\d)(\d{1,2})、")
 
@@ -32,19 +32,29 @@ def _converter():  # type: ignore[no-untyped-def]
     return OpenCC("t2s")
 
 
-_TRADITIONAL_HINT = re.compile(r"[規範處檔際與為這們來個書會說開關數據發後裡結務總訴復審]")
+@functools.cache
+def _traditional_characters() -> frozenset[str]:
+    """Every character the library's t2s dictionary converts: the test for "needs converting"."""
+    converter = _converter()
+    try:
+        characters = converter.dictionary.ts_characters[0] if converter is not None else {}
+    except (AttributeError, IndexError, TypeError):  # pragma: no cover - a future library layout
+        return frozenset()
+    return frozenset(ch for ch, simplified in characters.items() if len(ch) == 1 and ch != simplified)
 
 
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified; cheap when the text has none."""
     for old, new in _WORD_FIXES.items():
         text = text.replace(old, new)
-    if not _TRADITIONAL_HINT.search(text):
+    traditional = _traditional_characters()
+    if traditional and traditional.isdisjoint(text):
         return text
     converter = _converter()
     return converter.convert(text) if converter is not None else text
 
 
+@functools.lru_cache(maxsize=16384)
 def clean_text(text: str) -> str:
     """Normalise for reading: NFKC, simplified, pinyin glosses gone; whitespace kept."""
     text = unicodedata.normalize("NFKC", text)
@@ -52,6 +62,7 @@ def clean_text(text: str) -> str:
     return to_simplified(text)
 
 
+@functools.lru_cache(maxsize=16384)
 def key(text: str) -> str:
     """The matching key of a label or title."""
     text = clean_text(text).translate(_FOLD).translate(_QUOTES)

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from compliance.document import Grid, GridCell
+from compliance.document import Grid
 from compliance.layout import TableSpec, TemplateLayout
+from compliance.mapping.cells import MappedTable, SplitRow, is_run, spec_cell, split_row
+from compliance.mapping.fuzzy import fuzzy_row, strip_numbering
+from compliance.mapping.inference import row_identities
 from compliance.mapping.normalize import key
-from compliance.mapping.numbers import looks_numeric, parse_cell
-from compliance.model import Cell, CellStatus, Loc, Note, TableData
+from compliance.mapping.placement import GridConvention, place_trailing, place_values
+from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
+from compliance.model import Cell, Note
+
+__all__ = ["LabelIndex", "MappedTable", "SplitRow", "map_row_table", "split_row"]
 
 
 @dataclass
@@ -21,6 +27,7 @@ class LabelIndex:
     """Every row label of one table across template versions: key → (row id, versions)."""
 
     entries: list[tuple[str, str, str]] = field(default_factory=list)  # (label key, row id, version)
+    order: list[str] = field(default_factory=list)  # row ids in template order, all versions merged
 
     @classmethod
     def build(cls, layouts: list[TemplateLayout], table: str) -> LabelIndex:
@@ -29,18 +36,27 @@ class LabelIndex:
             spec = layout.tables.get(table)
             if spec is None:
                 continue
+            previous: str | None = None
             for row in spec.rows:
                 for label in (row.label, *row.aliases):
                     index.entries.append((key(label), row.id, layout.id))
+                if row.id not in index.order:
+                    # A version-specific row goes right after its predecessor in that version.
+                    at = index.order.index(previous) + 1 if previous in index.order else len(index.order)
+                    index.order.insert(at, row.id)
+                previous = row.id
         # Longest labels first so that "（七）总计" beats "总计" and "行政规范性文件" beats "规范性文件".
         index.entries.sort(key=lambda e: -len(e[0]))
         return index
+
+    def labels_of(self, row_id: str) -> list[str]:
+        return [k for k, row, _ in self.entries if row == row_id]
 
     def match(self, label_key: str) -> tuple[str, set[str]] | None:
         """Return (row id, versions having that exact label) or None."""
         if not label_key:
             return None
-        for strategy in (_exact, _suffix, _prefix):
+        for strategy in (_exact, _suffix, _prefix, _bare):
             hits = [(row, version, k) for k, row, version in self.entries if strategy(label_key, k)]
             if hits:
                 best_len = len(hits[0][2])
@@ -66,183 +82,155 @@ def _prefix(label: str, candidate: str) -> bool:
     return len(candidate) >= 2 and label.startswith(candidate)
 
 
-@dataclass
-class SplitRow:
-    label: str
-    values: list[GridCell]
-    loc: Loc
-
-
-def split_row(row: list[GridCell]) -> SplitRow:
-    """Separate the label cells (leading, non-numeric) from the value cells that follow."""
-    cells = [c for c in row if not c.span_copy]
-    last_label = -1
-    for index, cell in enumerate(cells):
-        if not looks_numeric(cell.text):
-            last_label = index
-    label = "".join(c.text for c in cells[: last_label + 1])
-    values = cells[last_label + 1 :]
-    loc = cells[0].loc if cells else Loc()
-    return SplitRow(label, values, loc)
-
-
-def place_values(values: list[GridCell], width: int) -> list[GridCell | None] | None:
-    """Fit value cells onto ``width`` columns; None when the placement is ambiguous.
-
-    Empty cells at the edges may be layout padding or blank data cells. Try every window of
-    ``width`` consecutive cells that keeps all non-empty cells; exactly one window is a safe
-    placement.
-    """
-    filled = [i for i, cell in enumerate(values) if cell.text.strip()]
-    if not filled:
-        return None
-    if len(values) == width:
-        return list[GridCell | None](values)
-    first, last = filled[0], filled[-1]
-    if last - first + 1 > width:
-        return None
-    windows = [
-        start for start in range(0, max(len(values) - width, 0) + 1) if start <= first and start + width - 1 >= last
-    ]
-    if len(values) < width:
-        # Fewer cells than columns: text extraction dropped blanks somewhere unknown.
-        return None
-    if len(windows) == 1:
-        return list[GridCell | None](values[windows[0] : windows[0] + width])
-    # Several windows only differ in edge padding; if all of them agree on every column,
-    # the placement is still unique (cannot happen with distinct offsets), so it is ambiguous.
-    return None
-
-
-def make_cell(grid_cell: GridCell | None, *, money: bool = False, default_unit: str | None = None) -> Cell:
-    if grid_cell is None:
-        return Cell(value=None, raw=None, status=CellStatus.ambiguous)
-    parsed = parse_cell(grid_cell.text, money=money, default_unit=default_unit)
-    raw = grid_cell.text.strip()
-    return Cell(value=parsed.value, raw=raw, loc=grid_cell.loc, status=parsed.status, unit=parsed.unit)
+def _bare(label: str, candidate: str) -> bool:
+    # Labels printed without their numbering: "本年新收政府信息公开申请数量", "予以公开".
+    bare = strip_numbering(label)
+    return len(bare) >= 4 and bare == label and bare == strip_numbering(candidate)
 
 
 @dataclass
-class MappedTable:
-    data: TableData = field(default_factory=dict)
-    versions: dict[str, set[str]] = field(default_factory=dict)  # row id → versions with that label
-    extra_rows: list[str] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    loc: Loc | None = None
+class _Row:
+    split: SplitRow
+    label_key: str
+    pending: str
+    grid: int
+    row_id: str | None = None
+    versions: set[str] = field(default_factory=set)
+
+
+def _collect_rows(grids: list[Grid]) -> list[_Row]:
+    """Rows that carry values, each with the label-only line before it (a label split in two)."""
+    rows: list[_Row] = []
+    for grid_number, grid in enumerate(grids):
+        pending_label = ""
+        for row in grid.rows:
+            split = split_row(row)
+            label_key = key(split.label)
+            if not any(c.text.strip() for c in split.values):
+                # A group label on its own line ("（三）不予公开") or a header row.
+                pending_label = label_key
+                continue
+            rows.append(_Row(split, label_key, pending_label, grid_number))
+            pending_label = ""
+    return rows
+
+
+def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str]) -> list[Note]:
+    """Exact label matching first; then fuzzy matching inside the gap the matched rows leave."""
+    for row in rows:
+        found = index.match(row.label_key) or index.match(row.pending + row.label_key)
+        if found is not None:
+            row.row_id, row.versions = found[0], found[1]
+    notes: list[Note] = []
+    order = {row_id: number for number, row_id in enumerate(index.order)}
+    for number, row in enumerate(rows):
+        if row.row_id is not None or not row.label_key:
+            continue
+        before = next((r.row_id for r in reversed(rows[:number]) if r.row_id in order), None)
+        after = next((r.row_id for r in rows[number + 1 :] if r.row_id in order), None)
+        low = order[before] if before is not None else -1
+        high = order[after] if after is not None else len(order)
+        taken = {r.row_id for r in rows}
+        open_rows = [r for r in index.order[low + 1 : high] if r in wanted and r not in taken]
+        chosen = fuzzy_row(row.label_key, {r: index.labels_of(r) for r in open_rows})
+        if chosen is None:
+            continue
+        row.row_id = chosen
+        row.versions = {version for k, r, version in index.entries if r == chosen}
+        notes.append(
+            Note(
+                code="fuzzy-label",
+                message=f"表格行“{row.split.label.strip()}”与模板行标签不完全一致，按位置与相似度对应为该行",
+                table=table,
+                row=chosen,
+                loc=row.split.loc,
+            )
+        )
+    return notes
 
 
 def map_row_table(table: str, grids: list[Grid], index: LabelIndex, spec_for_row: dict[str, TableSpec]) -> MappedTable:
     """Map T2/T3-style tables: one grid row per template row, found by label."""
     mapped = MappedTable()
-    pending_label = ""
-    for grid in grids:
-        for row in grid.rows:
-            split = split_row(row)
-            label_key = key(split.label)
-            has_values = any(c.text.strip() for c in split.values)
-            if not has_values:
-                # A group label on its own line ("（三）不予公开") or a header row: remember it so
-                # a label split over two lines can still be matched.
-                pending_label = label_key
-                continue
-            found = index.match(label_key) or index.match(pending_label + label_key)
-            pending_label = ""
-            if found is None:
-                if label_key and not label_key.startswith("信息内容"):
-                    mapped.extra_rows.append(split.label.strip())
-                continue
-            row_id, versions = found
-            if row_id in mapped.data:
-                mapped.notes.append(
-                    Note(
-                        code="duplicate-row",
-                        message=f"表格行“{split.label.strip()}”重复出现，仅采用第一次出现的数据",
-                        table=table,
-                        row=row_id,
-                        loc=split.loc,
-                    )
+    rows = _collect_rows(grids)
+    mapped.notes.extend(_match_rows(table, rows, index, set(spec_for_row)))
+    conventions = _conventions(rows, spec_for_row)
+    pending: list[PendingRow] = []
+    for row in rows:
+        split = row.split
+        if row.row_id is None:
+            if row.label_key and not row.label_key.startswith("信息内容"):
+                mapped.extra_rows.append(split.label.strip())
+            continue
+        row_id = row.row_id
+        if row_id in mapped.data:
+            mapped.notes.append(
+                Note(
+                    code="duplicate-row",
+                    message=f"表格行“{split.label.strip()}”重复出现，仅采用第一次出现的数据",
+                    table=table,
+                    row=row_id,
+                    loc=split.loc,
                 )
-                continue
-            spec = spec_for_row.get(row_id)
-            if spec is None:
-                continue
-            columns = spec.columns_of(row_id)
-            placed = place_trailing(split.values, len(columns)) if table == "T2" else None
-            if table != "T2":
-                placed = place_values(split.values, len(columns))
-            if placed is None:
-                mapped.notes.append(
-                    Note(
-                        code="ambiguous-row",
-                        message=(
-                            f"表格行“{split.label.strip()}”的数值个数与{len(columns)}列不符，无法确定各数值所在列"
-                        ),
-                        table=table,
-                        row=row_id,
-                        loc=split.loc,
-                    )
-                )
-                placed = [None] * len(columns)
-            cells: dict[str, Cell] = {}
-            for column_id, grid_cell in zip(columns, placed, strict=True):
-                column = spec.column(column_id)
-                money = column is not None and column.type == "money"
-                unit = column.default_unit if column is not None else None
-                cell = make_cell(grid_cell, money=money, default_unit=unit)
-                if cell.loc is None or cell.loc.line is None:
-                    cell = cell.model_copy(update={"loc": split.loc})
-                cells[column_id] = cell
-            mapped.data[row_id] = cells
-            mapped.versions[row_id] = versions
-            if mapped.loc is None:
-                mapped.loc = split.loc
-    return mapped
-
-
-def place_trailing(values: list[GridCell], width: int) -> list[GridCell | None] | None:
-    """T2 rows: value cells are left-aligned after the label; trailing cells are blank by design."""
-    cells = list(values)
-    while len(cells) > width and not cells[-1].text.strip():
-        cells.pop()
-    while len(cells) > width and not cells[0].text.strip():
-        cells.pop(0)
-    if len(cells) == width:
-        return list[GridCell | None](cells)
-    if len(cells) < width and all(c.text.strip() for c in cells):
-        return None
-    return None
-
-
-def map_single_row_table(table: str, grids: list[Grid], spec: TableSpec) -> MappedTable:
-    """Map T4: one data row of rows × columns values (15 for the review/litigation table)."""
-    mapped = MappedTable()
-    width = len(spec.rows) * len(spec.columns)
-    for grid in grids:
-        for row in grid.rows:
-            split = split_row(row)
-            numbers = [c for c in split.values if c.text.strip()]
-            if len(numbers) < len(spec.columns) + 1:
-                continue
-            placed = place_values(split.values, width)
-            if placed is None:
-                mapped.notes.append(
-                    Note(
-                        code="ambiguous-row",
-                        message=f"复议诉讼表数据行有{len(numbers)}个数值，无法对应{width}列",
-                        table=table,
-                        loc=split.loc,
-                    )
-                )
-                placed = [None] * width
-            for r_index, row_spec in enumerate(spec.rows):
-                cells: dict[str, Cell] = {}
-                for c_index, column in enumerate(spec.columns):
-                    grid_cell = placed[r_index * len(spec.columns) + c_index]
-                    cell = make_cell(grid_cell)
-                    if cell.loc is None or cell.loc.line is None:
-                        cell = cell.model_copy(update={"loc": split.loc})
-                    cells[column.id] = cell
-                mapped.data[row_spec.id] = cells
+            )
+            continue
+        spec = spec_for_row.get(row_id)
+        if spec is None:
+            continue
+        columns = spec.columns_of(row_id)
+        cells = _row_cells(table, row_id, split, spec, columns, conventions.get(row.grid), mapped.notes, pending)
+        mapped.data[row_id] = cells
+        mapped.versions[row_id] = row.versions
+        if mapped.loc is None:
             mapped.loc = split.loc
-            return mapped
+    if pending:
+        resolve_pending(table, mapped, pending, spec_for_row)
     return mapped
+
+
+def _conventions(rows: list[_Row], spec_for_row: dict[str, TableSpec]) -> dict[int, GridConvention]:
+    conventions: dict[int, GridConvention] = {}
+    for row in rows:
+        spec = spec_for_row.get(row.row_id or "")
+        if spec is None:
+            continue
+        width = len(spec.columns_of(row.row_id or ""))
+        conventions.setdefault(row.grid, GridConvention()).learn(row.split.label_fields, row.split.values, width)
+    return conventions
+
+
+def _row_cells(
+    table: str,
+    row_id: str,
+    split: SplitRow,
+    spec: TableSpec,
+    columns: list[str],
+    convention: GridConvention | None,
+    notes: list[Note],
+    pending: list[PendingRow],
+) -> dict[str, Cell]:
+    label = split.label.strip()
+    if is_run(split.values, len(columns)):
+        keys = [f"{row_id}/{c}" for c in columns]
+        identities = row_identities(spec, table, keys, {k: row_id for k in keys})
+        found = infer_cells(table, [row_id], split, spec, [(row_id, c) for c in columns], identities, notes, pending)
+        return {column_id: found[(row_id, column_id)] for column_id in columns}
+    if table == "T2":
+        placed = place_trailing(split.values, len(columns))
+    else:
+        placed = place_values(split.values, len(columns), convention=convention, label_fields=split.label_fields)
+    if placed is None:
+        notes.append(
+            Note(
+                code="ambiguous-row",
+                message=f"表格行“{label}”的数值个数与{len(columns)}列不符，无法确定各数值所在列",
+                table=table,
+                row=row_id,
+                loc=split.loc,
+            )
+        )
+        placed = [None] * len(columns)
+    cells: dict[str, Cell] = {}
+    for column_id, grid_cell in zip(columns, placed, strict=True):
+        cells[column_id] = spec_cell(spec, column_id, grid_cell, split.loc)
+    return cells

@@ -1,4 +1,9 @@
-"""Plain text: PDF/OCR/crawler text with tab-separated (or space-separated) table rows."""
+"""Plain text: PDF/OCR/crawler text with tab-, space- or pipe-separated table rows.
+
+OCR and LLM conversions often arrive as ``.txt`` with Markdown habits: ``## 二、…`` headings
+and ``| a | b |`` rows. Those are read here too (cells and heading marks only; no label is
+interpreted: that is the mapping's job).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,12 @@ from compliance.readers import decode_text, looks_binary
 _SPACED_ROW = re.compile(
     r"^(?P<label>.*?[^\d\s+\-.,])?\s*(?P<numbers>(?:[+\-]{0,2}\d[\d.,]*(?:万元|元)?\s+){2,}[+\-]{0,2}\d[\d.,]*(?:万元|元)?)\s*$"
 )
+
+
+# A Markdown-style table row: | a | b | (the outer pipes may be missing on one side).
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MARKDOWN_HEADING = re.compile(r"^\s*(#{1,6})\s+\S")
 
 
 class TextReader:
@@ -45,6 +56,9 @@ class TextReader:
 
 def split_fields(line: str) -> list[str] | None:
     """The cells of a table row in text, or None for a prose line."""
+    if _PIPE_ROW.match(line):
+        cells = line.strip().strip("|").split("|")
+        return [c.strip() for c in cells] if len(cells) >= 2 else None
     if "\t" in line:
         fields = line.split("\t")
         if sum(1 for f in fields if f.strip()) >= 2:
@@ -72,7 +86,7 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
     for offset, raw_line in enumerate(text.splitlines()):
         number = first_line + offset
         line = raw_line.rstrip("\r\n")
-        if not line.strip():
+        if not line.strip() or _PIPE_RULE.match(line):
             continue
         fields = split_fields(line)
         if fields is not None:
@@ -81,7 +95,9 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
             grid_rows.append([GridCell(text=f.strip(), loc=Loc(line=number)) for f in fields])
             continue
         flush()
-        blocks.append(Paragraph(text=line.strip(), loc=Loc(line=number)))
+        heading = _MARKDOWN_HEADING.match(line)
+        level = len(heading.group(1)) if heading else None
+        blocks.append(Paragraph(text=line.strip(), loc=Loc(line=number), heading_level=level))
     flush()
     return blocks
 

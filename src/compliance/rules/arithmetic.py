@@ -107,6 +107,8 @@ class IdentityParams(BaseModel):
     message: str
     lhs_name: str
     rhs_name: str
+    # The template identity this rule evaluates (``totals[].id``); defaults to the rule id.
+    identity: str | None = None
 
 
 @dataclass
@@ -167,10 +169,27 @@ class IdentityKind(RuleKind):
             rhs=set(spec.expand(params.rhs)),
             diffs={o.item: o.lhs - o.rhs for o in outcomes if o.item in failing},
         )
+        chose = _inferred_by(report, params.table, params.identity or rule.id, params.along)
         for outcome in outcomes:
             target_row, target_column = self._location(params, outcome.item)
             label = self._item_label(spec, params, outcome.item)
             loc = resolved.locs.get((target_row, target_column))
+            if outcome.item in chose:
+                # The identity picked the split of run-together digits here: it holds by
+                # construction, so claiming it passes (or fails) would be circular.
+                yield finding(
+                    rule,
+                    f"无法核验{label}：该处数字连写，已按“{params.lhs_name}与{params.rhs_name}相等”拆分，"
+                    "此关系不能再用于核验",
+                    severity="info",
+                    section=spec.section,
+                    table=params.table,
+                    row=target_row,
+                    column=target_column,
+                    loc=loc,
+                    message_en=f"cannot verify {outcome.item}: this identity was used to split run-together digits",
+                )
+                continue
             if outcome.unusable:
                 if not options.report_unverifiable:
                     continue
@@ -267,6 +286,18 @@ class IdentityKind(RuleKind):
             return f"“{column.label}”列" if column else item
         row = spec.row(item)
         return f"“{row.label}”行" if row else item
+
+
+def _inferred_by(report: Report, table: str, identity: str, along: str) -> set[str]:
+    """Rows (along: row) or columns (along: column) where ``identity`` chose an inferred split."""
+    items: set[str] = set()
+    for note in report.notes:
+        if note.code != "inferred-split" or note.table != table or note.identity != identity:
+            continue
+        item = note.row if along == "row" else note.column
+        if item is not None:
+            items.add(item)
+    return items
 
 
 class NonNegativeParams(BaseModel):

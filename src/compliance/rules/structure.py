@@ -60,7 +60,10 @@ class TablePresentKind(RuleKind):
     def check(self, rule: RuleSpec, params: TablePresentParams, ctx: CheckContext) -> Iterator[Finding]:
         for table in params.tables:
             info = ctx.report.table_info.get(table)
-            if table in ctx.report.tables or (info is not None and info.present):
+            # The mapping says whether any cell could be read; a table of only ambiguous rows
+            # is as unverifiable as a missing one. Structured input without table_info: its cells.
+            readable = info.present if info is not None else table in ctx.report.tables
+            if readable:
                 continue
             spec = ctx.table_spec(table)
             section_key = spec.section if spec else None

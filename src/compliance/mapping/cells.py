@@ -1,0 +1,68 @@
+"""One printed row split into label and value cells, and the parsed cells of the report.
+
+Shared by the row-table mapping (``tables``), the one-row tables (``single_row``) and the
+splitting of run-together digits (``runcells``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from compliance.document import GridCell
+from compliance.layout import TableSpec
+from compliance.mapping.inference import digit_count, run_groups
+from compliance.mapping.numbers import looks_numeric, parse_cell
+from compliance.model import Cell, CellStatus, Loc, Note, TableData
+
+
+@dataclass
+class SplitRow:
+    label: str
+    values: list[GridCell]
+    loc: Loc
+    label_fields: int = 0  # how many leading cells the label occupies
+
+
+def split_row(row: list[GridCell]) -> SplitRow:
+    """Separate the label cells (leading, non-numeric) from the value cells that follow."""
+    cells = [c for c in row if not c.span_copy]
+    last_label = -1
+    for index, cell in enumerate(cells):
+        if not looks_numeric(cell.text) and run_groups(cell.text) is None:
+            last_label = index
+    label = "".join(c.text for c in cells[: last_label + 1])
+    values = cells[last_label + 1 :]
+    loc = cells[0].loc if cells else Loc()
+    return SplitRow(label, values, loc, last_label + 1)
+
+
+def make_cell(grid_cell: GridCell | None, *, money: bool = False, default_unit: str | None = None) -> Cell:
+    if grid_cell is None:
+        return Cell(value=None, raw=None, status=CellStatus.ambiguous)
+    parsed = parse_cell(grid_cell.text, money=money, default_unit=default_unit)
+    raw = grid_cell.text.strip()
+    return Cell(value=parsed.value, raw=raw, loc=grid_cell.loc, status=parsed.status, unit=parsed.unit)
+
+
+@dataclass
+class MappedTable:
+    data: TableData = field(default_factory=dict)
+    versions: dict[str, set[str]] = field(default_factory=dict)  # row id → versions with that label
+    extra_rows: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    loc: Loc | None = None
+
+
+def spec_cell(spec: TableSpec, column_id: str, grid_cell: GridCell | None, loc: Loc) -> Cell:
+    column = spec.column(column_id)
+    money = column is not None and column.type == "money"
+    unit = column.default_unit if column is not None else None
+    cell = make_cell(grid_cell, money=money, default_unit=unit)
+    if cell.loc is None or cell.loc.line is None:
+        cell = cell.model_copy(update={"loc": loc})
+    return cell
+
+
+def is_run(values: list[GridCell], width: int) -> bool:
+    """One value cell holding at least as many digits as the row has columns: run-together cells."""
+    return width > 1 and len(values) == 1 and digit_count(values[0].text) >= width
