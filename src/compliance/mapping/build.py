@@ -68,7 +68,10 @@ def build_report(
         seen_keys.add(span.key)
         # A section runs until the next *template* section heading; sub-topic headings promoted
         # to top level stay inside it.
-        next_template = next((s.start for s in spans[number + 1 :] if s.key is not None), len(document.blocks))
+        # A second heading naming the same section ("## 表三：收到和处理…" inside 三) does not end it.
+        next_template = next(
+            (s.start for s in spans[number + 1 :] if s.key is not None and s.key != span.key), len(document.blocks)
+        )
         body = [b for b in document.blocks[span.start + 1 : next_template] if isinstance(b, Paragraph)]
         text = "\n".join(p.text for p in body)
         last_line = _last_line(document, span.start, next_template)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 
@@ -41,9 +40,14 @@ def match_heading(text: str, specs: list[SectionSpec], *, is_heading: bool = Fal
         numeral, title = match["numeral"], match["title"].strip()
     else:
         bare = _BARE_HEADING.match(cleaned)
-        if not bare or not (is_heading or cleaned.lstrip().startswith(("-", "•", "·"))):
+        if bare and (is_heading or cleaned.lstrip().startswith(("-", "•", "·"))):
+            title = bare["title"].strip()
+        elif is_heading and 2 <= len(cleaned) <= 40 and not cleaned.endswith(("。", "；")):
+            # A DOCX/HTML heading without its numeral ("总体情况"): the reader vouches for it.
+            title = cleaned
+        else:
             return None
-        numeral, title = None, bare["title"].strip()
+        numeral = None
     title_key = key(title)
     if any(word in title_key for word in _TABLE_ROW_WORDS):
         return None
@@ -72,20 +76,30 @@ class TitleInfo:
 
 
 def find_title(document: Document) -> TitleInfo:
-    """The report title: a short early paragraph naming a year and 信息公开…报告."""
-    candidates: list[str] = []
-    if document.meta.get("title"):
-        candidates.append(document.meta["title"])
-    for paragraph in document.paragraphs()[:40]:
-        candidates.append(paragraph.text)
-    # A title split over two lines ("…工作" / "年度报告") is common in PDF text.
-    paragraphs = document.paragraphs()[:40]
-    for first, second in itertools.pairwise(paragraphs):
-        candidates.append(first.text.strip() + second.text.strip())
-    for text in candidates:
-        info = parse_title(text)
-        if info is not None:
+    """The report title: a short early paragraph naming a year and 信息公开…报告.
+
+    PDF text often splits the title: the agency on one line and "2024 年政府信息公开工作年度报告"
+    on the next, or the title itself over two lines; both joins are tried.
+    """
+    meta_title = document.meta.get("title")
+    if meta_title:
+        info = parse_title(meta_title)
+        if info is not None and info.agency:
             return info
+    texts = [p.text.strip() for p in document.paragraphs()[:40]]
+    for index, text in enumerate(texts):
+        info = parse_title(text)
+        if info is None and index + 1 < len(texts):
+            info = parse_title(text + texts[index + 1])
+        if info is None:
+            continue
+        if info.agency is None and index > 0:
+            joined = parse_title(texts[index - 1] + text)
+            if joined is not None and joined.agency:
+                return joined
+        return info
+    if meta_title:
+        return parse_title(meta_title) or TitleInfo(None, None, None)
     return TitleInfo(None, None, None)
 
 

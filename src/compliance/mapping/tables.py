@@ -17,7 +17,7 @@ from compliance.mapping.inference import row_identities
 from compliance.mapping.normalize import key
 from compliance.mapping.placement import GridConvention, place_trailing, place_values
 from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
-from compliance.model import Cell, Note
+from compliance.model import Cell, CellStatus, Note
 
 __all__ = ["LabelIndex", "MappedTable", "SplitRow", "map_row_table", "split_row"]
 
@@ -96,6 +96,8 @@ class _Row:
     grid: int
     row_id: str | None = None
     versions: set[str] = field(default_factory=set)
+    # A printed row whose value cells are all empty (grid formats keep empty cells in place).
+    blank: bool = False
 
 
 def _collect_rows(grids: list[Grid]) -> list[_Row]:
@@ -107,7 +109,10 @@ def _collect_rows(grids: list[Grid]) -> list[_Row]:
             split = split_row(row)
             label_key = key(split.label)
             if not any(c.text.strip() for c in split.values):
-                # A group label on its own line ("（三）不予公开") or a header row.
+                # A group label on its own line ("（三）不予公开"), a header row, or a data row
+                # printed with every cell empty; the matching decides which.
+                if label_key and len(split.values) >= 2:
+                    rows.append(_Row(split, label_key, pending_label, grid_number, blank=True))
                 pending_label = label_key
                 continue
             rows.append(_Row(split, label_key, pending_label, grid_number))
@@ -118,13 +123,18 @@ def _collect_rows(grids: list[Grid]) -> list[_Row]:
 def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str]) -> list[Note]:
     """Exact label matching first; then fuzzy matching inside the gap the matched rows leave."""
     for row in rows:
+        found = index.match(row.label_key) if row.blank else None
+        if row.blank:
+            if found is not None and found[0] in wanted:
+                row.row_id, row.versions = found[0], found[1]
+            continue
         found = index.match(row.label_key) or index.match(row.pending + row.label_key)
         if found is not None:
             row.row_id, row.versions = found[0], found[1]
     notes: list[Note] = []
     order = {row_id: number for number, row_id in enumerate(index.order)}
     for number, row in enumerate(rows):
-        if row.row_id is not None or not row.label_key:
+        if row.row_id is not None or not row.label_key or row.blank:
             continue
         before = next((r.row_id for r in reversed(rows[:number]) if r.row_id in order), None)
         after = next((r.row_id for r in rows[number + 1 :] if r.row_id in order), None)
@@ -146,6 +156,50 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
                 loc=row.split.loc,
             )
         )
+    if table == "T3":
+        notes.extend(_assign_by_position(table, rows, index, wanted))
+    return notes
+
+
+def _assign_by_position(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str]) -> list[Note]:
+    """Give unlabelled rows the template rows left open between two matched rows, in order.
+
+    PDF-to-Markdown and OCR conversions separate labels from their numbers. Table 三's rows are
+    fixed by the template, so when a gap holds exactly as many unmatched value rows as it lacks
+    template rows, position is a safe guide; any other count leaves the rows unmatched.
+    """
+    order = {row_id: number for number, row_id in enumerate(index.order)}
+    taken = {r.row_id for r in rows if r.row_id is not None}
+    notes: list[Note] = []
+    gap: list[_Row] = []
+    low = -1
+    for row in [*rows, None]:
+        if row is not None and row.blank:
+            continue
+        if row is not None and row.row_id is None:
+            gap.append(row)
+            continue
+        high = order.get(row.row_id, len(order)) if row is not None else len(order)
+        open_rows = [r for r in index.order[low + 1 : high] if r in wanted and r not in taken]
+        if gap and len(gap) == len(open_rows):
+            for unmatched, row_id in zip(gap, open_rows, strict=True):
+                unmatched.row_id = row_id
+                unmatched.versions = {version for _, r, version in index.entries if r == row_id}
+                notes.append(
+                    Note(
+                        code="positional-row",
+                        message=(
+                            f"表格行“{unmatched.split.label.strip() or '（无标签）'}”未能按标签识别，"
+                            "按所在位置对应为模板行"
+                        ),
+                        table=table,
+                        row=row_id,
+                        loc=unmatched.split.loc,
+                    )
+                )
+        gap = []
+        if row is not None:
+            low = max(low, order.get(row.row_id or "", low))
     return notes
 
 
@@ -159,10 +213,16 @@ def map_row_table(table: str, grids: list[Grid], index: LabelIndex, spec_for_row
     for row in rows:
         split = row.split
         if row.row_id is None:
-            if row.label_key and not row.label_key.startswith("信息内容"):
+            if row.label_key and not row.label_key.startswith("信息内容") and not row.blank:
                 mapped.extra_rows.append(split.label.strip())
             continue
         row_id = row.row_id
+        if row.blank:
+            if row_id not in mapped.data and row_id in spec_for_row:
+                columns = spec_for_row[row_id].columns_of(row_id)
+                mapped.data[row_id] = {c: Cell(raw="", loc=split.loc, status=CellStatus.blank) for c in columns}
+                mapped.versions[row_id] = row.versions
+            continue
         if row_id in mapped.data:
             mapped.notes.append(
                 Note(

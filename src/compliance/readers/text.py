@@ -61,7 +61,9 @@ def split_fields(line: str) -> list[str] | None:
         return [c.strip() for c in cells] if len(cells) >= 2 else None
     if "\t" in line:
         fields = line.split("\t")
-        if sum(1 for f in fields if f.strip()) >= 2:
+        filled = sum(1 for f in fields if f.strip())
+        # A label followed by a run of empty cells is a table row printed with blank cells.
+        if filled >= 2 or (filled == 1 and fields[0].strip() and len(fields) >= 4):
             return fields
         return None
     match = _SPACED_ROW.match(line.strip())
