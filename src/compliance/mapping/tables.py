@@ -179,7 +179,7 @@ def _assign_by_position(table: str, rows: list[_Row], index: LabelIndex, wanted:
         if row is not None and row.row_id is None:
             gap.append(row)
             continue
-        high = order.get(row.row_id, len(order)) if row is not None else len(order)
+        high = order.get(row.row_id or "", len(order)) if row is not None else len(order)
         open_rows = [r for r in index.order[low + 1 : high] if r in wanted and r not in taken]
         if gap and len(gap) == len(open_rows):
             for unmatched, row_id in zip(gap, open_rows, strict=True):
