@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from compliance import __version__
+from compliance.batch import DEFAULT_TIMEOUT, BatchOptions, pairing_lines, run_batch, write_summary
 from compliance.document import LoadError
 from compliance.engine import (
     Options,
-    check_file,
     expand_paths,
     get_registry,
     load_report,
@@ -91,6 +91,17 @@ def cli() -> None:
     show_default=True,
     help="Force a template version instead of detecting it.",
 )
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds allowed per report (0: no limit); a report over it becomes one input finding.",
+)
+@click.option("--summary", "summary_csv", type=click.Path(dir_okay=False), help="Write one CSV row per report here.")
+@click.option("--previous", type=click.Path(dir_okay=False), help="Last year's report of the same agency.")
+@click.option("--regions", type=click.Path(dir_okay=False), help="Region manifest (CSV or YAML) for roll-up rules.")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -99,6 +110,11 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     template: str,
+    jobs: int,
+    timeout: float,
+    summary_csv: str | None,
+    previous: str | None,
+    regions: str | None,
 ) -> None:
     """Check reports (files or folders) and print findings."""
     registry = _registry()
@@ -111,11 +127,23 @@ def check(
     _check_selectors(selected, "--select")
     _check_selectors(ignored, "--ignore")
     options = Options(select=selected, ignore=ignored, template=None if template == "auto" else template)
-    checked = [check_file(path, registry, options) for path in files]
+    batch = _batch_options(files, formatter, jobs, timeout, previous, regions)
+    try:
+        outcome = run_batch(files, options, batch)
+    except LoadError as exc:
+        raise UsageProblem(f"cannot read --previous '{previous}': {exc.message_en or exc.message}") from exc
+    checked = outcome.checked
     document = summarise([c.result for c in checked])
+    if summary_csv:
+        write_summary(Path(summary_csv), document)
     if hasattr(formatter, "colour"):
         formatter.colour = output is None and sys.stdout.isatty()
     rendered = formatter.render(document, [c.report for c in checked])
+    pairing = pairing_lines(outcome.pairs)
+    if pairing and output_format == "text":
+        rendered = "\n".join(pairing) + "\n\n" + rendered
+    elif pairing:
+        click.echo("\n".join(pairing), err=True)
     if output:
         Path(output).write_text(rendered, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
@@ -124,6 +152,29 @@ def check(
     threshold = None if fail_on == "never" else SEVERITY_ORDER[fail_on]
     if threshold is not None and worst_severity(document) >= threshold:
         sys.exit(1)
+
+
+def _batch_options(
+    files: list[Path], formatter: object, jobs: int, timeout: float, previous: str | None, regions: str | None
+) -> BatchOptions:
+    from compliance.progress import progress_bar
+    from compliance.rollup import ManifestError, read_manifest
+
+    if previous is not None and len(files) != 1:
+        raise UsageProblem("--previous pairs one report with last year's; give exactly one report PATH.")
+    previous_path = _existing((previous,))[0] if previous else None
+    try:
+        entries = read_manifest(_existing((regions,))[0]) if regions else None
+    except ManifestError as exc:
+        raise UsageProblem(str(exc)) from exc
+    return BatchOptions(
+        jobs=jobs,
+        timeout=timeout or None,
+        previous=previous_path,
+        regions=entries,
+        keep_reports=bool(getattr(formatter, "needs_reports", False)),
+        progress=progress_bar if sys.stderr.isatty() else None,
+    )
 
 
 @cli.command()
