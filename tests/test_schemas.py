@@ -6,9 +6,9 @@ import json
 
 import jsonschema
 import pytest
+from conftest import REPO
 
 from compliance.schemas import SCHEMA_FILES, build_schema
-from conftest import REPO
 
 
 @pytest.mark.parametrize("which", sorted(SCHEMA_FILES))
