@@ -6,6 +6,7 @@ unknown (``None``), never 0: the arithmetic rules decide what an unknown means.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,8 +27,9 @@ class ParsedNumber:
     unit: str | None = None
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_cell(raw: str, *, money: bool = False, default_unit: str | None = None) -> ParsedNumber:
-    """Parse one table cell as printed."""
+    """Parse one table cell as printed (cached: tables repeat the same few cell texts endlessly)."""
     text = _SPACES.sub("", clean_text(raw))
     text = text.replace("−", "-")
     if text in PLACEHOLDERS:
