@@ -118,8 +118,8 @@ class WorkerPool:
             busy = [w for w in self._workers if w.index is not None]
             ready = wait([w.conn for w in busy], timeout=self._wait_time(busy))
             for worker in busy:
-                index = worker.index
-                assert index is not None
+                held = worker.index
+                assert held is not None
                 if worker.conn in ready:
                     try:
                         _, result = worker.conn.recv()
@@ -129,10 +129,10 @@ class WorkerPool:
                         self._replace(worker)
                     else:
                         worker.index = None
-                    yield index, result
+                    yield held, result
                 elif self.timeout is not None and time.monotonic() - worker.started >= self.timeout:
                     self._replace(worker)
-                    yield index, Failed("timeout", f"{self.timeout:g} s")
+                    yield held, Failed("timeout", f"{self.timeout:g} s")
 
     def _wait_time(self, busy: list[_Worker]) -> float | None:
         if self.timeout is None:

@@ -183,9 +183,10 @@ def _sum_rule(
     for ref in params.cells:
         cell_key = (ref.row, ref.column)
         actual = mine.get(cell_key)
-        parts = [values.get(cell_key) for values in theirs.values()]
-        if actual is None or any(p is None for p in parts):
-            continue
+        found = [values.get(cell_key) for values in theirs.values()]
+        parts = [p for p in found if p is not None]
+        if actual is None or len(parts) != len(found):
+            continue  # an unknown cell on either side: nothing exact to compare
         expected = sum(parts, start=0)
         if expected == actual:
             continue
