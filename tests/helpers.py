@@ -64,3 +64,52 @@ def run_cli(*args: str, cwd: Path | None = None) -> Run:
     finally:
         os.chdir(previous)
     return Run(result.exit_code, result.stdout, result.stderr)
+
+
+# ---- batches: many reports made by varying our own samples ------------------------------------
+
+SAMPLE_FACTS = {  # sample file → (agency printed in its title, report year)
+    "v2019-clean-2020.txt": ("栖梧县人民政府", 2020),
+    "v2021-clean-2023.txt": ("青岚市自然资源和规划局", 2023),
+    "v2021-faults-2022.txt": ("鹭屿市交通运输局", 2022),
+}
+_PLACES = (
+    "青岚", "鹭屿", "栖梧", "云溪", "石泉", "桐川", "梅岭", "松阳", "临波", "白沙",
+    "金湾", "柳塘", "明溪", "南屏", "北岭", "清河", "玉山", "芦林", "雁荡", "海门",
+)  # fmt: skip
+_OFFICES = ["市交通运输局", "市自然资源和规划局", "县人民政府", "市教育局", "区卫生健康委员会", "县发展和改革局"]
+
+
+def agency_name(number: int) -> str:
+    """A distinct fictional agency for every number below 20 × 20 × 6."""
+    first = _PLACES[number % len(_PLACES)]
+    second = _PLACES[(number // len(_PLACES)) % len(_PLACES)]
+    office = _OFFICES[(number // len(_PLACES) ** 2) % len(_OFFICES)]
+    return f"{first}{second}{office}"
+
+
+def sample_variant(sample: Path, agency: str, year: int) -> str:
+    """Our sample with another agency and year (last year's mentions move along)."""
+    import re
+
+    old_agency, old_year = SAMPLE_FACTS[sample.name]
+    text = sample.read_text(encoding="utf-8").replace(old_agency, agency)
+    text = re.sub(rf"(?<!\d){old_year - 1}(?!\d)", "\x00PREV\x00", text)
+    text = re.sub(rf"(?<!\d){old_year}(?!\d)", str(year), text)
+    return text.replace("\x00PREV\x00", str(year - 1))
+
+
+def write_variants(folder: Path, count: int, samples: Path) -> list[Path]:
+    """``count`` reports cycling through our samples: V2021 ones for 2021–2025, V2019 for 2019–2020."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = sorted(SAMPLE_FACTS)
+    paths = []
+    for number in range(count):
+        name = names[number % len(names)]
+        years = (2019, 2020) if name.startswith("v2019") else (2021, 2022, 2023, 2024, 2025)
+        year = years[(number // len(names)) % len(years)]
+        agency = agency_name(number // (len(names) * len(years)) * len(names) + number % len(names))
+        path = folder / f"{number:05d}-{year}.txt"
+        path.write_text(sample_variant(samples / name, agency, year), encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from compliance import __version__, baseline, config, suppressions
+from compliance.batch import DEFAULT_TIMEOUT, BatchOptions, pairing_lines, run_batch, write_summary
 from compliance.document import LoadError
 from compliance.engine import (
     DEFAULT_MAX_BYTES,
     Options,
-    check_file,
     enabled_rules,
     expand_paths,
     get_registry,
@@ -113,6 +113,17 @@ def cli() -> None:
 @click.option(
     "--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings as the baseline (exit 0)."
 )
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds allowed per report (0: no limit); a report over it becomes one input finding.",
+)
+@click.option("--summary", "summary_csv", type=click.Path(dir_okay=False), help="Write one CSV row per report here.")
+@click.option("--previous", type=click.Path(dir_okay=False), help="Last year's report of the same agency.")
+@click.option("--regions", type=click.Path(dir_okay=False), help="Region manifest (CSV or YAML) for roll-up rules.")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -126,6 +137,11 @@ def check(
     isolated: bool,
     baseline_file: str | None,
     write_baseline: str | None,
+    jobs: int,
+    timeout: float,
+    summary_csv: str | None,
+    previous: str | None,
+    regions: str | None,
 ) -> None:
     """Check reports (files or folders) and print findings."""
     registry = _registry()
@@ -157,16 +173,30 @@ def check(
         rule_options=config.rule_options(loaded, registry.rules),
         max_bytes=max_bytes,
     )
-    checked = [check_file(path, registry, options) for path in files]
+    # Structured reports may carry their own suppressions, so their Report objects come back too.
+    structured = any(f.suffix.lower() in (".json", ".yaml", ".yml") for f in files)
+    batch = _batch_options(files, formatter, jobs, timeout, previous, regions, keep_reports=structured)
+    try:
+        outcome = run_batch(files, options, batch)
+    except LoadError as exc:
+        raise UsageProblem(f"cannot read --previous '{previous}': {exc.message_en or exc.message}") from exc
+    checked = outcome.checked
     results = suppressions.apply(
         [(c.result, c.report) for c in checked], cfg.suppressions, f"配置文件 {loaded.path}", loaded.root
     )
     document = summarise(results)
     _apply_baseline(document, baseline_file, write_baseline)
+    if summary_csv:
+        write_summary(Path(summary_csv), document)
     if hasattr(formatter, "colour"):
         formatter.colour = output is None and sys.stdout.isatty()
     configure(formatter, rules=[r.spec for r in enabled_rules(registry, options)], fail_on=fail_on)
     rendered = formatter.render(document, [c.report for c in checked])
+    pairing = pairing_lines(outcome.pairs)
+    if pairing and output_format == "text":
+        rendered = "\n".join(pairing) + "\n\n" + rendered
+    elif pairing:
+        click.echo("\n".join(pairing), err=True)
     if output:
         Path(output).write_text(rendered, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
@@ -220,6 +250,36 @@ def _apply_baseline(document: FindingsDocument, baseline_file: str | None, write
             click.echo(f"wrote {written} baseline entr{'y' if written == 1 else 'ies'} to {write_baseline}", err=True)
     except baseline.BaselineError as exc:
         raise UsageProblem(str(exc)) from exc
+
+
+def _batch_options(
+    files: list[Path],
+    formatter: object,
+    jobs: int,
+    timeout: float,
+    previous: str | None,
+    regions: str | None,
+    *,
+    keep_reports: bool = False,
+) -> BatchOptions:
+    from compliance.progress import progress_bar
+    from compliance.rollup import ManifestError, read_manifest
+
+    if previous is not None and len(files) != 1:
+        raise UsageProblem("--previous pairs one report with last year's; give exactly one report PATH.")
+    previous_path = _existing((previous,))[0] if previous else None
+    try:
+        entries = read_manifest(_existing((regions,))[0]) if regions else None
+    except ManifestError as exc:
+        raise UsageProblem(str(exc)) from exc
+    return BatchOptions(
+        jobs=jobs,
+        timeout=timeout or None,
+        previous=previous_path,
+        regions=entries,
+        keep_reports=keep_reports or bool(getattr(formatter, "needs_reports", False)),
+        progress=progress_bar if sys.stderr.isatty() else None,
+    )
 
 
 @cli.command()

@@ -170,12 +170,14 @@ def check_report(
     registry: Registry | None = None,
     options: Options | None = None,
     previous: Report | None = None,
+    rules: list[LoadedRule] | None = None,
 ) -> list[Finding]:
+    """Run the enabled rules on one report (or just ``rules``, e.g. the cross-year ones of a batch)."""
     registry = registry or get_registry()
     options = options or Options()
     ctx = CheckContext(report=report, layouts=registry.layouts, previous=previous, options=options.rule_options)
     findings: list[Finding] = []
-    for rule in enabled_rules(registry, options):
+    for rule in enabled_rules(registry, options) if rules is None else rules:
         if report.template is not None and report.template not in rule.spec.templates:
             continue
         try:

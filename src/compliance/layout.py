@@ -96,11 +96,16 @@ class TableSpec(_Strict):
     def row_ids(self) -> list[str]:
         return [r.id for r in self.rows]
 
+    @functools.cached_property
+    def _by_id(self) -> tuple[dict[str, ColumnSpec], dict[str, RowSpec]]:
+        # Rules look columns and rows up per cell; a dict beats a scan in those loops.
+        return {c.id: c for c in self.columns}, {r.id: r for r in self.rows}
+
     def column(self, column_id: str) -> ColumnSpec | None:
-        return next((c for c in self.columns if c.id == column_id), None)
+        return self._by_id[0].get(column_id)
 
     def row(self, row_id: str) -> RowSpec | None:
-        return next((r for r in self.rows if r.id == row_id), None)
+        return self._by_id[1].get(row_id)
 
     def columns_of(self, row_id: str) -> list[str]:
         row = self.row(row_id)

@@ -39,8 +39,10 @@ def _line(found: Finding) -> str:
 def _rule_ids(result: ReportResult, report: Report | None, rules: Sequence[RuleSpec]) -> list[tuple[str, str]]:
     """(rule id, category) for every rule that ran on this report, then any other rule with findings."""
     ran: list[tuple[str, str]] = []
-    if report is not None:
-        ran = [(s.id, s.category) for s in rules if report.template is None or report.template in s.templates]
+    # A report that could not be read ran no rule; the others ran every rule of their template.
+    if report is not None or not any(f.category == "input" for f in result.findings):
+        template = report.template if report is not None else result.template
+        ran = [(s.id, s.category) for s in rules if template is None or template in s.templates]
     known = {rule_id for rule_id, _ in ran}
     for found in result.findings:
         if found.rule not in known:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
 import click
@@ -75,9 +77,47 @@ class TextFormatter:
                 if f.evidence:
                     lines.append(f"             > {f.evidence}")
             lines.append("")
+        if len(document.reports) > 1:
+            lines.extend(summary_table(document))
+            lines.append("")
         s = document.summary
         lines.append(f"{s.reports} report(s): {s.error} error(s), {s.warning} warning(s), {s.info} info")
         return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def summary_table(document: FindingsDocument) -> list[str]:
+    """One line per report (a batch's overview), columns padded for CJK display width."""
+    header = ("report", "agency", "year", "template", "errors", "warnings", "info", "top rules")
+    rows = [header]
+    for result in document.reports:
+        counts = Counter(f.severity for f in result.findings)
+        ranked = sorted(Counter(f.rule for f in result.findings).items(), key=lambda i: (-i[1], i[0]))[:3]
+        top = "; ".join(f"{rule}×{n}" if n > 1 else rule for rule, n in ranked)
+        rows.append(
+            (
+                result.source,
+                result.agency or "",
+                "" if result.year is None else str(result.year),
+                result.template or "",
+                str(counts["error"]),
+                str(counts["warning"]),
+                str(counts["info"]),
+                top,
+            )
+        )
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(header) - 1)]
+    return [
+        "  ".join([*(_pad(cell, w) for cell, w in zip(row[:-1], widths, strict=True)), row[-1]]).rstrip()
+        for row in rows
+    ]
 
 
 @hookimpl

@@ -54,7 +54,7 @@ def to_simplified(text: str) -> str:
     return converter.convert(text) if converter is not None else text
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=65536)  # labels and cells repeat across rows and reports
 def clean_text(text: str) -> str:
     """Normalise for reading: NFKC, simplified, pinyin glosses gone; whitespace kept."""
     text = unicodedata.normalize("NFKC", text)
@@ -62,7 +62,7 @@ def clean_text(text: str) -> str:
     return to_simplified(text)
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """The matching key of a label or title."""
     text = clean_text(text).translate(_FOLD).translate(_QUOTES)

@@ -27,9 +27,9 @@ class ParsedNumber:
     unit: str | None = None
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=65536)
 def parse_cell(raw: str, *, money: bool = False, default_unit: str | None = None) -> ParsedNumber:
-    """Parse one table cell as printed."""
+    """Parse one table cell as printed (cached: tables repeat the same few cell texts endlessly)."""
     text = _SPACES.sub("", clean_text(raw))
     text = text.replace("−", "-")
     if text in PLACEHOLDERS:

@@ -31,6 +31,8 @@ class RuleKind:
     name: ClassVar[str] = ""
     Params: ClassVar[type[BaseModel]] = NoParams
     Options: ClassVar[type[BaseModel] | None] = None
+    # Kinds that compare a report with last year's (ctx.previous); batches run them per pair.
+    needs_previous: ClassVar[bool] = False
 
     def parse_params(self, rule: RuleSpec) -> BaseModel:
         return self.Params.model_validate(rule.params)

@@ -1,0 +1,141 @@
+"""A small process pool that can stop a task that hangs.
+
+``concurrent.futures`` cannot cancel a task that is already running, so a report that makes a
+reader loop forever would stall the whole batch. Here every worker is a process with its own
+pipe; the parent knows which task each worker holds and when it started, and kills and replaces
+a worker whose task overruns its time limit. A worker that dies (a crash in C code, the OOM
+killer) is replaced the same way. Tasks are plain picklable tuples; the function that runs them
+is given once, when the workers start.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+Handler = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A task that produced no result: ``reason`` is ``timeout`` or ``crash``."""
+
+    reason: str
+    detail: str = ""
+
+
+def _context() -> Any:
+    # fork shares the parent's warm caches (plugins, templates, rule packs) at no cost;
+    # other platforms fall back to their default start method.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _serve(conn: Connection, handler: Handler) -> None:
+    """Worker loop: receive ``(index, task)``, send ``(index, result)``; ``None`` stops."""
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if message is None:
+            return
+        index, task = message
+        try:
+            result = handler(task)
+        except Exception as exc:  # the handler isolates its own failures; this is the last guard
+            result = Failed("crash", f"{type(exc).__name__}: {exc}")
+        conn.send((index, result))
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    index: int | None = None
+    started: float = 0.0
+
+
+class WorkerPool:
+    """``jobs`` worker processes running ``handler``; ``run`` yields ``(index, result | Failed)``."""
+
+    def __init__(self, handler: Handler, jobs: int, timeout: float | None) -> None:
+        self.handler = handler
+        self.jobs = max(1, jobs)
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self._ctx = _context()
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> WorkerPool:
+        self._workers = [self._start() for _ in range(self.jobs)]
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for worker in self._workers:
+            self._stop(worker, kill=worker.index is not None)
+        self._workers = []
+
+    def _start(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(target=_serve, args=(child, self.handler), daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _stop(self, worker: _Worker, kill: bool) -> None:
+        try:
+            if kill:
+                worker.process.kill()
+            else:
+                worker.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        worker.process.join(timeout=5)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.conn.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        self._stop(worker, kill=True)
+        self._workers[self._workers.index(worker)] = self._start()
+
+    def run(self, tasks: list[Any]) -> Iterator[tuple[int, Any]]:
+        """Run every task; yield each index with its result as soon as it is known."""
+        queue = deque(enumerate(tasks))
+        while queue or any(w.index is not None for w in self._workers):
+            for worker in self._workers:
+                if worker.index is None and queue:
+                    index, task = queue.popleft()
+                    worker.index, worker.started = index, time.monotonic()
+                    worker.conn.send((index, task))
+            busy = [w for w in self._workers if w.index is not None]
+            ready = wait([w.conn for w in busy], timeout=self._wait_time(busy))
+            for worker in busy:
+                held = worker.index
+                assert held is not None
+                if worker.conn in ready:
+                    try:
+                        _, result = worker.conn.recv()
+                    except (EOFError, OSError):
+                        code = worker.process.exitcode
+                        result = Failed("crash", f"worker process exited ({code})")
+                        self._replace(worker)
+                    else:
+                        worker.index = None
+                    yield held, result
+                elif self.timeout is not None and time.monotonic() - worker.started >= self.timeout:
+                    self._replace(worker)
+                    yield held, Failed("timeout", f"{self.timeout:g} s")
+
+    def _wait_time(self, busy: list[_Worker]) -> float | None:
+        if self.timeout is None:
+            return None
+        now = time.monotonic()
+        return max(0.0, min(w.started + self.timeout - now for w in busy))
