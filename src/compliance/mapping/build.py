@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from compliance.document import Document, Grid, Paragraph
 from compliance.layout import TemplateLayout
+from compliance.mapping.claims import ProseLine, extract_claims
 from compliance.mapping.normalize import key
 from compliance.mapping.sections import find_section_spans, find_title
 from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table, map_single_row_table
@@ -54,6 +55,7 @@ def build_report(
 
     outline = [OutlineEntry(numeral=s.numeral, title=s.title, key=s.key, line=s.paragraph.loc.line) for s in spans]
     sections: list[Section] = []
+    prose: dict[str, list[ProseLine]] = {}
     block_section: dict[int, str | None] = {}
     seen_keys: set[str] = set()
     for number, span in enumerate(spans):
@@ -68,6 +70,7 @@ def build_report(
         next_template = next((s.start for s in spans[number + 1 :] if s.key is not None), len(document.blocks))
         body = [b for b in document.blocks[span.start + 1 : next_template] if isinstance(b, Paragraph)]
         text = "\n".join(p.text for p in body)
+        prose[span.key] = [ProseLine(p.text, p.loc.line, p.loc.page) for p in body]
         last_line = _last_line(document, span.start, next_template)
         sections.append(
             Section(
@@ -125,6 +128,9 @@ def build_report(
             layout=table_layout,
         )
 
+    # The prose's figures (claims) are read once the template, which decides their targets, is known.
+    claims = extract_claims(prose, template, title.agency)
+
     return Report(
         source=Source(path=document.path, format=document.format, sha256=document.sha256),
         template=template,  # type: ignore[arg-type]
@@ -133,6 +139,7 @@ def build_report(
         title=title.title,
         sections=sections,
         tables=tables,
+        claims=claims,
         outline=outline,
         table_info=table_info,
         template_evidence=TemplateEvidence(by_year=by_year, detected=detected, markers=markers),
