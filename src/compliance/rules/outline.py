@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
-from compliance.model import Finding, OutlineEntry
+from compliance.model import Finding, Loc, OutlineEntry
 from compliance.rules.arithmetic import resolved_table
 from compliance.rules.base import CheckContext, RuleKind, finding
 from compliance.rules.improvement import bare_text
@@ -44,9 +44,31 @@ class OutlineKind(RuleKind):
             return
         last_keyed = keyed[-1]
         extras = [e for i, e in enumerate(outline[:last_keyed]) if e.key is None and e.numeral is not None]
+        shifted = [
+            (key, entry)
+            for key, entry in first.items()
+            if entry.numeral is not None and numeral_of.get(key) not in (None, entry.numeral)
+        ]
+        promoted = [e for e in extras if any(w in e.title for w in params.subtopic_words)]
+        cause = ""
+        if extras:
+            names = "、".join(f"“{e.numeral}、{e.title}”" for e in extras)
+            kind = "“总体情况”的子项被提升为一级标题" if promoted else "插入了格式以外的一级标题"
+            cause = f"{kind}（{names}）"
+        if shifted:
+            wrong = "；".join(f"“{e.title}”编为“{e.numeral}”（应为“{numeral_of[k]}”）" for k, e in shifted)
+            key, entry = shifted[0]
+            yield finding(
+                rule,
+                f"法定部分的编号错位：{wrong}" + (f"，原因是{cause}" if cause else ""),
+                section=key,
+                loc=_loc(entry),
+                evidence=_outline_text(outline),
+                message_en=f"{len(shifted)} statutory section(s) carry the wrong numeral",
+            )
+            return
         for entry in extras:
-            promoted = any(w in entry.title for w in params.subtopic_words)
-            why = "（像是“总体情况”的子项被提升为一级标题）" if promoted else ""
+            why = "（像是“总体情况”的子项被提升为一级标题）" if entry in promoted else ""
             yield finding(
                 rule,
                 f"一级标题“{entry.numeral}、{entry.title}”不是格式规定的部分{why}",
@@ -55,23 +77,9 @@ class OutlineKind(RuleKind):
                 evidence=_outline_text(outline),
                 message_en=f"top-level heading '{entry.title}' is not a template section",
             )
-        for key, entry in first.items():
-            expected = numeral_of.get(key)
-            if entry.numeral is None or expected is None or entry.numeral == expected:
-                continue
-            yield finding(
-                rule,
-                f"“{entry.title}”应为第{expected}部分，却编为“{entry.numeral}”：法定部分的编号错位",
-                section=key,
-                loc=_loc(entry),
-                evidence=_outline_text(outline),
-                message_en=f"section {key} is numbered {entry.numeral}, expected {expected}",
-            )
 
 
-def _loc(entry: OutlineEntry):  # type: ignore[no-untyped-def]
-    from compliance.model import Loc
-
+def _loc(entry: OutlineEntry) -> Loc | None:
     return Loc(line=entry.line) if entry.line is not None else None
 
 

@@ -17,6 +17,8 @@ from compliance.layout import RuleSpec
 from compliance.model import Finding
 from compliance.rules.base import CheckContext, RuleKind, finding
 
+_TABLE_NAMES = {"T2": "表二", "T3": "表三", "T4": "表四"}
+
 
 class VersionParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -59,7 +61,7 @@ class VersionMatchKind(RuleKind):
         wrong = {t: v for t, v in layouts.items() if v != by_year}
         if not wrong:
             return
-        tables = "、".join(f"表{t[1:]}（{name(v)}）" for t, v in wrong.items())
+        tables = "、".join(f"{_TABLE_NAMES.get(t, t)}（{name(v)}）" for t, v in wrong.items())
         hybrid = "；各表格式不一致，属混合格式" if mixed else ""
         if by_year == "V2021":
             what = f"{report.year}年度报告应使用{name(by_year)}，但{tables}仍按旧版格式填报{hybrid}"
