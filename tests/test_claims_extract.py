@@ -174,3 +174,35 @@ def test_claim_extract_shows_claims_in_report(tmp_path: Path) -> None:
     dumped = report.model_dump(mode="json")
     first = dumped["claims"][0]
     assert {"text", "sentence", "span", "value", "approximate", "target", "loc"} <= set(first)
+
+
+def test_claim_split_by_page_number_is_one_claim() -> None:
+    claims = claims_of("2024年，区政府办代表区政府受理政府", "- 1 -", "信息公开申请 17 件，均已予以答复。")
+    claim = by_target(claims)["T3.new.total"]
+    assert claim.value == 17 and claim.scope is not None
+
+
+def test_claim_outcome_with_answer_word_is_not_a_result_total() -> None:
+    found = claims_of("所有办结的申请中同意公开答复 9 件，部分公开答复 0 件，不予公开答复 2 件，无法提供的 10 件。")
+    assert sorted((c.target or "", c.value) for c in found) == [
+        ("T3.@deny.total", 2),
+        ("T3.@unable.total", 10),
+        ("T3.granted.total", 9),
+        ("T3.partial.total", 0),
+    ]
+
+
+def test_claim_reference_to_higher_office_is_not_scope_doubt() -> None:
+    text = "按照省政府办公厅相关工作要求设立规范性文件库，动态更新本年度制发的规范性文件77件。"
+    assert by_target(claims_of(text))["T2.norm.made"].scope is None
+
+
+def test_claim_number_after_chinese_comma_and_reverse_order() -> None:
+    found = by_target(claims_of("本年度全区共收到70件申请，及时依法依规办结69件，1件结转下年度继续办理。"))
+    assert (found["T3.new.total"].value, found["T3.result_total.total"].value) == (70, 69)
+    assert found["T3.carried_out.total"].value == 1
+
+
+def test_claim_sentence_keeps_chinese_punctuation() -> None:
+    (claim,) = claims_of("全年受理政府信息公开申请１３件，均已答复。")
+    assert claim.value == 13 and "，" in (claim.sentence or "")

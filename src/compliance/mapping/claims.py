@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from compliance.claimspec import ClaimPattern, ClaimPatterns, NumberGrammar, load_claim_patterns
-from compliance.mapping.normalize import clean_text
+from compliance.mapping.normalize import to_simplified
 from compliance.mapping.numbers import chinese_numeral
 from compliance.model import Claim, Loc
 
@@ -21,9 +21,15 @@ _CN_CHARS = "零〇一二两三四五六七八九十百千万"
 # A paragraph ending in one of these closes its sentence; any other end is a line break inside one.
 _SENTENCE_END = tuple("。！？；：!?;:")
 _BOUNDARY = re.compile(r"[。！？!?\n]")
-_CLAUSE = re.compile(r"[；;]")
+_CLAUSE = re.compile(r"[；;，,]")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。、；：）])\s+|\s+(?=[\u4e00-\u9fff，。、；：（])")
 _MARKUP = re.compile(r"^\s*#+\s*|\*\*")
+# A paragraph opening with a heading marker starts afresh even when the previous one lacks a full stop.
+_HEADING_START = re.compile(
+    r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.．](?!\d))"
+)
+# Page furniture a PDF extraction leaves between the halves of a sentence: "- 1 -", "第 2 页".
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -54,26 +60,41 @@ def _is_table_line(text: str) -> bool:
     return "|" in text or "\t" in text
 
 
+# Full-width digits, letters and signs read as ASCII; Chinese punctuation is kept, so that the
+# sentences quoted as evidence read as printed.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "，；：！？（）"}
+_FULL_WIDTH[0x3000] = 0x20
+
+
 def normalise_prose(text: str) -> str:
-    """NFKC and simplified characters, Markdown emphasis gone, spaces inside Chinese text removed."""
-    text = _MARKUP.sub("", clean_text(text))
+    """Simplified characters, ASCII digits, Markdown emphasis gone, spaces inside Chinese text removed."""
+    text = _MARKUP.sub("", to_simplified(text).translate(_FULL_WIDTH))
     return _CJK_SPACE.sub("", text).strip()
+
+
+def _is_heading(piece: str, previous: str) -> bool:
+    """A new heading starts here, or the previous paragraph was a short heading without a full stop."""
+    return bool(_HEADING_START.match(piece)) or (len(previous) <= 30 and bool(_HEADING_START.match(previous)))
 
 
 def prepare(lines: list[ProseLine]) -> _Prepared:
     """Join a section's paragraphs into one text; a paragraph that ends mid-sentence runs on."""
     text = ""
     pieces: list[tuple[int, int | None, int | None]] = []
+    previous = ""
     for line in lines:
         if _is_table_line(line.text):
             if text and not text.endswith("\n"):
                 text += "\n"
             continue
+        if _PAGE_NUMBER.match(line.text):
+            continue
         piece = normalise_prose(line.text)
         if not piece:
             continue
-        if text and not text.endswith("\n") and text.endswith(_SENTENCE_END):
+        if text and not text.endswith("\n") and (text.endswith(_SENTENCE_END) or _is_heading(piece, previous)):
             text += "\n"
+        previous = piece
         pieces.append((len(text), line.line, line.page))
         text += piece
     return _Prepared(text, pieces)
@@ -88,7 +109,7 @@ def _number_regex(grammar: NumberGrammar, units: str) -> str:
     after = _alternation(grammar.approx_after) or "(?!)"
     tail = _alternation(grammar.approx_tail) or "(?!)"
     digits = (
-        rf"(?<![\d.,])\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?"
+        rf"(?<![\d.,])\d{{1,3}}(?:[,，]\d{{3}})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?"
         rf"|(?<![{_CN_CHARS}])[{_CN_CHARS}]+"
     )
     return (
@@ -120,7 +141,7 @@ def compiled(patterns: ClaimPatterns) -> list[tuple[ClaimPattern, re.Pattern[str
 
 def figure_value(match: re.Match[str]) -> int | Decimal | None:
     """The figure a pattern matched, exact: 1,234 → 1234; 1.48万 → 14800; 一百零二 → 102; 元 → 万元."""
-    digits = match["num"].replace(",", "")
+    digits = match["num"].replace(",", "").replace("，", "")
     value: int | Decimal | None
     if digits[0].isdigit():
         value = Decimal(digits)
@@ -205,7 +226,8 @@ def _claims_in(
         sentence = text[start:end].strip()
         offset = text.find(sentence, start)
         anchor_start = _anchor(match)[0]
-        # The scope words that matter are those of the clause stating the figure.
+        # The scope words that matter are those of the clause stating the figure, not of a
+        # reference elsewhere in the sentence ("按照省政府办公厅…要求，…393件").
         clause_start = max([start, *(m.end() for m in _CLAUSE.finditer(text, start, anchor_start))])
         scope = _scope_doubt(text[clause_start:anchor_start], patterns, agency)
         out.append(

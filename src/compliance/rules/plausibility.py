@@ -257,7 +257,7 @@ class ProseYearKind(RuleKind):
             if sentence in seen:
                 continue
             seen.add(sentence)
-            plain = re.sub(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|\([^)]*\)", "", sentence)
+            plain = re.sub(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|\([^)]*\)|（[^）]*）", "", sentence)
             for match in re.finditer(r"((?:19|20)\d{2})年(?!\d)", plain):
                 stated = int(match[1])
                 after = plain[match.end() : match.end() + 4]
