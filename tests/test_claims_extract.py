@@ -143,7 +143,8 @@ def test_claim_negative_with_qualifier_is_not_a_zero_claim() -> None:
 def test_claim_review_and_litigation_counts() -> None:
     found = by_target(claims_of("因政府信息公开引起的行政复议案件2件、行政诉讼案件7件。全年办理行政复议36起。"))
     assert found["T4.LD+LR.total"].value == 7
-    assert sorted(c.value for c in claims_of("行政复议案件2件。行政复议36起。")) == [2, 36]
+    both = claims_of("因信息公开引起的行政复议案件2件。因政府信息公开申请引发的行政复议36起。")
+    assert sorted(c.value for c in both) == [2, 36]
 
 
 def test_claim_carried_out_with_year_in_between() -> None:
@@ -206,3 +207,10 @@ def test_claim_number_after_chinese_comma_and_reverse_order() -> None:
 def test_claim_sentence_keeps_chinese_punctuation() -> None:
     (claim,) = claims_of("全年受理政府信息公开申请１３件，均已答复。")
     assert claim.value == 13 and "，" in (claim.sentence or "")
+
+
+def test_claim_review_figures_need_disclosure_context() -> None:
+    assert claims_of("作为复议机关，全年受理行政复议申请500件。") == []
+    assert by_target(claims_of("因政府信息公开被申请行政复议2件。"))["T4.RV.total"].value == 2
+    in_section_4 = extract_claims({"S4": [ProseLine("本年度行政复议2件。", 1)]}, "V2021")
+    assert [c.target for c in in_section_4] == ["T4.RV.total"]

@@ -49,6 +49,17 @@ class Reading(_Strict):
     message_en: str = ""
 
 
+class Context(_Strict):
+    """Where a figure counts: its sentence names one of ``words``, or it stands in one of ``sections``.
+
+    An agency that handles reviews as an organ ("全年受理行政复议申请500件") is not stating its
+    information-disclosure cases; only sentences about 信息公开 (or section 四 itself) are.
+    """
+
+    words: list[str] = Field(default_factory=list)
+    sections: list[str] = Field(default_factory=list)
+
+
 class ClaimPattern(_Strict):
     id: str
     description: str = ""
@@ -61,6 +72,7 @@ class ClaimPattern(_Strict):
     negative: bool = False
     patterns: list[str]
     readings: list[Reading] = Field(default_factory=list)
+    context: Context | None = None
 
     def target_for(self, template: str | None) -> str | None:
         if isinstance(self.target, str):

@@ -224,6 +224,9 @@ def _claims_in(
             continue
         start, end = _sentence_bounds(text, match.start(), match.end())
         sentence = text[start:end].strip()
+        context = claim.context
+        if context and section_key not in context.sections and not any(w in sentence for w in context.words):
+            continue
         offset = text.find(sentence, start)
         anchor_start = _anchor(match)[0]
         # The scope words that matter are those of the clause stating the figure, not of a

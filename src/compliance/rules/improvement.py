@@ -50,24 +50,25 @@ class SectionContentKind(RuleKind):
         if section is None:
             return  # a missing section is STRUCT-SECTIONS' finding
         body = bare_text(section.text)
-        where = {"section": section.key, "loc": section.loc, "evidence": _quote(section.text) or section.title}
         if not body:
-            yield finding(rule, f"“{section.title}”没有正文", message_en="the section has no body", **where)
+            message, message_en, severity = f"“{section.title}”没有正文", "the section has no body", None
         elif body in params.placeholders:
-            yield finding(
-                rule,
-                f"“{section.title}”只写了“{section.text.strip()}”，未报告存在的问题及改进情况",
-                message_en="the section is a placeholder",
-                **where,
-            )
+            message = f"“{section.title}”只写了“{section.text.strip()}”，未报告存在的问题及改进情况"
+            message_en, severity = "the section is a placeholder", None
         elif len(body) < params.min_chars:
-            yield finding(
-                rule,
-                f"“{section.title}”正文仅 {len(body)} 字，不足以说明存在的问题及改进措施",
-                severity="warning",
-                message_en=f"the section is only {len(body)} characters long",
-                **where,
-            )
+            message = f"“{section.title}”正文仅 {len(body)} 字，不足以说明存在的问题及改进措施"
+            message_en, severity = f"the section is only {len(body)} characters long", "warning"
+        else:
+            return
+        yield finding(
+            rule,
+            message,
+            severity=severity,
+            section=section.key,
+            loc=section.loc,
+            evidence=_quote(section.text) or section.title,
+            message_en=message_en,
+        )
 
 
 class BothParams(BaseModel):
@@ -127,7 +128,7 @@ class PreviousRectificationKind(RuleKind):
             return
         text = bare_text(section.text)
         prev = str(ctx.report.year - 1) if ctx.report.year else None
-        markers = [m.replace("{prev}", prev) for m in params.markers if prev or "{prev}" not in m]
+        markers = [m.replace("{prev}", prev or "") for m in params.markers if prev or "{prev}" not in m]
         if any(bare_text(m) in text for m in markers):
             return
         yield finding(

@@ -64,6 +64,10 @@ def target_value(ctx: CheckContext, target: Target) -> Number | None:
     return total
 
 
+def _magnitude(value: Number) -> Decimal:
+    return Decimal(-value if value < 0 else value)
+
+
 def target_label(spec: TableSpec | None, target: Target, group_labels: dict[str, str]) -> str:
     """A reader's name for the target: “（三）不予公开”各项之和 / “行政复议”的“总计”."""
     names = []
@@ -145,8 +149,10 @@ class NarrativeKind(RuleKind):
                 return None
             text = reading.message.format(expected=expected, expected_alt=alt) if reading.message else ""
             return emit(reading.severity, f"{said}，{text}", reading.message_en or "figure matches another reading")
+        claimed: Number = claim.value
         if claim.approximate:
-            if abs(expected - claim.value) <= params.approx_tolerance * max(abs(claim.value), 1):
+            scale = _magnitude(claimed) or Decimal(1)
+            if _magnitude(expected - claimed) <= params.approx_tolerance * scale:
                 return None
             return emit(
                 "warning",
