@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import yaml
@@ -61,3 +62,17 @@ def test_claim_schema_rejects_unknown_field() -> None:
     validator = jsonschema.Draft202012Validator(claims_schema())
     bad = {"number": {"units": ["件"]}, "claims": [{"id": "x", "target": "T3.new.total", "patterns": [], "oops": 1}]}
     assert list(validator.iter_errors(bad))
+
+
+def test_semantic_rules_silent_on_clean_reports(tmp_path: Path, seed_text: str) -> None:
+    from conftest import SAMPLES
+    from helpers import check_text
+
+    texts = {
+        "seed.txt": seed_text,
+        "v2019.txt": (SAMPLES / "v2019-clean-2020.txt").read_text(encoding="utf-8"),
+        "v2021.txt": (SAMPLES / "v2021-clean-2023.txt").read_text(encoding="utf-8"),
+    }
+    for name, text in texts.items():
+        noisy = [f"{f.rule}: {f.message}" for f in check_text(tmp_path, text, name=name) if f.rule in SEMANTIC_RULES]
+        assert noisy == [], name

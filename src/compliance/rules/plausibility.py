@@ -175,7 +175,8 @@ class GovEvalParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # Reports of people's governments (not their departments) must report evaluation results.
     government_agency: str
-    words: list[str]
+    # Item → words any of which shows the item is reported ("责任追究" is also written "追究责任").
+    words: dict[str, list[str]]
     # Where the statement must stand, per template; a template not listed means anywhere.
     sections: dict[str, list[str]] = Field(default_factory=dict)
 
@@ -192,7 +193,7 @@ class GovEvalKind(RuleKind):
             return
         keys = params.sections.get(report.template or "")
         text = "".join(s.text for s in report.sections if keys is None or s.key in keys)
-        missing = [w for w in params.words if w not in text]
+        missing = [item for item, words in params.words.items() if not any(w in text for w in words)]
         if not missing:
             return
         where = "第一部分" if keys == ["S1"] else "报告中"
