@@ -247,5 +247,4 @@ def _claims_in(
                 scope=f"doubtful: {scope}" if scope else None,
             )
         )
-    out.sort(key=lambda c: (c.loc.line or 0 if c.loc else 0, c.span or (0, 0)))
     return out
