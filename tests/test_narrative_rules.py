@@ -121,3 +121,19 @@ def test_blank_total_cell_is_derived_before_comparing(tmp_path: Path) -> None:
     # The 予以公开 row's 总计 left blank: the claim is compared with the derived 20, not 0.
     text = replace_field(sample("v2021-clean-2023.txt"), "（一）予以公开", 6, "")
     assert narrative(check_text(tmp_path, text)) == []
+
+
+def test_total_cell_slip_is_left_to_arithmetic(tmp_path: Path, seed_text: str) -> None:
+    # 本年新收 总计 printed 14 while its parts say 13 and the prose says 13: T3-ROW-TOTAL reports
+    # the cell; the prose agrees with the parts, so no narrative finding repeats the slip.
+    found = check_text(tmp_path, replace_field(seed_text, "一、本年新收", 6, "14"))
+    assert narrative(found) == []
+    assert any(f.rule == "T3-ROW-TOTAL" for f in found)
+
+
+def test_review_total_slip_is_left_to_arithmetic(tmp_path: Path, seed_text: str) -> None:
+    lines = seed_text.split("\n")
+    t4 = max(i for i, line in enumerate(lines) if line.startswith("0\t0\t0\t0\t0\t0"))
+    lines[t4] = "0\t0\t0\t0\t1" + lines[t4][len("0\t0\t0\t0\t0") :]
+    found = check_text(tmp_path, "\n".join(lines))
+    assert narrative(found) == [] and any(f.rule == "T4-RV-TOTAL" for f in found)

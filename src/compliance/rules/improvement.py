@@ -51,19 +51,18 @@ class SectionContentKind(RuleKind):
             return  # a missing section is STRUCT-SECTIONS' finding
         body = bare_text(section.text)
         if not body:
-            message, message_en, severity = f"“{section.title}”没有正文", "the section has no body", None
+            message, message_en = f"“{section.title}”没有正文", "the section has no body"
         elif body in params.placeholders:
             message = f"“{section.title}”只写了“{section.text.strip()}”，未报告存在的问题及改进情况"
-            message_en, severity = "the section is a placeholder", None
+            message_en = "the section is a placeholder"
         elif len(body) < params.min_chars:
             message = f"“{section.title}”正文仅 {len(body)} 字，不足以说明存在的问题及改进措施"
-            message_en, severity = f"the section is only {len(body)} characters long", "warning"
+            message_en = f"the section is only {len(body)} characters long"
         else:
             return
         yield finding(
             rule,
             message,
-            severity=severity,
             section=section.key,
             loc=section.loc,
             evidence=_quote(section.text) or section.title,

@@ -64,6 +64,31 @@ def target_value(ctx: CheckContext, target: Target) -> Number | None:
     return total
 
 
+def component_values(ctx: CheckContext, target: Target) -> list[Number]:
+    """The target recomputed from the parts of its total cells (总计 from the applicant columns,
+    （七）总计 from the outcome rows). When the prose agrees with these but not with the printed
+    total, the total cell is the slip and the arithmetic rules already report it."""
+    found = resolved_table(ctx, target.table)
+    if found is None:
+        return []
+    resolved, spec = found
+    try:
+        rows = spec.expand(list(target.rows))
+    except KeyError:
+        return []
+    out: list[Number] = []
+    for total in spec.totals:
+        if total.along == "row" and total.target.column == target.column:
+            keys = [(r, c) for r in rows for c in spec.expand(total.parts)]
+        elif total.along == "column" and rows == [total.target.row]:
+            keys = [(r, target.column) for r in spec.expand(total.parts)]
+        else:
+            continue
+        if all(k in resolved.values for k in keys):
+            out.append(sum((resolved.values[k] for k in keys), start=0))
+    return out
+
+
 def _magnitude(value: Number) -> Decimal:
     return Decimal(-value if value < 0 else value)
 
@@ -103,7 +128,7 @@ class NarrativeKind(RuleKind):
             if target is None or target.table not in params.tables:
                 continue
             expected = target_value(ctx, target)
-            if expected is None or expected == claim.value:
+            if expected is None or expected == claim.value or claim.value in component_values(ctx, target):
                 continue
             produced = self._compare(rule, params, ctx, claim, target, expected, patterns)
             if produced is not None:

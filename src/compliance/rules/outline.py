@@ -72,7 +72,7 @@ class OutlineKind(RuleKind):
             yield finding(
                 rule,
                 f"一级标题“{entry.numeral}、{entry.title}”不是格式规定的部分{why}",
-                severity="warning",
+                severity="info",
                 loc=_loc(entry),
                 evidence=_outline_text(outline),
                 message_en=f"top-level heading '{entry.title}' is not a template section",
