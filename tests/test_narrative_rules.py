@@ -137,3 +137,19 @@ def test_review_total_slip_is_left_to_arithmetic(tmp_path: Path, seed_text: str)
     lines[t4] = "0\t0\t0\t0\t1" + lines[t4][len("0\t0\t0\t0\t0") :]
     found = check_text(tmp_path, "\n".join(lines))
     assert narrative(found) == [] and any(f.rule == "T4-RV-TOTAL" for f in found)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "finding"),
+    [
+        ("新收政府信息公开申请40余件", False),  # 41 is "40-odd"
+        ("新收政府信息公开申请45余件", True),  # "45-odd" cannot be 41
+        ("新收政府信息公开申请近45件", False),  # just under 45
+        ("新收政府信息公开申请近40件", True),  # "nearly 40" is not 41
+        ("新收政府信息公开申请约45件", False),
+    ],
+)
+def test_approximate_direction_of_markers(tmp_path: Path, phrase: str, finding: bool) -> None:
+    text = sample("v2021-clean-2023.txt").replace("新收政府信息公开申请41件", phrase)
+    found = narrative(check_text(tmp_path, text))
+    assert [f.severity for f in found] == (["warning"] if finding else [])

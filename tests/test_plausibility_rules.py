@@ -97,7 +97,14 @@ def test_text_year_stale_year_in_figure_sentence(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "prefix",
-    ["依据2019年修订的《条例》，", "较2019年相比，", "《2019年政务公开工作要点》印发后，", "2022年结转的申请已办结，"],
+    [
+        "依据2019年修订的《条例》，",
+        "较2019年相比，",
+        "《2019年政务公开工作要点》印发后，",
+        "2022年结转的申请已办结，",
+        "自2015年以来，",
+        "2018年起，",
+    ],
 )
 def test_text_year_allowed_mentions(tmp_path: Path, prefix: str) -> None:
     text = CLEAN_2023.replace("全年新收政府信息公开申请41件", prefix + "全年新收政府信息公开申请41件")

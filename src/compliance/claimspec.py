@@ -28,6 +28,10 @@ class NumberGrammar(_Strict):
     approx_before: list[str] = Field(default_factory=list)
     approx_after: list[str] = Field(default_factory=list)
     approx_tail: list[str] = Field(default_factory=list)
+    # Markers meaning "at least" (1000余件: 1000–1999) and "just under" (近100件): the table may
+    # lie above, respectively below, the figure; the others (约, 左右) mean either side.
+    lower_bound: list[str] = Field(default_factory=list)
+    upper_bound: list[str] = Field(default_factory=list)
     # Longest stretch of words allowed where a pattern writes ``{gap}``.
     gap: int = 20
 

@@ -89,6 +89,18 @@ def component_values(ctx: CheckContext, target: Target) -> list[Number]:
     return out
 
 
+def _approximately(text: str, claimed: Number, actual: Number, tolerance: Decimal, patterns: ClaimPatterns) -> bool:
+    """Whether a table value fits an approximate figure: "1000余件" fits 1000–2000, "近100件"
+    fits 80–100, "约50件" fits 40–60 (with the default tolerance of 20 %)."""
+    grammar = patterns.number
+    value, scale = Decimal(actual), _magnitude(claimed) or Decimal(1)
+    if any(marker in text for marker in grammar.lower_bound):
+        return Decimal(claimed) <= value <= Decimal(claimed) + scale
+    if any(marker in text for marker in grammar.upper_bound):
+        return Decimal(claimed) - tolerance * scale <= value <= Decimal(claimed)
+    return _magnitude(actual - claimed) <= tolerance * scale
+
+
 def _magnitude(value: Number) -> Decimal:
     return Decimal(-value if value < 0 else value)
 
@@ -176,8 +188,7 @@ class NarrativeKind(RuleKind):
             return emit(reading.severity, f"{said}，{text}", reading.message_en or "figure matches another reading")
         claimed: Number = claim.value
         if claim.approximate:
-            scale = _magnitude(claimed) or Decimal(1)
-            if _magnitude(expected - claimed) <= params.approx_tolerance * scale:
+            if _approximately(claim.text, claimed, expected, params.approx_tolerance, patterns):
                 return None
             return emit(
                 "warning",
