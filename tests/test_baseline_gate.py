@@ -34,14 +34,14 @@ def _edit(project: Path, change) -> None:  # type: ignore[no-untyped-def]
 
 def test_baseline_written_then_same_report_passes(project: Path) -> None:
     code, document, stderr = _check(project, "--write-baseline", "baseline.json")
-    assert code == 0 and "wrote 5 baseline entries" in stderr
+    assert code == 0 and "wrote 9 baseline entries" in stderr
     entries = json.loads((project / "baseline.json").read_text(encoding="utf-8"))["entries"]
-    assert len(entries) == 5 and all("line" not in json.dumps(e) for e in entries)
+    assert len(entries) == 9 and all("line" not in json.dumps(e) for e in entries)
     code, document, _ = _check(project, "--baseline", "baseline.json")
     assert code == 0
     states = [f["baseline"] for f in document["reports"][0]["findings"]]
-    assert states == ["unchanged"] * 5
-    assert document["baseline"]["unchanged"] == 5 and document["baseline"]["absent"] == []
+    assert states == ["unchanged"] * 9
+    assert document["baseline"]["unchanged"] == 9 and document["baseline"]["absent"] == []
 
 
 def test_one_more_changed_number_is_exactly_one_new_failing_finding(project: Path) -> None:

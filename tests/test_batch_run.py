@@ -90,7 +90,7 @@ def test_batch_summary_csv_has_one_row_per_report_whatever_the_format(tmp_path: 
     assert lines[0] == "source,agency,year,template,errors,warnings,info,top_rules"
     assert len(lines) == 1 + len(expand_paths([SAMPLES]))
     faults = next(line for line in lines if "faults" in line)
-    assert ",鹭屿市交通运输局,2022,V2021,5,0," in faults and "T3-RESULT-SUM×2" in faults
+    assert ",鹭屿市交通运输局,2022,V2021,5,4," in faults and "T3-RESULT-SUM×2" in faults
 
 
 def test_text_output_ends_with_a_summary_table(tmp_path: Path) -> None:

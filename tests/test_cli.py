@@ -78,7 +78,8 @@ def test_check_json_validates_against_findings_schema() -> None:
     result = run("check", FAULTS, CLEAN, str(SEED), "--format", "json")
     document = json.loads(result.stdout)
     jsonschema.validate(document, build_schema("findings"))
-    assert document["summary"] == {"reports": 3, "error": 5, "warning": 0, "info": 0}
+    # The faults sample: five table errors, and warnings for its prose figure and empty section 五.
+    assert document["summary"] == {"reports": 3, "error": 5, "warning": 4, "info": 0}
 
 
 def test_check_select_and_ignore_by_id_prefix_and_category() -> None:
@@ -86,9 +87,11 @@ def test_check_select_and_ignore_by_id_prefix_and_category() -> None:
         out = json.loads(run("check", FAULTS, "--format", "json", *args).stdout)
         return {f["rule"] for f in out["reports"][0]["findings"]}
 
-    assert rules_of() == {"T3-ROW-TOTAL", "T3-RESULT-SUM", "T4-RV-TOTAL"}
+    prose = {"T3-TEXT", "S5-CONTENT", "S5-BOTH", "S5-PREV"}
+    assert rules_of() == {"T3-ROW-TOTAL", "T3-RESULT-SUM", "T4-RV-TOTAL"} | prose
     assert rules_of("--select", "T4") == {"T4-RV-TOTAL"}
-    assert rules_of("--ignore", "arithmetic") == set()
+    assert rules_of("--ignore", "arithmetic") == prose
+    assert rules_of("--ignore", "arithmetic,improvement-plan,narrative-consistency") == set()
     assert rules_of("--select", "arithmetic", "--ignore", "T3-ROW-TOTAL,T4-RV-TOTAL") == {"T3-RESULT-SUM"}
     assert run("check", FAULTS, "--ignore", "arithmetic").returncode == 0
 

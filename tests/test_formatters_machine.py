@@ -32,7 +32,9 @@ def test_sarif_seed_and_faults_validate_against_official_schema(seed_path: Path)
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER).validate(log)
     results = log["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} == {"T3-ROW-TOTAL", "T3-RESULT-SUM", "T4-RV-TOTAL"}
+    errors = {r["ruleId"] for r in results if r["level"] == "error"}
+    assert errors == {"T3-ROW-TOTAL", "T3-RESULT-SUM", "T4-RV-TOTAL"}
+    assert {r["ruleId"] for r in results if r["level"] == "warning"} == {"T3-TEXT", "S5-CONTENT", "S5-BOTH", "S5-PREV"}
 
 
 def test_sarif_rules_carry_metadata_from_rule_packs() -> None:
@@ -116,15 +118,15 @@ def test_github_annotation_escapes_properties_and_data() -> None:
 def test_github_format_one_annotation_per_finding() -> None:
     run = run_cli("check", FAULTS, "--format", "github", "--isolated", cwd=REPO)
     lines = run.stdout.splitlines()
-    assert len(lines) == 5 and all(
-        line.startswith("::error file=reports/v2021-faults-2022.txt,line=") for line in lines
-    )
+    errors = [line for line in lines if line.startswith("::error ")]
+    assert len(lines) == 9 and len(errors) == 5
+    assert all(line.startswith("::error file=reports/v2021-faults-2022.txt,line=") for line in errors)
 
 
 def test_csv_one_row_per_finding_round_trips() -> None:
     run = run_cli("check", FAULTS, "--format", "csv", "--isolated", cwd=REPO)
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
-    assert len(rows) == 5
+    assert len(rows) == 9 and sum(1 for r in rows if r["severity"] == "error") == 5
     row = next(r for r in rows if r["rule"] == "T4-RV-TOTAL")
     assert (row["table"], row["row"], row["column"], row["line"]) == ("T4", "RV", "total", "76")
     assert (row["expected"], row["actual"], row["severity"]) == ("4", "5", "error")

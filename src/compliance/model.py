@@ -122,9 +122,15 @@ class Note(Strict):
 
 
 class Claim(Strict):
-    """A numeric statement in the prose about what the tables hold."""
+    """A numeric statement in the prose about what the tables hold.
+
+    ``text`` is the phrase read, ``sentence`` the sentence it stands in (quoted as evidence) and
+    ``span`` the phrase's offsets within ``sentence``; ``kind`` names the claim pattern and
+    ``target`` the cell or derived subtotal (``T3.@deny.total``) the figure is compared with.
+    """
 
     text: str
+    sentence: str | None = None
     value: Number
     approximate: bool = False
     section: str | None = None

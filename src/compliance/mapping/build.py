@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from compliance.document import Document, Grid, Paragraph
 from compliance.layout import TableSpec, TemplateLayout
+from compliance.mapping.claims import ProseLine, extract_claims
 from compliance.mapping.normalize import key
 from compliance.mapping.runon import split_run_on
 from compliance.mapping.sections import find_section_spans, find_title
@@ -57,6 +58,7 @@ def build_report(
 
     outline = [OutlineEntry(numeral=s.numeral, title=s.title, key=s.key, line=s.paragraph.loc.line) for s in spans]
     sections: list[Section] = []
+    prose: dict[str, list[ProseLine]] = {}
     block_section: dict[int, str | None] = {}
     seen_keys: set[str] = set()
     for number, span in enumerate(spans):
@@ -74,6 +76,7 @@ def build_report(
         )
         body = [b for b in document.blocks[span.start + 1 : next_template] if isinstance(b, Paragraph)]
         text = "\n".join(p.text for p in body)
+        prose[span.key] = [ProseLine(p.text, p.loc.line, p.loc.page) for p in body]
         last_line = _last_line(document, span.start, next_template)
         sections.append(
             Section(
@@ -131,6 +134,9 @@ def build_report(
             layout=table_layout,
         )
 
+    # The prose's figures (claims) are read once the template, which decides their targets, is known.
+    claims = extract_claims(prose, template, title.agency)
+
     return Report(
         source=Source(path=document.path, format=document.format, sha256=document.sha256),
         template=template,  # type: ignore[arg-type]
@@ -139,6 +145,7 @@ def build_report(
         title=title.title,
         sections=sections,
         tables=tables,
+        claims=claims,
         outline=outline,
         table_info=table_info,
         template_evidence=TemplateEvidence(by_year=by_year, detected=detected, markers=markers),

@@ -1,0 +1,250 @@
+"""Find the numeric claims the prose makes about the tables ("全年受理政府信息公开申请13件").
+
+The wording is data (``rules/claims/*.yaml``, see ``compliance.claimspec``); this module only
+prepares the text (normalised, lines that break mid-sentence joined, table rows left out),
+runs the patterns, reads the figures (Arabic or Chinese digits, 万, approximate markers) and
+records each claim with its sentence, span, line and the cell or derived subtotal it targets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from compliance.claimspec import ClaimPattern, ClaimPatterns, NumberGrammar, load_claim_patterns
+from compliance.mapping.normalize import to_simplified
+from compliance.mapping.numbers import chinese_numeral
+from compliance.model import Claim, Loc
+
+_CN_CHARS = "零〇一二两三四五六七八九十百千万"
+# A paragraph ending in one of these closes its sentence; any other end is a line break inside one.
+_SENTENCE_END = tuple("。！？；：!?;:")
+_BOUNDARY = re.compile(r"[。！？!?\n]")
+_CLAUSE = re.compile(r"[；;，,]")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。、；：）])\s+|\s+(?=[\u4e00-\u9fff，。、；：（])")
+_MARKUP = re.compile(r"^\s*#+\s*|\*\*")
+# A paragraph opening with a heading marker starts afresh even when the previous one lacks a full stop.
+_HEADING_START = re.compile(
+    r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.．](?!\d))"
+)
+# Page furniture a PDF extraction leaves between the halves of a sentence: "- 1 -", "第 2 页".
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class ProseLine:
+    """One paragraph of a section body as the reader gave it."""
+
+    text: str
+    line: int | None = None
+    page: int | None = None
+
+
+@dataclass
+class _Prepared:
+    text: str
+    # (offset in text, source line, page) for each joined piece, in order.
+    pieces: list[tuple[int, int | None, int | None]]
+
+    def loc_at(self, offset: int) -> Loc:
+        line, page = None, None
+        for start, piece_line, piece_page in self.pieces:
+            if start > offset:
+                break
+            line, page = piece_line, piece_page
+        return Loc(line=line, page=page)
+
+
+def _is_table_line(text: str) -> bool:
+    return "|" in text or "\t" in text
+
+
+# Full-width digits, letters and signs read as ASCII; Chinese punctuation is kept, so that the
+# sentences quoted as evidence read as printed.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "，；：！？（）"}
+_FULL_WIDTH[0x3000] = 0x20
+
+
+def normalise_prose(text: str) -> str:
+    """Simplified characters, ASCII digits, Markdown emphasis gone, spaces inside Chinese text removed."""
+    text = _MARKUP.sub("", to_simplified(text).translate(_FULL_WIDTH))
+    return _CJK_SPACE.sub("", text).strip()
+
+
+def _is_heading(piece: str, previous: str) -> bool:
+    """A new heading starts here, or the previous paragraph was a short heading without a full stop."""
+    return bool(_HEADING_START.match(piece)) or (len(previous) <= 30 and bool(_HEADING_START.match(previous)))
+
+
+def prepare(lines: list[ProseLine]) -> _Prepared:
+    """Join a section's paragraphs into one text; a paragraph that ends mid-sentence runs on."""
+    text = ""
+    pieces: list[tuple[int, int | None, int | None]] = []
+    previous = ""
+    for line in lines:
+        if _is_table_line(line.text):
+            if text and not text.endswith("\n"):
+                text += "\n"
+            continue
+        if _PAGE_NUMBER.match(line.text):
+            continue
+        piece = normalise_prose(line.text)
+        if not piece:
+            continue
+        if text and not text.endswith("\n") and (text.endswith(_SENTENCE_END) or _is_heading(piece, previous)):
+            text += "\n"
+        previous = piece
+        pieces.append((len(text), line.line, line.page))
+        text += piece
+    return _Prepared(text, pieces)
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _number_regex(grammar: NumberGrammar, units: str) -> str:
+    before = _alternation(grammar.approx_before) or "(?!)"
+    after = _alternation(grammar.approx_after) or "(?!)"
+    tail = _alternation(grammar.approx_tail) or "(?!)"
+    digits = (
+        rf"(?<![\d.,])\d{{1,3}}(?:[,，]\d{{3}})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?"
+        rf"|(?<![{_CN_CHARS}])[{_CN_CHARS}]+"
+    )
+    return (
+        rf"\s*(?P<pre>{before})?\s*(?P<num>{digits})\s*(?P<wan>万(?!元))?\s*(?P<post>{after})?"
+        rf"\s*(?P<unit>{units})(?P<tail>{tail})?"
+    )
+
+
+_COMPILED: dict[int, tuple[ClaimPatterns, list[tuple[ClaimPattern, re.Pattern[str]]]]] = {}
+
+
+def compiled(patterns: ClaimPatterns) -> list[tuple[ClaimPattern, re.Pattern[str]]]:
+    """The patterns with their placeholders expanded, compiled once per loaded pattern set."""
+    cached = _COMPILED.get(id(patterns))
+    if cached is not None and cached[0] is patterns:
+        return cached[1]
+    grammar = patterns.number
+    num = _number_regex(grammar, _alternation(grammar.units))
+    money = _number_regex(grammar.model_copy(update={"approx_after": []}), "万元|元")
+    gap = rf"(?:[^。；;！？!?\n\d]|\d{{4}}年度?){{0,{grammar.gap}}}?"
+    out = []
+    for claim in patterns.claims:
+        for source in claim.patterns:
+            regex = source.replace("{num}", num).replace("{money}", money).replace("{gap}", gap)
+            out.append((claim, re.compile(regex)))
+    _COMPILED[id(patterns)] = (patterns, out)
+    return out
+
+
+def figure_value(match: re.Match[str]) -> int | Decimal | None:
+    """The figure a pattern matched, exact: 1,234 → 1234; 1.48万 → 14800; 一百零二 → 102; 元 → 万元."""
+    digits = match["num"].replace(",", "").replace("，", "")
+    value: int | Decimal | None
+    if digits[0].isdigit():
+        value = Decimal(digits)
+    else:
+        value = chinese_numeral(digits)
+        if value is None:
+            return None
+        value = Decimal(value)
+    if match["wan"]:
+        value *= 10000
+    if match["unit"] == "元":
+        value /= Decimal(10000)
+    elif match["unit"] == "万元":
+        return value
+    return int(value) if value == value.to_integral_value() else value
+
+
+def _is_approximate(match: re.Match[str]) -> bool:
+    return any(match.groupdict().get(g) for g in ("pre", "post", "tail"))
+
+
+def _anchor(match: re.Match[str]) -> tuple[int, int]:
+    for group in ("num", "key"):
+        if match.groupdict().get(group) is not None:
+            return match.span(group)
+    return match.span()
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    before = [m.end() for m in _BOUNDARY.finditer(text, 0, start)]
+    after = _BOUNDARY.search(text, end)
+    return (before[-1] if before else 0), (after.end() if after else len(text))
+
+
+def _scope_doubt(clause: str, patterns: ClaimPatterns, agency: str | None) -> str | None:
+    for word in [*patterns.scope.self_words, *([agency] if agency else [])]:
+        clause = clause.replace(word, "")
+    for marker in patterns.scope.markers:
+        if marker in clause and not (agency and marker in agency):
+            return marker
+    return None
+
+
+def extract_claims(
+    sections: dict[str, list[ProseLine]],
+    template: str | None,
+    agency: str | None = None,
+    patterns: ClaimPatterns | None = None,
+) -> list[Claim]:
+    """Every claim the patterns find in the given section bodies, in text order."""
+    patterns = patterns or load_claim_patterns()
+    claims: list[Claim] = []
+    for section_key, lines in sections.items():
+        prepared = prepare(lines)
+        claims.extend(_claims_in(prepared, section_key, template, agency, patterns))
+    return claims
+
+
+def _claims_in(
+    prepared: _Prepared, section_key: str, template: str | None, agency: str | None, patterns: ClaimPatterns
+) -> list[Claim]:
+    text = prepared.text
+    candidates: list[tuple[tuple[int, int], int, int, ClaimPattern, re.Match[str]]] = []
+    for order, (claim, regex) in enumerate(compiled(patterns)):
+        if template is not None and template not in claim.templates:
+            continue
+        for match in regex.finditer(text):
+            candidates.append((_anchor(match), -(match.end() - match.start()), order, claim, match))
+    # Two patterns reading the same figure: the longer (more specific) match wins.
+    candidates.sort(key=lambda c: (c[0][0], c[1], c[2]))
+    kept: list[tuple[tuple[int, int], ClaimPattern, re.Match[str]]] = []
+    for anchor, _, _, claim, match in candidates:
+        if any(anchor[0] < other[1] and other[0] < anchor[1] for other, _, _ in kept):
+            continue
+        kept.append((anchor, claim, match))
+    out: list[Claim] = []
+    for _, claim, match in kept:
+        value: int | Decimal | None = 0 if claim.negative else figure_value(match)
+        if value is None:
+            continue
+        start, end = _sentence_bounds(text, match.start(), match.end())
+        sentence = text[start:end].strip()
+        context = claim.context
+        if context and section_key not in context.sections and not any(w in sentence for w in context.words):
+            continue
+        offset = text.find(sentence, start)
+        anchor_start = _anchor(match)[0]
+        # The scope words that matter are those of the clause stating the figure, not of a
+        # reference elsewhere in the sentence ("按照省政府办公厅…要求，…393件").
+        clause_start = max([start, *(m.end() for m in _CLAUSE.finditer(text, start, anchor_start))])
+        scope = _scope_doubt(text[clause_start:anchor_start], patterns, agency)
+        out.append(
+            Claim(
+                text=match.group(0).strip(),
+                sentence=sentence,
+                span=(match.start() - offset, match.end() - offset),
+                value=value,
+                approximate=(not claim.negative and _is_approximate(match)),
+                section=section_key,
+                loc=prepared.loc_at(match.start()),
+                target=claim.target_for(template),
+                kind=claim.id,
+                scope=f"doubtful: {scope}" if scope else None,
+            )
+        )
+    return out
