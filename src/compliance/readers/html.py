@@ -9,6 +9,7 @@ shows them, so Word's ``20``+``23`` is read as ``2023``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -98,6 +99,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SNIFF_STRONG = (b"<!doctype html", b"<html", b"<head", b"<body")
 _SNIFF_WEAK = (b"<table", b"<meta", b"<div", b"<p>", b"<p ")
+_SPAN_NUMBER = re.compile(r"\s*(\d{1,6})")
 # The article body must hold at least this share of the page's non-link text.
 _BODY_SHARE = 0.85
 
@@ -201,7 +203,12 @@ def _is_chrome(element: etree._Element) -> bool:
     attributes = element.attrib
     if not attributes:
         return False
-    hint = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    return _is_chrome_hint(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_chrome_hint(hint: str) -> bool:
+    # Word pages repeat a handful of class names (MsoNormal…) thousands of times.
     return bool(hint.strip()) and bool(_CHROME.search(hint))
 
 
@@ -209,20 +216,22 @@ def find_body(root: etree._Element) -> etree._Element:
     """The smallest element holding nearly all non-link, non-chrome text of the page."""
     body = next(iter(root.iter("body")), root)
     # Elements whose text does not count: chrome, links, and everything inside them.
+    elements = list(body.iter())
     excluded: set[etree._Element] = set()
-    for element in body.iter():
-        parent = element.getparent()
-        if element is not body and (parent in excluded or _tag(element) == "a" or _is_chrome(element)):
+    for element in elements:
+        if element is not body and (element.tag == "a" or _is_chrome(element) or element.getparent() in excluded):
             excluded.add(element)
     # One pass, children before parents: an element weighs its own text, its children and
     # the text that follows each child (the child's tail belongs to it).
     weight: dict[etree._Element, int] = {}
-    for element in reversed(list(body.iter())):
+    for element in reversed(elements):
         if element in excluded:
             continue
-        total = len((element.text or "").strip()) if _tag(element) else 0
+        text = element.text
+        total = len(text.strip()) if text and isinstance(element.tag, str) else 0
         for child in element:
-            total += weight.get(child, 0) + len((child.tail or "").strip())
+            tail = child.tail
+            total += weight.get(child, 0) + (len(tail.strip()) if tail else 0)
         weight[element] = total
     total = weight.get(body, 0)
     chosen = body
@@ -329,7 +338,9 @@ def _is_layout_table(table: etree._Element) -> bool:
 
 
 def _span(value: str | None) -> int:
-    match = re.match(r"\s*(\d{1,6})", value or "")
+    if value is None:
+        return 1  # most cells: no rowspan/colspan attribute at all
+    match = _SPAN_NUMBER.match(value)
     if not match:
         return 1
     number = int(match.group(1))

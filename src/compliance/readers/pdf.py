@@ -23,6 +23,7 @@ from compliance.document import Block, Document, Grid, GridCell, LoadError, Para
 from compliance.hookspecs import hookimpl
 from compliance.model import Loc
 from compliance.readers.grid import clean_cell, clean_inline
+from compliance.readers.pdf_objects import PageObjects
 
 MAX_PAGES = 300
 # Share of the page height at the top and bottom where page numbers and running heads live.
@@ -93,14 +94,7 @@ def read_pdf(data: bytes) -> list[Block]:
                     f"PDF 页数过多（{len(pages)} 页，上限 {MAX_PAGES} 页）",
                     f"the PDF has too many pages ({len(pages)}; limit {MAX_PAGES})",
                 )
-            lines: list[_Line] = []
-            tables: list[_Table] = []
-            chars = 0
-            for page in pages:
-                chars += len(page.chars)
-                page_tables, page_lines = _read_page(page)
-                tables.extend(page_tables)
-                lines.extend(page_lines)
+            tables, lines, chars = _read_pages(pages, data)
     except LoadError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -122,6 +116,42 @@ def read_pdf(data: bytes) -> list[Block]:
             "the PDF has no text layer (a scan or images); OCR is needed before it can be checked",
         )
     return _assemble(_drop_running_heads(lines), tables)
+
+
+def _read_pages(pages: list[Any], data: bytes) -> tuple[list[_Table], list[_Line], int]:
+    """Tables, text lines and the character count of every page."""
+    lines: list[_Line] = []
+    tables: list[_Table] = []
+    chars = 0
+    try:
+        fast: PageObjects | None = PageObjects(data)
+    except Exception:  # pdfium refuses what pdfminer may still read: then pdfminer reads it all
+        fast = None
+    try:
+        for index, page in enumerate(pages):
+            objects = _fast_objects(fast, index, page)
+            if objects is not None:
+                # pdfplumber caches a page's parsed objects here; filling the cache with
+                # pdfium's equivalents spares pdfminer's slow interpreter. Should the cache
+                # ever be renamed, pdfplumber simply parses the page itself, as before.
+                page._objects = objects
+            chars += len(page.chars)
+            page_tables, page_lines = _read_page(page)
+            tables.extend(page_tables)
+            lines.extend(page_lines)
+    finally:
+        if fast is not None:
+            fast.close()
+    return tables, lines, chars
+
+
+def _fast_objects(fast: PageObjects | None, index: int, page: Any) -> dict[str, list[dict]] | None:
+    if fast is None:
+        return None
+    try:
+        return fast.objects(index, page)
+    except Exception:  # a page pdfium stumbles on is still pdfminer's to read
+        return None
 
 
 def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
