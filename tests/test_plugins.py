@@ -130,3 +130,19 @@ def test_start_up_does_not_import_heavy_format_libraries(tmp_path: Path) -> None
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_every_rule_is_named_by_some_test() -> None:
+    """A rule no test mentions is a rule nobody has seen fail or pass."""
+    from conftest import REPO
+
+    text = "".join(p.read_text(encoding="utf-8") for p in (REPO / "tests").rglob("*.py"))
+    untested = [r.spec.id for r in get_registry().rules if r.spec.id not in text]
+    assert untested == []
+
+
+def test_every_rule_documents_a_failing_and_a_passing_example() -> None:
+    for rule in get_registry().rules:
+        spec = rule.spec
+        assert spec.examples.fail.strip() and spec.examples.pass_.strip(), spec.id
+        assert spec.summary.strip() and spec.description.strip(), spec.id
