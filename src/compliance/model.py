@@ -164,6 +164,9 @@ class Report(Strict):
     agency: str | None = None
     title: str | None = None
     sections: list[Section] = Field(default_factory=list)
+    # The text between the title and the first section (who compiled the report, the statistics
+    # period, where it is published); key "S0".
+    preamble: Section | None = None
     tables: dict[str, TableData] = Field(default_factory=dict)
     claims: list[Claim] = Field(default_factory=list)
     outline: list[OutlineEntry] = Field(default_factory=list)

@@ -7,7 +7,7 @@ from compliance.layout import TableSpec, TemplateLayout
 from compliance.mapping.claims import ProseLine, extract_claims
 from compliance.mapping.normalize import key
 from compliance.mapping.runon import split_run_on
-from compliance.mapping.sections import find_section_spans, find_title
+from compliance.mapping.sections import SectionSpan, find_section_spans, find_title
 from compliance.mapping.single_row import map_single_row_table
 from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table
 from compliance.model import CellStatus, Loc, OutlineEntry, Report, Section, Source, TableInfo, TemplateEvidence
@@ -144,12 +144,32 @@ def build_report(
         agency=title.agency,
         title=title.title,
         sections=sections,
+        preamble=_preamble(document, spans, title.title),
         tables=tables,
         claims=claims,
         outline=outline,
         table_info=table_info,
         template_evidence=TemplateEvidence(by_year=by_year, detected=detected, markers=markers),
         notes=notes,
+    )
+
+
+def _preamble(document: Document, spans: list[SectionSpan], title: str | None) -> Section | None:
+    """Paragraphs before the first heading, less the title (and crawler header lines)."""
+    end = spans[0].start if spans else 0
+    title_key = key(title or "")
+    lines = [
+        b
+        for b in document.blocks[:end]
+        if isinstance(b, Paragraph) and b.text.strip() and (not title_key or key(b.text) not in title_key)
+    ]
+    if not lines:
+        return None
+    return Section(
+        key="S0",
+        title="（前言）",
+        text="\n".join(p.text for p in lines),
+        loc=Loc(line_start=lines[0].loc.line, line_end=lines[-1].loc.line, page=lines[0].loc.page),
     )
 
 

@@ -220,15 +220,18 @@ class PeriodKind(RuleKind):
         year = ctx.report.year
         if year is None:
             return
-        for section in ctx.report.sections:
+        preamble = [ctx.report.preamble] if ctx.report.preamble else []
+        for section in [*preamble, *ctx.report.sections]:
             for match in re.finditer(params.pattern, re.sub(r"\s+", "", section.text)):
-                got = tuple(int(match[g]) for g in ("y1", "m1", "d1", "y2", "m2", "d2"))
+                # "2024年1月1日至12月31日": the second year, when left out, is the first one.
+                end_year = match["y2"] or match["y1"]
+                got = tuple(int(v) for v in (match["y1"], match["m1"], match["d1"], end_year, match["m2"], match["d2"]))
                 if got == (year, 1, 1, year, 12, 31):
                     continue
                 yield finding(
                     rule,
                     f"统计时段“{match.group(0)}”不是{year}年1月1日至{year}年12月31日",
-                    section=section.key,
+                    section=section.key if section.key != "S0" else None,
                     loc=section.loc,
                     evidence=match.group(0),
                     message_en=f"the stated period is not 1 Jan - 31 Dec {year}",
