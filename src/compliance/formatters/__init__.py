@@ -22,6 +22,19 @@ class Formatter(Protocol):
         """Return the whole output as text."""
 
 
+# Headings for grouping findings by section (the template's exact titles; S0 is the preamble).
+SECTION_TITLES: dict[str | None, str] = {
+    "S0": "前言 / preamble",
+    "S1": "一、总体情况",
+    "S2": "二、主动公开政府信息情况",
+    "S3": "三、收到和处理政府信息公开申请情况",
+    "S4": "四、政府信息公开行政复议、行政诉讼情况",
+    "S5": "五、存在的主要问题及改进情况",
+    "S6": "六、其他需要报告的事项",
+    None: "全文 / whole report",
+}
+
+
 def configure(formatter: Any, **settings: Any) -> None:
     """Give a formatter the run's settings it declares as attributes; others are not its business."""
     for name, value in settings.items():

@@ -13,19 +13,12 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from compliance.formatters import SECTION_TITLES
 from compliance.hookspecs import hookimpl
 from compliance.layout import TableSpec, TemplateLayout, load_template
 from compliance.model import Claim, Finding, FindingsDocument, Report, ReportResult
 from compliance.plugins import get_plugin_manager
 
-SECTION_NAMES = {
-    "S1": "一、总体情况",
-    "S2": "二、主动公开政府信息情况",
-    "S3": "三、收到和处理政府信息公开申请情况",
-    "S4": "四、政府信息公开行政复议、行政诉讼情况",
-    "S5": "五、存在的主要问题及改进情况",
-    "S6": "六、其他需要报告的事项",
-}
 TABLES = ("T2", "T3", "T4")
 
 STYLE = """
@@ -163,7 +156,7 @@ class HtmlFormatter:
         out = ['<div class="findings">']
         keys = sorted({f.location.section or "" for f in findings}, key=lambda k: (k != "", k))
         for key in keys:
-            out.append(f"<h3>{escape(SECTION_NAMES.get(key, '全文 / whole report'))}</h3><ul>")
+            out.append(f"<h3>{escape(SECTION_TITLES.get(key, '全文 / whole report'))}</h3><ul>")
             for f in (f for f in findings if (f.location.section or "") == key):
                 cell = ".".join(p for p in (f.location.table, f.location.row, f.location.column) if p)
                 where = f" [{escape(cell)}]" if cell else ""

@@ -8,18 +8,10 @@ from collections.abc import Sequence
 
 import click
 
+from compliance.formatters import SECTION_TITLES
 from compliance.hookspecs import hookimpl
 from compliance.model import Finding, FindingsDocument, Report
 
-SECTION_NAMES = {
-    "S1": "一、总体情况",
-    "S2": "二、主动公开政府信息情况",
-    "S3": "三、收到和处理政府信息公开申请情况",
-    "S4": "四、政府信息公开行政复议、行政诉讼情况",
-    "S5": "五、存在的主要问题及改进情况",
-    "S6": "六、其他需要报告的事项",
-    None: "全文 / whole report",
-}
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
@@ -66,7 +58,7 @@ class TextFormatter:
                 if f.location.section != current:
                     current = f.location.section
                     lines.append(
-                        "  " + self._style(SECTION_NAMES.get(f.location.section, str(current)), underline=True)
+                        "  " + self._style(SECTION_TITLES.get(f.location.section, str(current)), underline=True)
                     )
                 severity = self._style(f"{f.severity:<7}", fg=COLOURS[f.severity])
                 where = _where(f)
