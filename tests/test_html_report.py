@@ -104,3 +104,15 @@ def test_html_renders_in_headless_chromium_with_failing_cells_highlighted(tmp_pa
     shot.unlink(missing_ok=True)
     _headless(binary, f"--screenshot={shot}", "--window-size=1280,2400", page.as_uri())
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+def test_html_marks_exactly_the_claimed_phrases(tmp_path: Path) -> None:
+    from compliance.engine import load_report
+
+    sample = SAMPLES / "v2019-clean-2020.txt"
+    claims = {c.text for c in load_report(sample).claims}
+    html = _render(tmp_path, sample).read_text(encoding="utf-8")
+    marked = re.findall(r'<mark class="claim" title="[^"]*">([^<]*)</mark>', html)
+    assert marked, "the sample's prose figures are shown in context"
+    assert set(marked) <= claims
+    assert "共收到政府信息公开申请26件" in marked

@@ -252,8 +252,12 @@ def _marked_text(text: str, claims: list[Claim]) -> str:
     """The section text with each claim wrapped in <mark>; spans when valid, else the claim's text."""
     spans: list[tuple[int, int, Claim]] = []
     for claim in claims:
-        start_end = claim.span
-        if start_end is None or not (0 <= start_end[0] < start_end[1] <= len(text)):
+        # A claim's span counts within its sentence; find the sentence in the section first.
+        at = text.find(claim.sentence) if claim.sentence else -1
+        start_end: tuple[int, int] | None = None
+        if at >= 0 and claim.span is not None:
+            start_end = (at + claim.span[0], at + claim.span[1])
+        if start_end is None or text[start_end[0] : start_end[1]] != claim.text:
             found = text.find(claim.text) if claim.text else -1
             if found < 0:
                 continue
