@@ -130,6 +130,7 @@ def test_rules_explain_schema_plugins_version() -> None:
     explained = runner.invoke(cli, ["explain", "T3-COL-BALANCE"]).output
     assert "Failing example" in explained and "Passing example" in explained
     assert runner.invoke(cli, ["rules", "show", "STRUCT-SECTIONS"]).output.startswith("STRUCT-SECTIONS")
+    assert "category: input" in runner.invoke(cli, ["explain", "INPUT"]).output
     schema = json.loads(runner.invoke(cli, ["schema", "findings"]).output)
     assert schema["title"] == "compliance findings"
     plugins = runner.invoke(cli, ["plugins"]).output

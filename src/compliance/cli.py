@@ -311,6 +311,13 @@ def _rule_or_fail(rule_id: str):  # type: ignore[no-untyped-def]
 def explain_text(rule_id: str) -> str:
     from compliance.ruledoc import explain_text as render_explain
 
+    engine_rule = ENGINE_RULES.get(rule_id.upper())
+    if engine_rule is not None:
+        category, severity, summary = engine_rule
+        return (
+            f"{rule_id.upper()} (engine)\ncategory: {category}    severity: {severity}\n\n{summary}\n\n"
+            "Reported by the engine itself rather than by a rule pack; it cannot be selected or ignored.\n"
+        )
     return render_explain(_rule_or_fail(rule_id).spec)
 
 
