@@ -95,8 +95,14 @@ class ClaimPatterns(_Strict):
         return next((p for p in self.claims if p.id == pattern_id), None)
 
 
+@functools.cache
+def _claim_files() -> tuple[Path, ...]:
+    return tuple(sorted((data_dir("rules") / "claims").glob("*.yaml")))
+
+
 def claim_files() -> list[Path]:
-    return sorted((data_dir("rules") / "claims").glob("*.yaml"))
+    # Globbed once per process: every report's claim extraction asks for them.
+    return list(_claim_files())
 
 
 def load_claim_patterns(paths: tuple[Path, ...] | None = None) -> ClaimPatterns:

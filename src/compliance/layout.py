@@ -165,6 +165,7 @@ class LayoutError(Exception):
     """A template or rule-pack file does not match its schema."""
 
 
+@functools.cache
 def data_dir(name: str) -> Path:
     """Locate shipped data (``rules`` or ``schemas``): inside the wheel, or the source checkout."""
     packaged = resources.files("compliance") / "_data" / name

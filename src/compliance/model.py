@@ -70,6 +70,26 @@ class Cell(Strict):
             return Decimal(repr(value))
         return value
 
+    @classmethod
+    def typed(
+        cls, value: int | Decimal | None, raw: str | None, loc: Loc | None, status: CellStatus, unit: str | None
+    ) -> Cell:
+        """A cell from parts the mapping has already typed, without validation.
+
+        Reports hold hundreds of cells and batches thousands of reports; validating each cell was
+        the largest single cost of mapping. This sets exactly what ``model_construct`` would
+        (tests/test_model_cells.py checks the result equals a validated cell).
+        """
+        cell = object.__new__(cls)
+        _set = object.__setattr__
+        _set(cell, "__dict__", {"value": value, "raw": raw, "loc": loc, "status": status, "unit": unit})
+        _set(cell, "__pydantic_fields_set__", set(_CELL_FIELDS))
+        _set(cell, "__pydantic_extra__", None)
+        _set(cell, "__pydantic_private__", None)
+        return cell
+
+
+_CELL_FIELDS = frozenset(Cell.model_fields)
 
 TableData = dict[str, dict[str, Cell]]
 

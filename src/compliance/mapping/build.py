@@ -9,7 +9,7 @@ from compliance.mapping.normalize import key
 from compliance.mapping.runon import split_run_on
 from compliance.mapping.sections import SectionSpan, find_section_spans, find_title
 from compliance.mapping.single_row import map_single_row_table
-from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table
+from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table, matched_row_ids
 from compliance.model import CellStatus, Loc, OutlineEntry, Report, Section, Source, TableInfo, TemplateEvidence
 
 TABLE_IDS = ("T2", "T3", "T4")
@@ -101,7 +101,7 @@ def build_report(
     by_year = select_by_year(title.year, layouts)
 
     # T3's own rows tell its layout: a single （六）其他处理 row is V2019, three sub-rows V2021.
-    probe = map_row_table("T3", grids_by_table["T3"], t3_index, _any_spec_for_rows(layouts, "T3"))
+    probe = matched_row_ids("T3", grids_by_table["T3"], t3_index, set(_any_spec_for_rows(layouts, "T3")))
     t3_versions = _row_layout_versions(probe, layouts, "T3")
     detected = _detected_version(markers, t3_versions)
     template = template_override or detected or by_year or any_layout.id
@@ -240,10 +240,10 @@ def _any_spec_for_rows(layouts: dict[str, TemplateLayout], table: str) -> dict[s
     return specs
 
 
-def _row_layout_versions(probe: MappedTable, layouts: dict[str, TemplateLayout], table: str) -> set[str]:
+def _row_layout_versions(probe: set[str], layouts: dict[str, TemplateLayout], table: str) -> set[str]:
     """Versions whose row set includes a row found only in that version (e.g. V2019 ``other``)."""
     found: set[str] = set()
-    for row_id in probe.data:
+    for row_id in probe:
         having = {lid for lid, layout in layouts.items() if layout.tables[table].row(row_id) is not None}
         if len(having) == 1:
             found |= having

@@ -41,9 +41,8 @@ def make_cell(grid_cell: GridCell | None, *, money: bool = False, default_unit: 
         return Cell(value=None, raw=None, status=CellStatus.ambiguous)
     parsed = parse_cell(grid_cell.text, money=money, default_unit=default_unit)
     raw = grid_cell.text.strip()
-    # Every field is already typed (parse_cell gives int/Decimal, the reader a Loc): skip
-    # re-validation, the largest cost of mapping a table.
-    return Cell.model_construct(value=parsed.value, raw=raw, loc=grid_cell.loc, status=parsed.status, unit=parsed.unit)
+    # Every field is already typed (parse_cell gives int/Decimal, the reader a Loc).
+    return Cell.typed(parsed.value, raw, grid_cell.loc, parsed.status, parsed.unit)
 
 
 @dataclass

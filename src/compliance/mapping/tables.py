@@ -28,9 +28,21 @@ class LabelIndex:
 
     entries: list[tuple[str, str, str]] = field(default_factory=list)  # (label key, row id, version)
     order: list[str] = field(default_factory=list)  # row ids in template order, all versions merged
+    # Labels repeat across rows and reports: each distinct label key is matched once.
+    _memo: dict[str, tuple[str, set[str]] | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, layouts: list[TemplateLayout], table: str) -> LabelIndex:
+        cache_key = (tuple(id(layout) for layout in layouts), table)
+        cached = _INDEXES.get(cache_key)
+        if cached is not None and cached[0] == layouts:
+            return cached[1]
+        index = cls._build(layouts, table)
+        _INDEXES[cache_key] = (list(layouts), index)
+        return index
+
+    @classmethod
+    def _build(cls, layouts: list[TemplateLayout], table: str) -> LabelIndex:
         index = cls()
         for layout in layouts:
             spec = layout.tables.get(table)
@@ -56,6 +68,12 @@ class LabelIndex:
         """Return (row id, versions having that exact label) or None."""
         if not label_key:
             return None
+        if label_key not in self._memo:
+            self._memo[label_key] = self._match(label_key)
+        found = self._memo[label_key]
+        return (found[0], set(found[1])) if found is not None else None
+
+    def _match(self, label_key: str) -> tuple[str, set[str]] | None:
         for strategy in (_exact, _suffix, _prefix, _bare):
             hits = [(row, version, k) for k, row, version in self.entries if strategy(label_key, k)]
             if hits:
@@ -66,6 +84,10 @@ class LabelIndex:
                     return best[0][0], {version for _, version, _ in best}
                 return None
         return None
+
+
+# Indexes are built once per set of template layouts (the layouts live as long as the process).
+_INDEXES: dict[tuple[tuple[int, ...], str], tuple[list[TemplateLayout], LabelIndex]] = {}
 
 
 def _exact(label: str, candidate: str) -> bool:
@@ -201,6 +223,13 @@ def _assign_by_position(table: str, rows: list[_Row], index: LabelIndex, wanted:
         if row is not None:
             low = max(low, order.get(row.row_id or "", low))
     return notes
+
+
+def matched_row_ids(table: str, grids: list[Grid], index: LabelIndex, wanted: set[str]) -> set[str]:
+    """The template rows the grids' labels name, without reading any cell (a cheap probe)."""
+    rows = _collect_rows(grids)
+    _match_rows(table, rows, index, wanted)
+    return {row.row_id for row in rows if row.row_id is not None}
 
 
 def map_row_table(table: str, grids: list[Grid], index: LabelIndex, spec_for_row: dict[str, TableSpec]) -> MappedTable:

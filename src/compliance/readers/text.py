@@ -94,7 +94,8 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
         if fields is not None:
             if not grid_rows:
                 grid_start = number
-            grid_rows.append([GridCell(text=f.strip(), loc=Loc(line=number)) for f in fields])
+            line_loc = Loc(line=number)  # one location for the whole row: its cells share the line
+            grid_rows.append([GridCell(text=f.strip(), loc=line_loc) for f in fields])
             continue
         flush()
         heading = _MARKDOWN_HEADING.match(line)
