@@ -84,7 +84,13 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", default="text", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "output_format",
+    default="text",
+    show_default=True,
+    help="Output format: text, json, sarif, junit, github, csv, markdown, html, or one a plugin adds.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
 @click.option(
     "--fail-on",
