@@ -6,8 +6,8 @@ import codecs
 from dataclasses import dataclass
 from typing import Protocol
 
-from compliance.document import Document, LoadError
-from compliance.model import Report
+from compliance.document import Block, Document, Grid, GridCell, LoadError, Paragraph
+from compliance.model import Loc, Report
 
 
 class Reader(Protocol):
@@ -70,3 +70,31 @@ def looks_binary(data: bytes) -> bool:
         return True
     control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return control / len(sample) > 0.05
+
+
+class LineBlocks:
+    """Builds the blocks of a line-oriented document: consecutive table rows become one Grid."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._rows: list[list[GridCell]] = []
+        self._start = 0
+
+    def row(self, line: int, cells: list[str]) -> None:
+        if not self._rows:
+            self._start = line
+        where = Loc(line=line)  # one location for the whole row: its cells share the line
+        self._rows.append([GridCell(text, where) for text in cells])
+
+    def paragraph(self, line: int, text: str, heading_level: int | None = None) -> None:
+        self.end_table()
+        self.blocks.append(Paragraph(text=text, loc=Loc(line=line), heading_level=heading_level))
+
+    def end_table(self) -> None:
+        if self._rows:
+            self.blocks.append(Grid(rows=self._rows, loc=Loc(line=self._start, line_end=self._rows[-1][0].loc.line)))
+            self._rows = []
+
+    def finish(self) -> list[Block]:
+        self.end_table()
+        return self.blocks

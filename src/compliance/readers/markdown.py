@@ -11,10 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from compliance.document import Block, Document, Grid, GridCell, LoadError, Paragraph
+from compliance.document import Block, Document, LoadError
 from compliance.hookspecs import hookimpl
-from compliance.model import Loc
-from compliance.readers import decode_text, looks_binary
+from compliance.readers import LineBlocks, decode_text, looks_binary
 from compliance.readers.grid import clean_cell
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+|$)")
@@ -84,16 +83,7 @@ def _cell_text(raw: str) -> str:
 
 
 def markdown_blocks(text: str) -> list[Block]:
-    blocks: list[Block] = []
-    rows: list[list[GridCell]] = []
-    start = 0
-
-    def flush() -> None:
-        nonlocal rows
-        if rows:
-            blocks.append(Grid(rows=rows, loc=Loc(line=start, line_end=rows[-1][0].loc.line)))
-            rows = []
-
+    builder = LineBlocks()
     in_fence = False
     for number, line in enumerate(text.splitlines(), start=1):
         if line.lstrip().startswith(("```", "~~~")):
@@ -101,20 +91,15 @@ def markdown_blocks(text: str) -> list[Block]:
             continue
         cells = None if in_fence else pipe_cells(line) or loose_row(line)
         if cells is not None:
-            if _is_alignment(cells):
-                continue
-            if not rows:
-                start = number
-            rows.append([GridCell(_cell_text(c), Loc(line=number)) for c in cells])
+            if not _is_alignment(cells):
+                builder.row(number, [_cell_text(c) for c in cells])
             continue
-        flush()
         if not line.strip():
+            builder.end_table()  # in Markdown a blank line ends a table
             continue
         heading = None if in_fence else _HEADING.match(line)
-        level = len(heading.group(1)) if heading else None
-        blocks.append(Paragraph(text=line.strip(), loc=Loc(line=number), heading_level=level))
-    flush()
-    return blocks
+        builder.paragraph(number, line.strip(), len(heading.group(1)) if heading else None)
+    return builder.finish()
 
 
 @hookimpl

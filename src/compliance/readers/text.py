@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-from compliance.document import Block, Document, Grid, GridCell, LoadError, Paragraph
+from compliance.document import Block, Document, LoadError
 from compliance.hookspecs import hookimpl
 from compliance.mapping.numbers import is_number
-from compliance.model import Loc
-from compliance.readers import decode_text, looks_binary
+from compliance.readers import LineBlocks, decode_text, looks_binary
 
 # A row printed with spaces instead of tabs: a label followed by at least three numbers.
 _SPACED_ROW = re.compile(
@@ -75,34 +74,19 @@ def split_fields(line: str) -> list[str] | None:
 
 
 def text_blocks(text: str, first_line: int = 1) -> list[Block]:
-    blocks: list[Block] = []
-    grid_rows: list[list[GridCell]] = []
-    grid_start = 0
-
-    def flush() -> None:
-        nonlocal grid_rows
-        if grid_rows:
-            blocks.append(Grid(rows=grid_rows, loc=Loc(line=grid_start, line_end=grid_rows[-1][0].loc.line)))
-            grid_rows = []
-
+    builder = LineBlocks()
     for offset, raw_line in enumerate(text.splitlines()):
         number = first_line + offset
         line = raw_line.rstrip("\r\n")
         if not line.strip() or _PIPE_RULE.match(line):
-            continue
+            continue  # a blank line does not end a table: PDF text breaks tables with them
         fields = split_fields(line)
         if fields is not None:
-            if not grid_rows:
-                grid_start = number
-            line_loc = Loc(line=number)  # one location for the whole row: its cells share the line
-            grid_rows.append([GridCell(text=f.strip(), loc=line_loc) for f in fields])
+            builder.row(number, [f.strip() for f in fields])
             continue
-        flush()
         heading = _MARKDOWN_HEADING.match(line)
-        level = len(heading.group(1)) if heading else None
-        blocks.append(Paragraph(text=line.strip(), loc=Loc(line=number), heading_level=level))
-    flush()
-    return blocks
+        builder.paragraph(number, line.strip(), len(heading.group(1)) if heading else None)
+    return builder.finish()
 
 
 @hookimpl
