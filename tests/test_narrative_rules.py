@@ -96,7 +96,7 @@ def test_approximate_claims_never_error(tmp_path: Path, replacement: str, severi
 
 
 def test_sub_unit_scope_is_warning_not_error(tmp_path: Path, seed_text: str) -> None:
-    changed = seed_text.replace("全年受理政府信息公开申请13件", "区政府办代表区政府受理政府信息公开申请17件")
+    changed = seed_text.replace("全年受理政府信息公开申请13件", "县政府办公室代表县政府受理政府信息公开申请17件")
     (found,) = narrative(check_text(tmp_path, changed))
     assert found.severity == "warning" and "范围" in found.message
 

@@ -1,7 +1,7 @@
 """Split run-on text: a whole report printed as one line, headings and table rows inline.
 
 Crawler dumps of government pages put the body on one line: ``…联系。一、总体情况2021年，…
-二、主动公开政府信息情况第二十条第（一）项信息内容…规章000行政规范性文件693665…``. Before the
+二、主动公开政府信息情况第二十条第（一）项信息内容…规章000行政规范性文件52487…``. Before the
 mapping proper runs, such a paragraph is cut before each recognised template section title
 (matched with a small edit distance, see ``fuzzy``) and, inside a table section, before each
 template row label; a row becomes a grid row of its label and the digit run printed after it.
