@@ -33,6 +33,7 @@ from compliance.engine import (
     summarise,
 )
 from compliance.mapping.normalize import key
+from compliance.mapping.normalize import preload as preload_normalisation
 from compliance.model import Finding, FindingsDocument, Report, ReportResult
 from compliance.pool import Failed, WorkerPool
 from compliance.rollup import RegionEntry, apply_rollup
@@ -122,6 +123,7 @@ def run_batch(files: list[Path], options: Options, batch: BatchOptions | None = 
     """Check ``files`` (in this order) and return one CheckedReport each, plus the year pairs."""
     batch = batch or BatchOptions()
     registry = get_registry()  # loaded once here; forked workers inherit it
+    preload_normalisation()  # likewise the OpenCC dictionary (~16 MB), shared by the workers
     cross = cross_year_rules(registry, options)
     tasks: list[Any] = [("load", str(path)) for path in files]
     if batch.previous is not None:

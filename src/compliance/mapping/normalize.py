@@ -43,6 +43,11 @@ def _traditional_characters() -> frozenset[str]:
     return frozenset(ch for ch, simplified in characters.items() if len(ch) == 1 and ch != simplified)
 
 
+def preload() -> None:
+    """Load the conversion dictionary now (before a batch forks its workers, so they share it)."""
+    _traditional_characters()
+
+
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified; cheap when the text has none."""
     for old, new in _WORD_FIXES.items():
