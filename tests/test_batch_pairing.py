@@ -40,6 +40,18 @@ def test_batch_pairs_reports_by_agency_and_consecutive_year(tmp_path: Path) -> N
     assert not any(f.category == "cross-year" for f in by_name["b-2024.txt"].findings)
 
 
+def test_batch_pairs_an_agency_named_with_and_without_its_city(tmp_path: Path) -> None:
+    files = [
+        _write(tmp_path, "a-2023.txt", "云溪市石泉区人民政府", 2023),
+        _write(tmp_path, "a-2022.txt", "石泉区人民政府", 2022),
+        _write(tmp_path, "b-2023.txt", "梅岭县人民政府", 2023),
+        _write(tmp_path, "c-2022.txt", "县人民政府", 2022),  # too generic to be anyone's earlier name
+    ]
+    outcome = run_batch(files, Options(), BatchOptions(jobs=1))
+    pairs = {(Path(p.source).name, Path(p.previous).name) for p in outcome.pairs}
+    assert pairs == {("a-2023.txt", "a-2022.txt")}
+
+
 def test_pairing_is_printed_in_text_and_on_stderr_for_json(tmp_path: Path) -> None:
     _write(tmp_path, "a-2023.txt", "云溪市测试局", 2023)
     _write(tmp_path, "a-2022.txt", "云溪市测试局", 2022)

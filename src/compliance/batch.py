@@ -202,10 +202,32 @@ def pair_by_agency(results: list[ReportResult], files: list[Path], blobs: list[b
             continue
         candidates = by_key.get((agency_key(result.agency), result.year - 1), [])
         if not candidates:
+            candidates = _same_agency_differently_named(by_key, agency_key(result.agency), result.year - 1)
+        if not candidates:
             continue
         same_format = [c for c in candidates if files[c].suffix == files[index].suffix]
         pairs.append((index, (same_format or candidates)[0]))
     return pairs
+
+
+_MIN_AGENCY_NAME = 6
+
+
+def _same_agency_differently_named(by_key: dict[tuple[str, int], list[int]], name: str, year: int) -> list[int]:
+    """Last year's report of the same agency printed with or without its parent region.
+
+    Titles drop or add the city ("洪泽区人民政府" / "淮安市洪泽区人民政府"): one name ending with the
+    other, when exactly one agency of that year does, is the same agency.
+    """
+    matches = [
+        indexes
+        for (other, other_year), indexes in by_key.items()
+        if other_year == year
+        and other != name
+        and min(len(other), len(name)) >= _MIN_AGENCY_NAME  # "区人民政府" alone names no agency
+        and (other.endswith(name) or name.endswith(other))
+    ]
+    return matches[0] if len(matches) == 1 else []
 
 
 def pairing_lines(pairs: list[Pair]) -> list[str]:
