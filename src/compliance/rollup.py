@@ -23,8 +23,8 @@ from compliance.engine import LoadedRule, Options, Registry, enabled_rules, sort
 from compliance.layout import TableSpec
 from compliance.mapping.normalize import key
 from compliance.model import Finding, Report, ReportResult
-from compliance.rules.arithmetic import resolve_table
 from compliance.rules.base import finding
+from compliance.rules.blanks import resolve_table
 
 
 class ManifestError(ValueError):

@@ -19,8 +19,8 @@ from rapidfuzz import fuzz, process
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec, TableSpec, TemplateLayout
 from compliance.model import CellStatus, Finding, Report
-from compliance.rules.arithmetic import resolve_table
 from compliance.rules.base import CheckContext, RuleKind, finding, row_evidence
+from compliance.rules.blanks import resolve_table
 
 Number = int | Decimal
 

@@ -18,8 +18,8 @@ from compliance.claimspec import ClaimPattern, ClaimPatterns, load_claim_pattern
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec, TableSpec
 from compliance.model import Claim, Finding
-from compliance.rules.arithmetic import resolved_table
 from compliance.rules.base import CheckContext, RuleKind, finding
+from compliance.rules.blanks import resolved_table
 
 Number = int | Decimal
 

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
 from compliance.model import Finding, Loc, OutlineEntry
-from compliance.rules.arithmetic import resolved_table
 from compliance.rules.base import CheckContext, RuleKind, finding
+from compliance.rules.blanks import resolved_table
 from compliance.rules.improvement import bare_text
 
 
