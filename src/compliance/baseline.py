@@ -135,3 +135,26 @@ def apply(document: FindingsDocument, entries: list[BaselineEntry], path: str) -
             status.absent.append(entry)
     document.baseline = status
     return status
+
+
+def gate(document: FindingsDocument, baseline_file: str | None, write_to: str | None) -> list[str]:
+    """Mark findings known to ``baseline_file`` and write a new baseline to ``write_to``.
+
+    Returns the notes for the user (entries no longer seen, what was written); raises
+    BaselineError for an unreadable baseline. Writing a baseline that does not exist yet
+    while also naming it with --baseline is the usual first run, so that is not an error.
+    """
+    notes: list[str] = []
+    if baseline_file is not None and not (write_to and not Path(baseline_file).exists()):
+        status = apply(document, load(Path(baseline_file)), baseline_file)
+        if status.absent:
+            count = len(status.absent)
+            notes.append(
+                f"note: {count} baseline entr{'y' if count == 1 else 'ies'} no longer occur; "
+                f"rewrite it with --write-baseline {baseline_file} to shrink it:"
+            )
+            notes += [f"  {entry.rule} {entry.report} {entry.where or ''}".rstrip() for entry in status.absent]
+    if write_to:
+        written = write(Path(write_to), document)
+        notes.append(f"wrote {written} baseline entr{'y' if written == 1 else 'ies'} to {write_to}")
+    return notes

@@ -241,21 +241,11 @@ def _load_config(config_file: str | None, isolated: bool, registry) -> config.Lo
 def _apply_baseline(document: FindingsDocument, baseline_file: str | None, write_baseline: str | None) -> None:
     """Mark findings known to the baseline; write a new one. Notes go to stderr, never stdout."""
     try:
-        if baseline_file is not None and not (write_baseline and not Path(baseline_file).exists()):
-            status = baseline.apply(document, baseline.load(Path(baseline_file)), baseline_file)
-            if status.absent:
-                click.echo(
-                    f"note: {len(status.absent)} baseline entr{'y' if len(status.absent) == 1 else 'ies'} "
-                    f"no longer occur; rewrite it with --write-baseline {baseline_file} to shrink it:",
-                    err=True,
-                )
-                for entry in status.absent:
-                    click.echo(f"  {entry.rule} {entry.report} {entry.where or ''}".rstrip(), err=True)
-        if write_baseline:
-            written = baseline.write(Path(write_baseline), document)
-            click.echo(f"wrote {written} baseline entr{'y' if written == 1 else 'ies'} to {write_baseline}", err=True)
+        notes = baseline.gate(document, baseline_file, write_baseline)
     except baseline.BaselineError as exc:
         raise UsageProblem(str(exc)) from exc
+    for note in notes:
+        click.echo(note, err=True)
 
 
 def _batch_options(
