@@ -82,13 +82,25 @@ class TableSpec(_Strict):
 
     def expand(self, names: list[str]) -> list[str]:
         """Replace ``@group`` references by their members, recursively, keeping order."""
+        # Rules expand the same few name lists for every item of every report: remember them.
+        wanted = tuple(names)
+        found = self._expansions.get(wanted)
+        if found is None:
+            found = self._expansions[wanted] = tuple(self._expand(names))
+        return list(found)
+
+    def _expand(self, names: list[str]) -> list[str]:
         out: list[str] = []
         for name in names:
             if name.startswith("@"):
-                out.extend(self.expand(self.groups[name[1:]]))
+                out.extend(self._expand(self.groups[name[1:]]))
             else:
                 out.append(name)
         return out
+
+    @functools.cached_property
+    def _expansions(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        return {}
 
     def column_ids(self) -> list[str]:
         return [c.id for c in self.columns]

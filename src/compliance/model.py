@@ -35,6 +35,22 @@ Number = Annotated[
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Batches pickle every report from a worker process to the parent and back. Pydantic's
+        # default goes through a state dict and ``__setstate__`` per object; passing the field
+        # values and the set fields directly pickles faster and restores exactly the same model.
+        return _restore, (type(self), self.__dict__, self.__pydantic_fields_set__)
+
+
+def _restore(cls: type[Strict], values: dict[str, Any], fields_set: set[str]) -> Strict:
+    model = cls.__new__(cls)
+    _setattr = object.__setattr__
+    _setattr(model, "__dict__", values)
+    _setattr(model, "__pydantic_fields_set__", fields_set)
+    _setattr(model, "__pydantic_extra__", None)  # extra="forbid": there are never extra fields
+    _setattr(model, "__pydantic_private__", None)
+    return model
+
 
 class Loc(Strict):
     """Where something stands in the source: 1-based lines, PDF page, optional bounding box."""

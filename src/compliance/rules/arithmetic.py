@@ -81,13 +81,14 @@ class IdentityKind(RuleKind):
         report = ctx.report
         rows_present = list(report.tables[params.table])
         items = (rows_present if params.along == "row" else spec.column_ids()) if params.items == "*" else params.items
+        present = set(rows_present)
         outcomes: list[_Outcome] = []
         for item in items:
             lhs_keys = self._keys(spec, params.lhs, item, params.along)
             rhs_keys = self._keys(spec, params.rhs, item, params.along)
             keys = lhs_keys + rhs_keys
             row_ids = {k[0] for k in keys}
-            if not row_ids <= set(rows_present):
+            if not row_ids <= present:
                 continue  # a missing row is STRUCT-T?-ROWS' business, not an arithmetic failure
             keys = [k for k in keys if k[1] in report.tables[params.table].get(k[0], {})]
             unusable = [k for k in keys if k in resolved.unusable]

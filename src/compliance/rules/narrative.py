@@ -9,6 +9,7 @@ doubtful (a sub-unit, the office acting for the government) is at most a warning
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -32,16 +33,22 @@ class Target(BaseModel):
     rows: tuple[str, ...]
     column: str
 
-    @classmethod
-    def parse(cls, text: str) -> Target | None:
-        parts = text.split(".")
-        if len(parts) < 3:
-            return None
-        return cls(table=parts[0], rows=tuple(".".join(parts[1:-1]).split("+")), column=parts[-1])
+    @staticmethod
+    def parse(text: str) -> Target | None:
+        return _parse_target(text)
 
     @property
     def row_key(self) -> str:
         return "+".join(self.rows)
+
+
+@functools.lru_cache(maxsize=1024)  # claims of every report name the same few dozen targets
+def _parse_target(text: str) -> Target | None:
+    parts = text.split(".")
+    if len(parts) < 3:
+        return None
+    # Frozen, so every caller can share the one instance.
+    return Target(table=parts[0], rows=tuple(".".join(parts[1:-1]).split("+")), column=parts[-1])
 
 
 def target_value(ctx: CheckContext, target: Target) -> Number | None:
