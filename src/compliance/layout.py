@@ -119,6 +119,16 @@ class TableSpec(_Strict):
     def row(self, row_id: str) -> RowSpec | None:
         return self._by_id[1].get(row_id)
 
+    def row_label(self, row_id: str) -> str:
+        """The printed label of a row, for messages; the id when the layout has no such row."""
+        row = self.row(row_id)
+        return row.label if row else row_id
+
+    def column_label(self, column_id: str) -> str:
+        """The printed label of a column, for messages; the id when the layout has no such column."""
+        column = self.column(column_id)
+        return column.label if column else column_id
+
     def columns_of(self, row_id: str) -> list[str]:
         row = self.row(row_id)
         if row is not None and row.columns is not None:

@@ -210,7 +210,7 @@ class HtmlFormatter:
                 attrs = f' data-cell="{table}.{escape(row.id)}.{escape(column)}"'
                 if found:
                     attrs += f' class="{_worst(found)}" title="{escape(" | ".join(_finding_note(f) for f in found))}"'
-                label = "" if shared_columns else f'<span class="col">{escape(_column_label(spec, column))}</span>'
+                label = "" if shared_columns else f'<span class="col">{escape(spec.column_label(column))}</span>'
                 out.append(f"<td{attrs}>{label}{escape(raw)}</td>")
             out.append("</tr>")
         out.append("</tbody></table>")
@@ -226,11 +226,6 @@ class HtmlFormatter:
             out.append(_marked_text(section.text, claims))
             out.append("</div>")
         return "\n".join(out)
-
-
-def _column_label(spec: TableSpec, column_id: str) -> str:
-    column = spec.column(column_id)
-    return column.label if column else column_id
 
 
 def _worst(findings: list[Finding]) -> str:

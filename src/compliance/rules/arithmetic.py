@@ -17,7 +17,7 @@ from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec, TableSpec
 from compliance.model import Finding, Report
 from compliance.rules.base import CheckContext, RuleKind, finding, row_evidence
-from compliance.rules.blanks import Key, Number, ResolvedTable, col_label, resolved_table, row_label
+from compliance.rules.blanks import Key, Number, ResolvedTable, resolved_table
 
 
 class IdentityParams(BaseModel):
@@ -195,7 +195,7 @@ class IdentityKind(RuleKind):
         if printed is None:
             return ""
         return (
-            f"；行与列的差额一致，可能是“{row_label(spec, row_id)}”行“{col_label(spec, column)}”列的"
+            f"；行与列的差额一致，可能是“{spec.row_label(row_id)}”行“{spec.column_label(column)}”列的"
             f"单元格有误（印为 {printed}，应为 {printed - delta}）"
         )
 
@@ -258,7 +258,7 @@ class NonNegativeKind(RuleKind):
                 what = "为负数" if negative else "不是整数"
                 yield finding(
                     rule,
-                    f"{params.table}“{row_label(spec, row_id)}”的“{col_label(spec, column_id)}”{what}：{cell.raw}",
+                    f"{params.table}“{spec.row_label(row_id)}”的“{spec.column_label(column_id)}”{what}：{cell.raw}",
                     section=spec.section,
                     table=params.table,
                     row=row_id,

@@ -122,9 +122,7 @@ def row_evidence(report: Report, table: str, row: str, spec: TableSpec | None) -
     cells = report.tables.get(table, {}).get(row)
     if not cells:
         return None
-    label = row
-    if spec is not None and spec.row(row) is not None:
-        label = spec.row(row).label  # type: ignore[union-attr]
+    label = spec.row_label(row) if spec is not None else row
     raws = [(c.raw if c.raw not in (None, "") else "□") for c in cells.values()]
     return " ".join([label, *raws])
 

@@ -141,18 +141,8 @@ class BlankPolicyKind(RuleKind):
                 )
 
 
-def row_label(spec: TableSpec, row_id: str) -> str:
-    row = spec.row(row_id)
-    return row.label if row else row_id
-
-
-def col_label(spec: TableSpec, column_id: str) -> str:
-    column = spec.column(column_id)
-    return column.label if column else column_id
-
-
 def _cell_list(spec: TableSpec, keys: list[Key], limit: int = 8) -> str:
-    names = [f"{row_label(spec, r)}/{col_label(spec, c)}" for r, c in keys[:limit]]
+    names = [f"{spec.row_label(r)}/{spec.column_label(c)}" for r, c in keys[:limit]]
     more = f" 等{len(keys)}处" if len(keys) > limit else ""
     return "；".join(names) + more
 

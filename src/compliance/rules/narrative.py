@@ -119,10 +119,8 @@ def target_label(spec: TableSpec | None, target: Target, group_labels: dict[str,
         if row.startswith("@"):
             names.append(group_labels.get(row[1:], row))
         else:
-            row_spec = spec.row(row) if spec else None
-            names.append(row_spec.label if row_spec else row)
-    column = spec.column(target.column) if spec else None
-    column_name = column.label if column else target.column
+            names.append(spec.row_label(row) if spec else row)
+    column_name = spec.column_label(target.column) if spec else target.column
     return f"“{'”与“'.join(names)}”的“{column_name}”"
 
 

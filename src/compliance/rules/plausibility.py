@@ -44,7 +44,7 @@ class AtLeastKind(RuleKind):
             lesser = _value(ctx.report.cell(params.table, row, params.lesser))
             if greater is None or lesser is None or greater >= lesser:
                 continue
-            label = spec.row(row).label if spec and spec.row(row) else row  # type: ignore[union-attr]
+            label = spec.row_label(row) if spec else row
             yield finding(
                 rule,
                 params.message.format(row=label, greater=greater, lesser=lesser),
@@ -87,7 +87,7 @@ class DeltaSignKind(RuleKind):
                 problems.append(f"上一年项目数量 {prev} 加本年增/减 {delta} 为负数")
             if not problems:
                 continue
-            label = spec.row(row).label if spec and spec.row(row) else row  # type: ignore[union-attr]
+            label = spec.row_label(row) if spec else row
             yield finding(
                 rule,
                 f"表二“{label}”：" + "；".join(problems),
