@@ -71,3 +71,18 @@ def test_pdf_sniff_by_magic_bytes() -> None:
     reader = PdfReader()
     assert reader.sniff(b"%PDF-1.7\n...", "report.txt") == 100
     assert reader.sniff(b"<html>", "report.html") == 0
+
+
+def test_pdf_row_with_only_its_label_printed_is_kept_with_blank_cells() -> None:
+    rows = [*ROWS, ["third", "", "", ""], ["fourth", "5", "6", "11"]]
+    page = pdf_ruled_table(72, 700, [150, 60, 60, 60], rows)
+    grids = [b for b in read(minimal_pdf([page])) if isinstance(b, Grid)]
+    assert [[c.text for c in row] for g in grids for row in g.rows] == rows
+
+
+def test_pdf_frame_row_of_one_cell_stays_prose() -> None:
+    framed = pdf_ruled_table(72, 700, [330], [["A framed paragraph of prose"]])
+    table = pdf_ruled_table(72, 600, [150, 60, 60, 60], ROWS)
+    blocks = read(minimal_pdf([framed + table]))
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["A framed paragraph of prose"]
+    assert [[c.text for c in row] for b in blocks if isinstance(b, Grid) for row in b.rows] == ROWS
