@@ -53,6 +53,7 @@ def build_report(
     any_layout = next(iter(layouts.values()))
     section_specs = any_layout.sections
     document = split_run_on(document, layouts)
+    document.number_offsets()
     title = find_title(document)
     spans = find_section_spans(document, section_specs)
 
@@ -76,7 +77,7 @@ def build_report(
         )
         body = [b for b in document.blocks[span.start + 1 : next_template] if isinstance(b, Paragraph)]
         text = "\n".join(p.text for p in body)
-        prose[span.key] = [ProseLine(p.text, p.loc.line, p.loc.page) for p in body]
+        prose[span.key] = [ProseLine(p.text, p.loc.line, p.loc.page, p.loc.column, p.loc.offset) for p in body]
         last_line = _last_line(document, span.start, next_template)
         sections.append(
             Section(
