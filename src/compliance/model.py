@@ -143,6 +143,9 @@ class TableInfo(Strict):
     # The template version whose layout this table follows; differs from the report's
     # template in hybrid reports (V2021 table 二 with a V2019 single-row （六）其他处理).
     layout: str | None = None
+    # Rows printed under a column header of another version than ``layout`` (a hybrid
+    # sub-table of 二): row id → that version; their cells use that version's column ids.
+    row_layouts: dict[str, str] = Field(default_factory=dict)
 
 
 class TemplateEvidence(Strict):
