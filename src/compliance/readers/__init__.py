@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -30,7 +31,28 @@ class Decoded:
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+def _radical_forms() -> dict[int, str]:
+    # Kangxi and supplementary radicals (⼀ U+2F00, ⾏ U+2F8F …) look exactly like the ideographs
+    # and are what some PDF producers' fonts map glyphs to (and so every text extracted from
+    # such a PDF); read them as the ideographs they show.
+    table: dict[int, str] = {}
+    for code in range(0x2E80, 0x2FE0):
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table
+
+
+RADICALS = _radical_forms()
+
+
 def decode_text(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode report text (see ``_decode``), radicals read as the ideographs they show."""
+    decoded = _decode(data, declared)
+    return Decoded(decoded.text.translate(RADICALS), decoded.encoding)
+
+
+def _decode(data: bytes, declared: str | None = None) -> Decoded:
     """Decode report text: BOM, then a declared charset, then UTF-8, then detection (GBK family)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):

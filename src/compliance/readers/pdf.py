@@ -208,12 +208,14 @@ def _table_segments(table: Any, page: int) -> list[_Table]:
 
     for row, row_text in zip(rows, texts, strict=False):
         filled = sum(1 for t in row_text if t and t.strip())
-        drawn = sum(1 for cell in row.cells if cell is not None)
+        drawn = [index for index, cell in enumerate(row.cells) if cell is not None]
         if filled == 0 and current:
             continue  # an empty ruled row inside a table neither ends it nor adds to it
-        # One filled cell in a row drawn as several cells is a row printed with blank values
-        # (its label is there, so the row is there); one cell across the frame is prose.
-        if filled < 2 and not (filled == 1 and drawn >= 2 and (row_text[0] or "").strip()):
+        # One filled cell in a row drawn as several cells is a row printed with blank values when
+        # it is the row's first drawn cell, its label (slots to its left are group labels spanning
+        # down from above); one cell across the frame is prose.
+        label_only = filled == 1 and len(drawn) >= 2 and bool((row_text[drawn[0]] or "").strip())
+        if filled < 2 and not label_only:
             close()
             continue
         # The row's own height is its shortest cell; taller cells span down into later rows.
