@@ -159,7 +159,8 @@ def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
     number = page.page_number
     tables: list[_Table] = []
     masks: list[tuple[float, float, float, float]] = []
-    for found in page.find_tables():
+    closing = _closing_rules(page)
+    for found in page.find_tables({"explicit_horizontal_lines": closing} if closing else None):
         for segment in _table_segments(found, number):
             tables.append(segment)
             masks.append(_segment_bbox(found, segment))
@@ -181,6 +182,40 @@ def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
             continue
         lines.append(line)
     return tables, lines
+
+
+def _closing_rules(page: Any) -> list[dict]:
+    """Horizontal rules a table broken by a page edge lacks, where its vertical rules end.
+
+    Browsers and word processors draw a border shared by two rows once: when the rows fall on
+    two pages, the row at the top of the next page (or the bottom of this one) has its side rules
+    but no rule closing it, and the table finder would drop it. A vertical rule ending above all
+    of its table's horizontal rules (or below them all) marks such a row; a rule is added there.
+    """
+    edges = page.edges
+    # Borders drawn as thin filled rectangles bring hairline edges across their ends: not rules.
+    horizontals = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 2]
+    verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 2]
+    if not horizontals or len(verticals) < 2:
+        return []
+    added: list[dict] = []
+    for end in ("top", "bottom"):
+        ends: dict[int, list[dict]] = {}
+        for edge in verticals:
+            ends.setdefault(round(edge[end]), []).append(edge)
+        for y, group in ends.items():
+            if len(group) < 2:
+                continue
+            x0, x1 = min(e["x0"] for e in group), max(e["x1"] for e in group)
+            across = [h["top"] for h in horizontals if h["x0"] < x1 - 1 and h["x1"] > x0 + 1]
+            if not across:
+                continue
+            beyond = y < min(across) - 2 if end == "top" else y > max(across) + 2
+            if beyond:
+                added.append(
+                    {"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
+                )
+    return added
 
 
 def _table_segments(table: Any, page: int) -> list[_Table]:
