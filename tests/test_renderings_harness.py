@@ -118,8 +118,22 @@ def test_a_cell_read_as_another_number_is_a_misread_even_when_the_rendering_lost
     assert _kind(Cell(value=None, status=CellStatus.blank), zero, lost) == "wrong"
 
 
-def _kind(expected: Cell, got: Cell | None, lost: Counter[str]) -> str:
-    diff = compare._compare_cell(("T3", "new", "total"), expected, got, lost)
+def test_a_row_with_a_blank_is_unplaceable_only_where_blanks_cannot_be_printed() -> None:
+    expected = Cell(value=3, raw="3", status=CellStatus.read)
+    ambiguous = Cell(value=None, raw="", status=CellStatus.ambiguous)
+    assert _kind(expected, ambiguous, Counter(), unplaceable=True) == "lost"
+    assert _kind(expected, ambiguous, Counter(), unplaceable=False) == "missed"
+    # Dropping the row, or guessing, is still a misread.
+    assert _kind(expected, None, Counter(), unplaceable=True) == "missed"
+    guessed = Cell(value=4, raw="4", status=CellStatus.inferred)
+    assert _kind(expected, guessed, Counter(), unplaceable=True) == "wrong"
+    source = render.Source(Path("r.pdf"), "0" * 64, "pdf")
+    assert not render.Rendering(source, "lo-pdf-a4.raw").prints_blank_cells
+    assert render.Rendering(source, "lo-pdf-a4.layout").prints_blank_cells
+
+
+def _kind(expected: Cell, got: Cell | None, lost: Counter[str], unplaceable: bool = False) -> str:
+    diff = compare._compare_cell(("T3", "new", "total"), expected, got, lost, unplaceable)
     return "right" if diff is None else diff.kind
 
 
@@ -131,7 +145,8 @@ def test_cannot_verify_only_when_every_unread_cell_is_missing_from_the_rendering
     structure = [("STRUCT-T3-ROWS", "S3", "T3", "new", "")]
     arithmetic = [("T3-ROW-TOTAL", "S3", "T3", "new", "total")]
     assert _verdict(tmp_path, [lost_cell], Counter({"7": 1}), structure) == "cannot-verify"
-    assert _verdict(tmp_path, [lost_cell], Counter(), []) == "fail"
+    # Differing findings with every cell right and nothing lost: a false error, not lost content.
+    assert _verdict(tmp_path, [], Counter(), structure) == "fail"
     assert _verdict(tmp_path, [lost_cell, missed_cell], Counter({"7": 1}), []) == "fail"
     assert _verdict(tmp_path, [lost_cell, wrong_cell], Counter({"7": 1}), []) == "fail"
     # A false arithmetic error is never excused by lost content: the engine must say it cannot verify.

@@ -9,8 +9,10 @@ A rendering can lose content itself (a table clipped at a page edge, a number br
 converter). That is judged *cannot verify*, not a misread, only when the evidence says so: the
 numbers the source prints are counted in the rendering's own text, extracted without the engine
 (pdftotext, the DOCX XML, the HTML or text with its known encoding), and every cell the engine
-did not read must hold a number the rendering's text lacks. A cell read as a *different* number
-is always a misread, whatever the rendering lost: the engine must say "cannot verify", never guess.
+did not read must hold a number the rendering's text lacks, or (in a rendering that cannot print
+blank cells, ``pdftotext -raw``) stand in a row with a blank cell and be marked ambiguous. A cell
+read as a *different* number is always a misread, whatever the rendering lost: the engine must say
+"cannot verify", never guess.
 """
 
 from __future__ import annotations
@@ -224,11 +226,14 @@ class Judge:
             input_error=got.input_error,
             seconds=got.seconds,
         )
+        # Rows with a blank cell: where a rendering cannot print blanks, their columns are unknowable.
+        gapped = {key[:2] for key, cell in expected.cells.items() if cell.status is CellStatus.blank}
         for key, cell in sorted(expected.cells.items()):
             if cell.status not in CERTAIN:
                 continue  # the source itself is uncertain here: nothing to hold the rendering to
             verdict.cells_total += 1
-            diff = _compare_cell(key, cell, got.cells.get(key), lost)
+            unplaceable = not rendering.prints_blank_cells and key[:2] in gapped
+            diff = _compare_cell(key, cell, got.cells.get(key), lost, unplaceable)
             if diff is None:
                 verdict.cells_right += 1
             else:
@@ -237,12 +242,21 @@ class Judge:
         return verdict
 
 
-def _compare_cell(key: CellKey, expected: Cell, got: Cell | None, lost: Counter[str]) -> CellDiff | None:
+def _compare_cell(
+    key: CellKey, expected: Cell, got: Cell | None, lost: Counter[str], unplaceable: bool = False
+) -> CellDiff | None:
+    """None when the rendering's cell reads as the source's; else how it differs.
+
+    ``unplaceable``: the cell's row has a blank cell and the rendering cannot print blanks, so the
+    row's numbers cannot be put in their columns; the engine saying "ambiguous" is then honest.
+    """
     if got is not None and got.status is not CellStatus.ambiguous and got.value == expected.value:
         return None
     shown, wanted = _shown(got), _shown(expected)
     if got is not None and got.status in DEFINITE and got.value is not None:
         return CellDiff(key, wanted, shown, "wrong")
+    if unplaceable and got is not None and got.status is CellStatus.ambiguous:
+        return CellDiff(key, wanted, shown, "lost")
     if expected.value is None:
         # A blank the rendering lost: explained only when the rendering lost content at all.
         return CellDiff(key, wanted, shown, "lost" if lost else "missed")
@@ -255,7 +269,7 @@ def _status(verdict: Verdict) -> str:
         return "pass"
     kinds = {d.kind for d in verdict.cell_diffs}
     honest = (
-        verdict.lost_numbers
+        (verdict.cell_diffs or verdict.lost_numbers)
         and kinds <= {"lost"}
         and (verdict.template_same or verdict.template_rendering is None)
         and all(k[0].startswith(MISSING_CONTENT_RULES) for k in verdict.extra_errors)

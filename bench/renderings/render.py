@@ -57,6 +57,11 @@ class Rendering:
     seconds: float = 0.0  # time spent making it in this run (0 when cached)
 
     @property
+    def prints_blank_cells(self) -> bool:
+        """False for ``pdftotext -raw``: words joined by single spaces, so a blank cell leaves no trace."""
+        return not self.name.endswith(".raw")
+
+    @property
     def kind(self) -> str:
         """The rendering kind for tables: ``lo-pdf-a4.layout`` and ``source.layout`` stay apart."""
         return self.name
