@@ -78,6 +78,13 @@ class Plan:
     def target(self, name: str) -> Path:
         return self.folder / f"{name}{self.names[name]}"
 
+    def partial(self, name: str) -> Path:
+        """Where a rendering is written first, so an interrupted run never leaves a truncated one cached."""
+        return self.folder / f"{name}.part{self.names[name]}"
+
+    def complete(self, name: str) -> None:
+        self.partial(name).replace(self.target(name))
+
 
 def cache_root() -> Path:
     configured = os.environ.get("COMPLIANCE_RENDER_CACHE")
@@ -172,7 +179,8 @@ def generate(
     for p in todo("chromium-pdf"):
         started = time.perf_counter()
         try:
-            tools.chromium_print(p.source.path, p.target("chromium-pdf"))
+            tools.chromium_print(p.source.path, p.partial("chromium-pdf"))
+            p.complete("chromium-pdf")
             done(p, "chromium-pdf", started)
         except tools.ToolError as exc:
             done(p, "chromium-pdf", started, str(exc))
@@ -189,7 +197,8 @@ def generate(
                 done(p, name, started, f"no {pdf_name} PDF to extract text from")
                 continue
             try:
-                tools.pdftotext(pdf, p.target(name), mode)
+                tools.pdftotext(pdf, p.partial(name), mode)
+                p.complete(name)
                 done(p, name, started)
             except tools.ToolError as exc:
                 done(p, name, started, str(exc))
@@ -201,7 +210,8 @@ def _python_made(todo: Callable[[str], list[Plan]], done: Callable[..., None]) -
         for p in todo(name):
             started = time.perf_counter()
             try:
-                p.target(name).write_bytes(_python_rendering(p.source, name))
+                p.partial(name).write_bytes(_python_rendering(p.source, name))
+                p.complete(name)
                 done(p, name, started)
             except textforms.NotApplicable as exc:
                 done(p, name, started, f"not applicable: {exc}")
@@ -256,7 +266,8 @@ def _batch(
             started = time.perf_counter() - share
             output = written.get(path)
             if output is not None:
-                shutil.move(output, p.target(rendering))
+                shutil.move(output, p.partial(rendering))
+                p.complete(rendering)
             done(p, rendering, started, None if output else (error or f"soffice did not convert to {name}"))
 
 
