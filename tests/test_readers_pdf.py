@@ -96,3 +96,14 @@ def test_pdf_label_only_row_under_a_spanning_group_label_is_kept() -> None:
     grids = [b for b in read(minimal_pdf([ops])) if isinstance(b, Grid)]
     rows = [[c.text for c in row] for g in grids for row in g.rows]
     assert [row[1:] for row in rows] == [["a. first", "1", "2"], ["b. second", "", ""]]
+
+
+def test_pdf_row_at_top_of_page_without_its_top_rule_is_kept() -> None:
+    """The border a row shares with the row above was drawn on the previous page only."""
+    first = pdf_ruled_table(72, 300, [150, 60, 60, 60], ROWS[:2])
+    second = pdf_ruled_table(72, 800, [150, 60, 60, 60], [["carried", "7", "8", "15"], *ROWS[2:]])
+    second = second.replace("72 800 m 402 800 l S\n", "", 1)  # no rule closing the first row at the top
+    assert "72 800 m 402 800 l S" not in second
+    grids = [b for b in read(minimal_pdf([first, second])) if isinstance(b, Grid)]
+    rows = [[c.text for c in row] for g in grids for row in g.rows]
+    assert rows == [*ROWS[:2], ["carried", "7", "8", "15"], *ROWS[2:]]
