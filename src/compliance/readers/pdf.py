@@ -321,7 +321,14 @@ def _assemble(lines: list[_Line], tables: list[_Table]) -> list[Block]:
                 rows.append(
                     [GridCell(c.text, c.loc.model_copy(update={"line": line_number}), c.span_copy) for c in row]
                 )
-            blocks.append(Grid(rows=rows, loc=Loc(page=item.page, line=first, line_end=line_number)))
+            last = blocks[-1] if blocks else None
+            if isinstance(last, Grid) and _continued(last, item, rows):
+                # The same table carried over a page break, nothing printed between: one grid, so
+                # that a caption or header row above the first part still speaks for the rest.
+                last.rows.extend(rows)
+                last.loc = last.loc.model_copy(update={"line_end": line_number})
+            else:
+                blocks.append(Grid(rows=rows, loc=Loc(page=item.page, line=first, line_end=line_number)))
             previous = None
             continue
         line_number += 1
@@ -333,6 +340,20 @@ def _assemble(lines: list[_Line], tables: list[_Table]) -> list[Block]:
             blocks.append(Paragraph(text=item.text, loc=Loc(page=item.page, line=line_number)))
         previous = item
     return blocks
+
+
+def _continued(grid: Grid, table: _Table, rows: list[list[GridCell]]) -> bool:
+    """Does ``table`` (first on its page) carry on ``grid`` (last on the page before), column for column?"""
+    pages = {cell.loc.page for cell in grid.rows[-1]}
+    if pages != {table.page - 1} or not rows:
+        return False
+    width = len(grid.rows[-1])
+    if any(len(row) != width for row in rows):
+        return False
+    # Same columns: every column's left edge within a few points of the part above.
+    above = [cell.loc.bbox for cell in grid.rows[-1]]
+    below = [cell.loc.bbox for cell in rows[0]]
+    return all(a is None or b is None or abs(a[0] - b[0]) <= 3 for a, b in zip(above, below, strict=True))
 
 
 def _page_edges(lines: list[_Line]) -> dict[int, tuple[float, float]]:
