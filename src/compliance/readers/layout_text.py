@@ -19,8 +19,8 @@ from compliance.readers.geometry import Word, blocks_from_words, is_number_shape
 
 # Runs of text separated by two or more spaces (an ideographic space counts as two).
 _RUN = re.compile(r"\S+(?: \S+)*")
-# How many lines of a document must look like aligned table rows before it is read by position.
-_MIN_ALIGNED_ROWS = 3
+# How many values must line up with values on nearby lines before a document is read by position.
+_MIN_ALIGNED_VALUES = 3
 # How far apart (in lines) two rows may be and still count as aligned with each other.
 _ALIGN_WINDOW = 6
 
@@ -64,14 +64,25 @@ def text_words(text: str, first_line: int = 1, *, wide: bool = False) -> list[Wo
     return words
 
 
-def _aligned_values(words: list[Word]) -> int:
-    """How many value tokens share a left or right edge with a value a few lines away."""
+def _values(words: list[Word]) -> dict[int, list[Word]]:
+    """Value tokens (number-shaped, after a line's first run) by line number."""
     by_line: dict[int, list[Word]] = {}
     for word in words:
         by_line.setdefault(word.line or 0, []).append(word)
-    values = {
+    return {
         number: [w for w in line[1:] if is_number_shaped(w.text)] for number, line in by_line.items() if len(line) >= 2
     }
+
+
+def _spread(words: list[Word]) -> int:
+    """How many distinct left and right edges the value tokens have: fewer means better aligned."""
+    tokens = [w for line in _values(words).values() for w in line]
+    return len({w.x0 for w in tokens}) + len({w.x1 for w in tokens})
+
+
+def _aligned_values(words: list[Word]) -> int:
+    """How many value tokens share a left or right edge with a value a few lines away."""
+    values = _values(words)
     aligned = 0
     for number, mine in values.items():
         near = [
@@ -86,12 +97,13 @@ def _aligned_values(words: list[Word]) -> int:
 
 def looks_like_layout(text: str) -> bool:
     """Several lines print values after a wide gap, aligned with values on nearby lines."""
-    return _aligned_values(text_words(text)) >= _MIN_ALIGNED_ROWS
+    aligned = max(_aligned_values(text_words(text)), _aligned_values(text_words(text, wide=True)))
+    return aligned >= _MIN_ALIGNED_VALUES
 
 
 def layout_blocks(text: str, first_line: int = 1) -> list[Block]:
     """Read layout text by position, measuring columns the way its values align best."""
     narrow = text_words(text, first_line)
     wide = text_words(text, first_line, wide=True)
-    chosen = wide if _aligned_values(wide) > _aligned_values(narrow) else narrow
+    chosen = wide if _spread(wide) < _spread(narrow) else narrow
     return blocks_from_words(chosen)

@@ -120,12 +120,13 @@ class _Zones:
 
 def _zones(region: Region, lines: list[Line], geometry: Geometry) -> _Zones:
     cut = region.value_start - geometry.char / 2
-    seconds = [
-        [w for w in lines[i].words if w.x0 < cut][1].x0
-        for i in region.body
-        if len([w for w in lines[i].words if w.x0 < cut]) >= 2
-    ]
-    edge = min(seconds) if len(seconds) >= 2 else None
+    labels = [[w for w in lines[i].words if w.x0 < cut] for i in region.body]
+    seconds = [found[1].x0 for found in labels if len(found) >= 2]
+    edge = min(seconds) if seconds else None
+    # A second label column needs evidence twice: two lines split there, or a line starting there.
+    if edge is not None and len(seconds) < 2:
+        if not any(found and abs(found[0].x0 - edge) <= geometry.char for found in labels):
+            edge = None
     zones = _Zones(region.value_start, edge, 0.0, geometry.char)
     # The label column's edge: where most label lines end (a few long labels overflow it).
     ends = sorted(w.x1 for i in region.body for w in zones.split(lines[i])[1][-1:])
