@@ -2,8 +2,8 @@
 
 ``pdftotext -layout``, many PDF-to-text tools and OCR exports print tables by padding cells
 with spaces. Columns are then only recoverable from where each value stands, so every run of
-text (separated by two or more spaces, or by one space between two CJK characters, which CJK
-prose never needs) becomes a ``Word`` at its character position, a form feed starts a new page,
+text (separated by two or more spaces, or by one space between two CJK characters or two
+digits, which prose never needs) becomes a ``Word`` at its character position, a form feed starts a new page,
 and the geometric grid builder recovers paragraphs and tables. pdftotext counts one position per
 glyph (CJK included) while hand-typed text aligns by display width (a CJK character is two
 columns wide); each document is measured both ways and read with the one its values align in.
@@ -29,14 +29,19 @@ def _cjk(char: str) -> bool:
     return ord(char) >= 0x2E80
 
 
+def _separates(before: str, after: str) -> bool:
+    """One space between two CJK characters, or between two digits (``0 0``), parts two cells."""
+    return (_cjk(before) and _cjk(after)) or (before.isdigit() and after.isdigit())
+
+
 def _runs(line: str) -> list[tuple[int, str]]:
-    """(character offset, text) of each run; one space between CJK characters separates runs."""
+    """(character offset, text) of each run; see ``_separates`` for single spaces that part runs."""
     out: list[tuple[int, str]] = []
     for match in _RUN.finditer(line.replace("\u3000", "  ")):
         start, text = match.start(), match.group()
         piece = 0
         for index, char in enumerate(text):
-            if char == " " and 0 < index < len(text) - 1 and _cjk(text[index - 1]) and _cjk(text[index + 1]):
+            if char == " " and 0 < index < len(text) - 1 and _separates(text[index - 1], text[index + 1]):
                 out.append((start + piece, text[piece:index]))
                 piece = index + 1
         out.append((start + piece, text[piece:]))
