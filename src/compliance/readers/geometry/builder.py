@@ -124,9 +124,12 @@ def _zones(region: Region, lines: list[Line], geometry: Geometry) -> _Zones:
     seconds = [found[1].x0 for found in labels if len(found) >= 2]
     edge = min(seconds) if seconds else None
     # A second label column needs evidence twice: two lines split there, or a line starting there.
-    if edge is not None and len(seconds) < 2:
-        if not any(found and abs(found[0].x0 - edge) <= geometry.char for found in labels):
-            edge = None
+    if (
+        edge is not None
+        and len(seconds) < 2
+        and not any(found and abs(found[0].x0 - edge) <= geometry.char for found in labels)
+    ):
+        edge = None
     zones = _Zones(region.value_start, edge, 0.0, geometry.char)
     # The label column's edge: where most label lines end (a few long labels overflow it).
     ends = sorted(w.x1 for i in region.body for w in zones.split(lines[i])[1][-1:])

@@ -140,11 +140,11 @@ class RegionFinder:
         start = index
         if line.words[0] is first and index - 1 >= floor:
             # A row printing no label of its own: the label line right above it is its label.
-            above = self.lines[index - 1]
-            if len(above.words) == 1 and not self.geometry.gap(above, line) and above.x1 <= first.x0:
+            label = self.lines[index - 1]
+            if len(label.words) == 1 and not self.geometry.gap(label, line) and label.x1 <= first.x0:
                 region.body.append(index - 1)
-                region.left = min(region.left, above.x0)
-                below, start = above, index - 1
+                region.left = min(region.left, label.x0)
+                below, start = label, index - 1
         for above in range(start - 1, floor - 1, -1):
             candidate = self.lines[above]
             if self._prose(candidate, region) or candidate.x0 < region.left - 2 * self.geometry.char:
