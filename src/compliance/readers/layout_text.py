@@ -2,8 +2,8 @@
 
 ``pdftotext -layout``, many PDF-to-text tools and OCR exports print tables by padding cells
 with spaces. Columns are then only recoverable from where each value stands, so every run of
-text (separated by two or more spaces, or by one space between two CJK characters or two
-digits, which prose never needs) becomes a ``Word`` at its character position, a form feed starts a new page,
+text (separated by two or more spaces, or by one space between two numbers or two CJK words,
+which prose never needs) becomes a ``Word`` at its character position, a form feed starts a new page,
 and the geometric grid builder recovers paragraphs and tables. pdftotext counts one position per
 glyph (CJK included) while hand-typed text aligns by display width (a CJK character is two
 columns wide); each document is measured both ways and read with the one its values align in.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 from compliance.document import Block
 from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
@@ -30,21 +31,27 @@ def _cjk(char: str) -> bool:
 
 
 def _separates(before: str, after: str) -> bool:
-    """One space between two CJK characters, or between two digits (``0 0``), parts two cells."""
-    return (_cjk(before) and _cjk(after)) or (before.isdigit() and after.isdigit())
+    """Two numbers (``0 0``), or two CJK pieces longer than one character, are two cells."""
+    if is_number_shaped(before) and is_number_shaped(after):
+        return True
+    return len(before) > 1 and len(after) > 1 and _cjk(before[-1]) and _cjk(after[0])
 
 
 def _runs(line: str) -> list[tuple[int, str]]:
-    """(character offset, text) of each run; see ``_separates`` for single spaces that part runs."""
+    """(character offset, text) of each run; see ``_separates`` for single spaces that part runs.
+
+    Letter-spaced text (``三 、 本``, as justified table cells print) is not parted.
+    """
     out: list[tuple[int, str]] = []
     for match in _RUN.finditer(line.replace("\u3000", "  ")):
         start, text = match.start(), match.group()
-        piece = 0
-        for index, char in enumerate(text):
-            if char == " " and 0 < index < len(text) - 1 and _separates(text[index - 1], text[index + 1]):
-                out.append((start + piece, text[piece:index]))
-                piece = index + 1
-        out.append((start + piece, text[piece:]))
+        pieces = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+        run_start = 0
+        for (offset, piece), (next_offset, following) in pairwise(pieces):
+            if _separates(piece, following):
+                out.append((start + run_start, text[run_start : offset + len(piece)]))
+                run_start = next_offset
+        out.append((start + run_start, text[run_start:]))
     return [(offset, text) for offset, text in out if text]
 
 

@@ -20,13 +20,18 @@ from compliance.document import Block, Grid, GridCell, Paragraph
 from compliance.model import Loc
 from compliance.readers.geometry.columns import ColumnModel, Slotted, column_model, header_leaves, stack
 from compliance.readers.geometry.regions import Geometry, Region, RegionFinder
-from compliance.readers.geometry.words import Line, Ruling, Word, char_width, group_lines, line_height, merge_phrases
+from compliance.readers.geometry.words import (
+    NUMBERED,
+    Line,
+    Ruling,
+    Word,
+    char_width,
+    group_lines,
+    line_height,
+    merge_phrases,
+)
 from compliance.readers.grid import clean_cell, clean_inline
 
-# A numbering mark at the start of a label or paragraph: 一、 （一） (1) 1. 1、
-_NUMBERED = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.．、](?!\d))"
-)
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[\s\-—–－·•]*$"
 )
@@ -117,6 +122,13 @@ class _Zones:
         group = [w for w in labels if w.x0 < self.group_edge - self.char / 2]
         return group, [w for w in labels if w not in group], values
 
+    def split_header(self, line: Line) -> tuple[list[Word], list[Word]]:
+        """(label words, column captions) of a header line: a caption may start left of its values."""
+        labels = [
+            w for w in line.words if w.x0 < self.value_start - self.char / 2 and w.x1 <= self.value_start + self.char
+        ]
+        return labels, [w for w in line.words if w not in labels]
+
 
 def _zones(region: Region, lines: list[Line], geometry: Geometry) -> _Zones:
     cut = region.value_start - geometry.char / 2
@@ -146,7 +158,7 @@ def _rows(region: Region, lines: list[Line], zones: _Zones, geometry: Geometry) 
         line = lines[index]
         group, own, values = zones.split(line)
         gap = previous is not None and geometry.gap(previous, line)
-        numbered = bool(own) and bool(_NUMBERED.match(own[0].text))
+        numbered = bool(own) and bool(NUMBERED.match(own[0].text))
         if current is None:
             new = True
         elif values:
@@ -154,7 +166,7 @@ def _rows(region: Region, lines: list[Line], zones: _Zones, geometry: Geometry) 
         elif own:
             new = numbered or gap or not current.full
         else:
-            new = bool(group) and bool(_NUMBERED.match(group[0].text)) and gap
+            new = bool(group) and bool(NUMBERED.match(group[0].text)) and gap
         if new or current is None:
             current = _Row(labels=[[] for _ in range(width)])
             rows.append(current)
@@ -177,8 +189,8 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     zones = _zones(region, lines, geometry)
     rows = _rows(region, lines, zones, geometry)
     pieces = [stack(row.values, 0) for row in rows]
-    header = [zones.split(lines[i]) for i in region.header]
-    leaves, groups = header_leaves([values for _, _, values in header], geometry.char / 2)
+    header = [zones.split_header(lines[i]) for i in region.header]
+    leaves, groups = header_leaves([captions for _, captions in header], geometry.char / 2)
     model = column_model(
         [(_position(lines[r.lines[0]]), p) for r, p in zip(rows, pieces, strict=True)], leaves, geometry.char
     )
@@ -198,7 +210,7 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
 def _header_rows(
     region: Region,
     lines: list[Line],
-    header: list[tuple[list[Word], list[Word], list[Word]]],
+    header: list[tuple[list[Word], list[Word]]],
     model: ColumnModel,
     leaves: list[Slotted],
     groups: list[Word],
@@ -214,7 +226,7 @@ def _header_rows(
     if groups:
         slots = model.place(stack(groups, 0), top)
         out.append(_label_cells([[] for _ in range(label_width)], first, line) + _cells(slots, first, line))
-    label_words = [w for group, own, _ in header for w in group + own]
+    label_words = [w for labels, _ in header for w in labels]
     labels = [label_words] + [[] for _ in range(label_width - 1)]
     out.append(_label_cells(labels, first, line) + _cells(model.place(leaves, top), first, line))
     return out
@@ -271,4 +283,4 @@ def _continues(
         return False  # indented: a new paragraph
     if line.page == previous.page and geometry.gap(previous, line):
         return False
-    return not _NUMBERED.match(line.text)
+    return not NUMBERED.match(line.text)

@@ -7,14 +7,14 @@ value columns) or a new header line (several non-value phrases after value rows)
 A header line equal to one of the table's own header lines is a header repeated after a page
 break and is dropped. Above the first row, the header block takes multi-phrase lines and the
 single phrases written right against them (a wrapped header cell); below the last row, the
-label lines written right against it (a wrapped label).
+label lines written right against it (a wrapped label; a numbering mark starts something new).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from compliance.readers.geometry.words import Line, Ruling, is_number_shaped
+from compliance.readers.geometry.words import NUMBERED, Line, Ruling, is_number_shaped
 
 # How far (in lines) a row looks for another row or header printing a value in the same column.
 _ALIGN_WINDOW = 8
@@ -168,7 +168,7 @@ class RegionFinder:
             previous = self.lines[following - 1]
             if len(line.words) != 1 or self.geometry.gap(previous, line) or self._prose(line, region):
                 break
-            if line.words[0].x0 >= region.value_start - self.geometry.char:
+            if line.words[0].x0 >= region.value_start - self.geometry.char or NUMBERED.match(line.words[0].text):
                 break
             region.body.append(following)
             following += 1

@@ -16,6 +16,13 @@ from statistics import median
 _NUMBER = re.compile(r"^[+\-−]{0,2}\d[\d,，]*(?:[.．]\d+)?\s*(?:%|万元|元)?$")
 
 
+# A numbering mark at the start of a label or paragraph (一、 （一） (1) 1. 1、): it starts a new
+# row or paragraph, never continues a wrapped one. Generic numbering, not any template's labels.
+NUMBERED = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.．、](?!\d))"
+)
+
+
 def is_number_shaped(text: str) -> bool:
     """True for a token printed like a table value: ``12``, ``-3``, ``+5``, ``1,268``, ``12.5万元``."""
     return bool(_NUMBER.match(text.strip()))
