@@ -151,6 +151,8 @@ class RegionFinder:
                 break
             # Several phrases, or one standing in the value columns: a header line.
             spread = len(candidate.words) >= 2 or candidate.x0 >= region.value_start - self.geometry.char
+            if len(candidate.words) == 1 and NUMBERED.match(candidate.words[0].text):
+                break  # a numbered line alone above a table is its title, not a header cell
             if not spread and self.geometry.gap(candidate, below) and above not in self.ruled:
                 break
             if spread and self.geometry.gap_size(candidate, below) > _HEADER_GAP:
