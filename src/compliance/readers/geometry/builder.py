@@ -191,7 +191,7 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     pieces = [stack(row.values, 0) for row in rows]
     header = [zones.split_header(lines[i]) for i in region.header]
     leaves, groups = header_leaves([captions for _, captions in header], geometry.char / 2)
-    model = column_model(
+    model, leaves = column_model(
         [(_position(lines[r.lines[0]]), p) for r, p in zip(rows, pieces, strict=True)], leaves, geometry.char
     )
     label_width = 2 if zones.group_edge is not None else 1

@@ -118,23 +118,41 @@ def header_leaves(header: list[list[Word]], tolerance: float) -> tuple[list[Slot
     return stack(leaves, 0), groups
 
 
-def column_model(rows: list[tuple[float, list[Slotted]]], leaves: list[Slotted], char: float) -> ColumnModel:
-    """Width = the widest row, or the header's leaf count when the header lines up with the rows.
+def _joined_captions(leaves: list[Slotted], char: float) -> list[Slotted]:
+    """Caption pieces one space apart (``本年新 制作数量``) read as one caption."""
+    out: list[Slotted] = []
+    for leaf in leaves:
+        if out and leaf.x0 - out[-1].x1 < 2 * char:
+            out[-1] = Slotted(out[-1].words + leaf.words)
+        else:
+            out.append(Slotted(list(leaf.words)))
+    return out
 
-    A header with more column cells than any row has gives a column that is blank in every
-    row, but only if the rows' values sit under the header's cells: layout text may space a
-    header and its rows differently, and then the header says nothing about positions.
+
+def column_model(
+    rows: list[tuple[float, list[Slotted]]], leaves: list[Slotted], char: float
+) -> tuple[ColumnModel, list[Slotted]]:
+    """The column model and the header's column captions.
+
+    Width = the widest row, or the header's caption count when the header names more columns
+    and the rows' values sit under its captions (a column blank in every row). Layout text may
+    space a header and its rows differently; then the header says nothing about positions.
     """
     widest = max((len(pieces) for _, pieces in rows), default=0)
     full = [(where, [p.center for p in pieces]) for where, pieces in rows if pieces and len(pieces) == widest]
-    width = widest
+    width, captions = widest, leaves
     if len(leaves) > widest:
-        centres = [leaf.center for leaf in leaves]
-        costs = [align(reference, centres)[0] / len(reference) for _, reference in full]
-        if not full or max(costs) <= 1.5 * char:
-            width = len(leaves)
+        joined = _joined_captions(leaves, char)
+        captions = joined if len(joined) >= widest else leaves
+        # Blank-in-every-row columns are few (a total, a rarely used category); a header that
+        # names many more columns than any row fills is one whose words pdftotext scattered.
+        if widest < len(captions) <= widest + max(2, widest // 3):
+            centres = [caption.center for caption in captions]
+            costs = [align(reference, centres)[0] / len(reference) for _, reference in full]
+            if not full or max(costs) <= 1.5 * char:
+                width = len(captions)
     references = [ref for ref in full if len(ref[1]) == width]
-    if not references and len(leaves) == width and width:
-        header_top = min(w.top for leaf in leaves for w in leaf.words)
-        references = [(header_top, [leaf.center for leaf in leaves])]
-    return ColumnModel(width, references)
+    if not references and len(captions) == width and width:
+        header_top = min(w.top for caption in captions for w in caption.words)
+        references = [(header_top, [caption.center for caption in captions])]
+    return ColumnModel(width, references), captions

@@ -36,8 +36,9 @@ class Geometry:
         return lower.top - upper.bottom > 0.5 * self.height
 
     def gap_size(self, upper: Line, lower: Line) -> float:
+        """Blank space between two lines in line heights; a page break counts as none."""
         if upper.page != lower.page:
-            return float("inf")
+            return 0.0
         return (lower.top - upper.bottom) / self.height
 
 
