@@ -162,9 +162,11 @@ def _rows(region: Region, lines: list[Line], zones: _Zones, geometry: Geometry) 
         if current is None:
             new = True
         elif values:
-            new = bool(current.values) or numbered or (bool(own) and (gap or not current.full))
+            # A label printed before its values continues, unless numbered or set apart.
+            new = bool(current.values) or numbered or (bool(own) and gap)
         elif own:
-            new = numbered or gap or not current.full
+            # A label line continues a row still waiting for its values, or one whose label wrapped.
+            new = numbered or gap or (bool(current.values) and not current.full)
         else:
             new = bool(group) and bool(NUMBERED.match(group[0].text)) and gap
         if new or current is None:
@@ -196,15 +198,41 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     )
     label_width = 2 if zones.group_edge is not None else 1
     out = _header_rows(region, lines, header, model, leaves, groups, label_width)
-    for row, row_pieces in zip(rows, pieces, strict=True):
+    placed = [model.place(p, _position(lines[r.lines[0]])) for r, p in zip(rows, pieces, strict=True)]
+    for row, slots in _settle_stray_values(rows, placed, lines, geometry):
         first = _line_number(lines, row.lines[0])
         line = lines[row.lines[0]]
-        out.append(
-            _label_cells(row.labels, first, line) + _cells(model.place(row_pieces, _position(line)), first, line)
-        )
+        out.append(_label_cells(row.labels, first, line) + _cells(slots, first, line))
     start = _line_number(lines, region.lines[0])
     end = _line_number(lines, region.lines[-1])
     return Grid(rows=out, loc=Loc(line=start, line_end=end, page=lines[region.lines[0]].page))
+
+
+def _settle_stray_values(
+    rows: list[_Row], placed: list[list[Slotted | None]], lines: list[Line], geometry: Geometry
+) -> list[tuple[_Row, list[Slotted | None]]]:
+    """Move a line of values without a label into the touching row whose slots they fill.
+
+    Layout text sometimes prints one cell on its own baseline, a line above or below the rest
+    of its row; the row it belongs to is the touching one with that column still empty.
+    """
+    keep = [True] * len(rows)
+    for index, row in enumerate(rows):
+        if any(row.labels[k] for k in range(len(row.labels))) or not row.values:
+            continue
+        filled = [slot for slot, piece in enumerate(placed[index]) if piece is not None]
+        for other in (index + 1, index - 1):
+            if not 0 <= other < len(rows) or not keep[other] or not rows[other].values:
+                continue
+            upper, lower = (row, rows[other]) if other > index else (rows[other], row)
+            if geometry.gap(lines[upper.lines[-1]], lines[lower.lines[0]]):
+                continue
+            if all(placed[other][slot] is None for slot in filled):
+                for slot in filled:
+                    placed[other][slot] = placed[index][slot]
+                keep[index] = False
+                break
+    return [(row, slots) for row, slots, kept in zip(rows, placed, keep, strict=True) if kept]
 
 
 def _header_rows(

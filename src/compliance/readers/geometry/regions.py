@@ -146,6 +146,14 @@ class RegionFinder:
                 region.body.append(index - 1)
                 region.left = min(region.left, label.x0)
                 below, start = label, index - 1
+        elif index - 1 >= floor:
+            # A value printed on its own baseline just above the first row belongs to the table.
+            stray = self.lines[index - 1]
+            numbers = all(is_number_shaped(w.text) for w in stray.words)
+            if numbers and not self.geometry.gap(stray, line) and stray.x0 >= line.words[0].x1:
+                region.body.append(index - 1)
+                region.value_start = min(region.value_start, stray.x0)
+                below, start = stray, index - 1
         for above in range(start - 1, floor - 1, -1):
             candidate = self.lines[above]
             if self._prose(candidate, region) or candidate.x0 < region.left - 2 * self.geometry.char:
