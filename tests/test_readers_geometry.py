@@ -192,6 +192,8 @@ def test_layout_row_with_a_group_label_and_blank_cells_is_a_row_not_a_section_ti
     assert isinstance(grid, Grid)
     assert [c.text for c in grid.rows[2]] == ["三、本年度", "（一）予以公开", "26", "", ""]
     assert [c.text for c in grid.rows[3]] == ["", "（二）部分公开", "3", "", "3"]
+    figure = grid.rows[2][2]
+    assert (figure.loc.line, figure.loc.column) == (6, 25)  # where "26" stands in the text
 
 
 def test_tab_separated_text_is_not_read_by_position() -> None:

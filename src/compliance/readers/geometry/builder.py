@@ -83,14 +83,14 @@ def _line_number(lines: list[Line], index: int) -> int:
 
 def _loc(words: list[Word], fallback_line: int) -> Loc:
     first = words[0]
-    box = None
-    if first.column is None:  # text formats place words in characters, not on a page
-        box = (
-            round(min(w.x0 for w in words), 1),
-            round(min(w.top for w in words), 1),
-            round(max(w.x1 for w in words), 1),
-            round(max(w.bottom for w in words), 1),
-        )
+    if first.column is not None:  # text formats: a character column on the line, not a page box
+        return Loc(line=first.line or fallback_line, page=first.page, column=first.column + 1)
+    box = (
+        round(min(w.x0 for w in words), 1),
+        round(min(w.top for w in words), 1),
+        round(max(w.x1 for w in words), 1),
+        round(max(w.bottom for w in words), 1),
+    )
     return Loc(line=first.line or fallback_line, page=first.page, bbox=box)
 
 
