@@ -40,15 +40,21 @@ def _separates(before: str, after: str) -> bool:
 def _runs(line: str) -> list[tuple[int, str]]:
     """(character offset, text) of each run; see ``_separates`` for single spaces that part runs.
 
-    Letter-spaced text (``三 、 本``, as justified table cells print) is not parted.
+    Letter-spaced text (``三 、 本``, as justified table cells print) is not parted; a number
+    ending a run after CJK text (``禁止公开 0``) is a cell of its own when more cells follow.
     """
     out: list[tuple[int, str]] = []
-    for match in _RUN.finditer(line.replace("\u3000", "  ")):
+    matches = list(_RUN.finditer(line.replace("\u3000", "  ")))
+    for number, match in enumerate(matches):
         start, text = match.start(), match.group()
+        more_cells = number < len(matches) - 1
         pieces = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
         run_start = 0
         for (offset, piece), (next_offset, following) in pairwise(pieces):
-            if _separates(piece, following):
+            # A trailing number is a cell when more cells follow on the line (prose wraps
+            # before a unit, ``重点工作 39`` / ``条；``, so a line's last run keeps its number).
+            last = next_offset == pieces[-1][0] and more_cells
+            if _separates(piece, following) or (last and _cjk(piece[-1]) and is_number_shaped(following)):
                 out.append((start + run_start, text[run_start : offset + len(piece)]))
                 run_start = next_offset
         out.append((start + run_start, text[run_start:]))

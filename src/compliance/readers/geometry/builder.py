@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from compliance.document import Block, Grid, GridCell, Paragraph
 from compliance.model import Loc
-from compliance.readers.geometry.columns import ColumnModel, Slotted, column_model, header_leaves, stack
+from compliance.readers.geometry.columns import PAGE_STRIDE, ColumnModel, Slotted, column_model, header_leaves, stack
 from compliance.readers.geometry.regions import Geometry, Region, RegionFinder
 from compliance.readers.geometry.words import (
     NUMBERED,
@@ -184,7 +184,7 @@ def _rows(region: Region, lines: list[Line], zones: _Zones, geometry: Geometry) 
 
 
 def _position(line: Line) -> float:
-    return (line.page or 0) * 1e7 + line.top
+    return (line.page or 0) * PAGE_STRIDE + line.top
 
 
 def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
