@@ -123,10 +123,13 @@ class _Zones:
         return group, [w for w in labels if w not in group], values
 
     def split_header(self, line: Line) -> tuple[list[Word], list[Word]]:
-        """(label words, column captions) of a header line: a caption may start left of its values."""
-        labels = [
-            w for w in line.words if w.x0 < self.value_start - self.char / 2 and w.x1 <= self.value_start + self.char
-        ]
+        """(label words, column captions) of a header line.
+
+        A caption may start left of its values (a header spaced apart from its rows), so only
+        words starting within the row labels' usual extent are the header's label.
+        """
+        edge = min(self.value_start - self.char / 2, self.label_right + self.char)
+        labels = [w for w in line.words if w.x0 < edge]
         return labels, [w for w in line.words if w not in labels]
 
 
