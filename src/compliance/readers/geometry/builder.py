@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from compliance.document import Block, Grid, GridCell, Paragraph
 from compliance.model import Loc
 from compliance.readers.geometry.columns import PAGE_STRIDE, ColumnModel, Slotted, column_model, header_leaves, stack
-from compliance.readers.geometry.regions import Geometry, Region, RegionFinder
+from compliance.readers.geometry.regions import Geometry, Region, RegionFinder, value_tokens
 from compliance.readers.geometry.words import (
     NUMBERED,
     Line,
@@ -114,9 +114,18 @@ class _Zones:
     char: float
 
     def split(self, line: Line) -> tuple[list[Word], list[Word], list[Word]]:
-        """(group-label words, row-label words, value words) of one line."""
-        labels = [w for w in line.words if w.x0 < self.value_start - self.char / 2]
-        values = [w for w in line.words if w.x0 >= self.value_start - self.char / 2]
+        """(group-label words, row-label words, value words) of one line.
+
+        A line's values start at its first value token: layout text shifts whole rows, so a
+        table-wide boundary would cut some rows' labels. Lines without values split at the
+        table's first value column.
+        """
+        first = value_tokens(line)
+        if first:
+            labels, values = line.words[: first[0]], line.words[first[0] :]
+        else:
+            labels = [w for w in line.words if w.x0 < self.value_start - self.char / 2]
+            values = [w for w in line.words if w.x0 >= self.value_start - self.char / 2]
         if self.group_edge is None:
             return [], labels, values
         group = [w for w in labels if w.x0 < self.group_edge - self.char / 2]
@@ -134,8 +143,7 @@ class _Zones:
 
 
 def _zones(region: Region, lines: list[Line], geometry: Geometry) -> _Zones:
-    cut = region.value_start - geometry.char / 2
-    labels = [[w for w in lines[i].words if w.x0 < cut] for i in region.body]
+    labels = [_Zones(region.value_start, None, 0.0, geometry.char).split(lines[i])[1] for i in region.body]
     seconds = [found[1].x0 for found in labels if len(found) >= 2]
     edge = min(seconds) if seconds else None
     # A second label column needs evidence twice: two lines split there, or a line starting there.
