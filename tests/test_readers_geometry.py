@@ -54,7 +54,7 @@ def test_builder_joins_a_label_wrapped_over_lines_and_keeps_blank_columns() -> N
 
 def test_builder_takes_a_column_only_the_header_names() -> None:
     words = [
-        *_line(1, (0, "项目"), (10, "甲"), (16, "乙"), (22, "合计")),
+        *_line(1, (0, "项目"), (10, "甲列"), (16, "乙列"), (22, "合计")),
         *_line(2, (0, "第一行"), (10, "5"), (16, "6")),
         *_line(3, (0, "第二行"), (10, "7"), (16, "8")),
     ]

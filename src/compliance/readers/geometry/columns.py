@@ -173,11 +173,11 @@ def column_model(
 def _trustworthy(captions: list[Slotted], char: float) -> bool:
     """Captions that may name columns of their own: apart, and not letters of vertical text.
 
-    Vertical captions print one character per line; when layout text shifts those lines
-    against each other, their letters pile up into many false captions.
+    Vertical captions print one character per line and letter-spaced ones one character per
+    run; when layout text shifts those pieces, their letters make many false captions.
     """
-    vertical = any(len(caption.words) >= 2 and all(len(w.text) == 1 for w in caption.words) for caption in captions)
-    return not vertical and all(b.x0 - a.x1 >= -0.01 * char for a, b in pairwise(captions))
+    lettered = any(all(len(w.text) == 1 for w in caption.words) for caption in captions)
+    return not lettered and all(b.x0 - a.x1 >= -0.01 * char for a, b in pairwise(captions))
 
 
 def _page(where: float) -> int:
