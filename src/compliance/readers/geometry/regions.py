@@ -198,8 +198,8 @@ class RegionFinder:
             return True
         if len(line.words) < 2 or value_tokens(line):
             return False
-        # A new header: non-value phrases standing in the value columns, after value rows.
-        return any(w.x0 >= region.value_start - self.geometry.char for w in line.words[1:])
+        # A new header: non-value phrases reaching into the value columns, after value rows.
+        return any(w.x1 > region.value_start - self.geometry.char for w in line.words[1:])
 
     def _repeated_header(self, line: Line, region: Region) -> bool:
         texts = [w.text for w in line.words]
