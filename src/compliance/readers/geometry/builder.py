@@ -112,6 +112,7 @@ class _Zones:
     group_edge: float | None  # left edge of the row labels when a group-label column stands left of them
     label_right: float
     char: float
+    label_reach: float = 0.0  # where the longer labels end (three in four end before it)
 
     def split(self, line: Line) -> tuple[list[Word], list[Word], list[Word]]:
         """(group-label words, row-label words, value words) of one line.
@@ -135,10 +136,11 @@ class _Zones:
         """(label words, column captions) of a header line.
 
         A caption may start left of its values (a header spaced apart from its rows), so only
-        words starting within the row labels' usual extent are the header's label.
+        words starting within the row labels' usual extent, or ending where longer labels end,
+        are the header's label.
         """
         edge = min(self.value_start - self.char / 2, self.label_right + self.char)
-        labels = [w for w in line.words if w.x0 < edge]
+        labels = [w for w in line.words if w.x0 < edge or w.x1 <= self.label_reach + self.char]
         return labels, [w for w in line.words if w not in labels]
 
 
@@ -157,6 +159,7 @@ def _zones(region: Region, lines: list[Line], geometry: Geometry) -> _Zones:
     # The label column's edge: where most label lines end (a few long labels overflow it).
     ends = sorted(w.x1 for i in region.body for w in zones.split(lines[i])[1][-1:])
     zones.label_right = ends[len(ends) // 2] if ends else 0.0
+    zones.label_reach = ends[(len(ends) * 3) // 4] if ends else 0.0
     return zones
 
 
