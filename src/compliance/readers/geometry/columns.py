@@ -120,11 +120,13 @@ def header_leaves(header: list[list[Word]], tolerance: float) -> tuple[list[Slot
     groups: list[Word] = []
     leaves: list[Word] = []
     for index, line in enumerate(header):
-        below = [w for later in header[index + 1 :] for w in later]
         for word in line:
-            covered = [w for w in below if w.x0 < word.x1 - tolerance and w.x1 > word.x0 + tolerance]
-            starts = {round(w.x0) for w in covered}
-            (groups if len(starts) >= 2 and len(stack(covered, 0)) >= 2 else leaves).append(word)
+            # A group caption stands over two or more cells of one lower header line.
+            spans = any(
+                sum(1 for w in later if w.x0 < word.x1 - tolerance and w.x1 > word.x0 + tolerance) >= 2
+                for later in header[index + 1 :]
+            )
+            (groups if spans else leaves).append(word)
     return stack(leaves, 0), groups
 
 
