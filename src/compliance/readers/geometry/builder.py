@@ -182,8 +182,9 @@ def _rows(region: Region, lines: list[Line], zones: _Zones, geometry: Geometry) 
             # A label line continues a row still waiting for its values, or one whose label wrapped.
             new = numbered or gap or (bool(current.values) and not current.full)
         else:
-            # A numbered group-column line starts a row (its values may follow on the next line).
-            new = bool(group) and bool(NUMBERED.match(group[0].text))
+            # A numbered group-column line after a row with values starts a row (a wide label
+            # whose values follow); beside a row still waiting for values it is a group label.
+            new = bool(group) and bool(NUMBERED.match(group[0].text)) and bool(current.values)
         if new or current is None:
             current = _Row(labels=[[] for _ in range(width)])
             rows.append(current)
