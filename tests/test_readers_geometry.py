@@ -105,6 +105,18 @@ def test_layout_runs_part_numbers_and_cjk_words_but_not_letter_spacing_or_prose(
     assert [t for _, t in _runs("三 、 本 （一）予以公开   7")] == ["三 、 本 （一）予以公开", "7"]
     assert [t for _, t in _runs("禁止公开 0      0")] == ["禁止公开", "0", "0"]
     assert [t for _, t in _runs("信息 9 条；重点工作 39")] == ["信息 9 条；重点工作 39"]
+    assert [t for _, t in _runs("一、本年新收 12 3 15")] == ["一、本年新收", "12", "3", "15"]
+
+
+def test_builder_reads_a_value_centred_between_the_lines_of_its_wrapped_label() -> None:
+    words = [
+        *_line(1, (0, "信息内容"), (10, "本年收费金额")),
+        *_line(3, (0, "行政事业性收")),
+        *_line(4, (12, "12.5")),
+        *_line(5, (0, "费")),
+    ]
+    [grid] = _grids(words)
+    assert _texts(grid) == [["信息内容", "本年收费金额"], ["行政事业性收费", "12.5"]]
 
 
 def test_builder_places_values_by_the_nearest_full_row_despite_ragged_alignment() -> None:
