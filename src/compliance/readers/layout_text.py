@@ -30,6 +30,12 @@ def _cjk(char: str) -> bool:
     return ord(char) >= 0x2E80
 
 
+def _ends_label(piece: str) -> bool:
+    """Text a label can end with before its figures: CJK, or closing punctuation (``稳定”``, ``）``)."""
+    last = piece[-1]
+    return _cjk(last) or not last.isascii() or last in ")]"
+
+
 def _separates(before: str, after: str) -> bool:
     """Two numbers (``0 0``), or two CJK pieces longer than one character, are two cells."""
     if is_number_shaped(before) and is_number_shaped(after):
@@ -59,7 +65,7 @@ def _runs(line: str, in_table: bool = False) -> list[tuple[int, str]]:
             # or more cells follow on the line (prose wraps before a unit, ``重点工作 39`` /
             # ``条；``, so a prose line keeps its one number).
             ends = index + 1 == len(pieces) - trailing and (trailing >= 2 or more_cells)
-            if _separates(piece, following) or (ends and _cjk(piece[-1])):
+            if _separates(piece, following) or (ends and _ends_label(piece)):
                 out.append((start + run_start, text[run_start : offset + len(piece)]))
                 run_start = next_offset
         out.append((start + run_start, text[run_start:]))
