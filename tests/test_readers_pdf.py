@@ -130,3 +130,13 @@ def test_pdf_table_without_rules_is_read_by_alignment() -> None:
     assert [[c.text for c in row] for row in grids[0].rows][-3:] == rows[1:]
     assert all(c.loc.page == 1 and c.loc.bbox is not None for c in grids[0].rows[-1] if c.text)
     assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["A paragraph of prose before the table."]
+
+
+def test_pdf_short_heading_on_a_page_of_tables_is_not_joined_to_the_next_line() -> None:
+    page = (
+        pdf_text(72, 780, "Heading four")
+        + pdf_text(72, 766, "Caption one")
+        + pdf_ruled_table(72, 740, [200, 100, 100, 100], ROWS)
+    )
+    texts = [b.text for b in read(minimal_pdf([page])) if isinstance(b, Paragraph)]
+    assert texts == ["Heading four", "Caption one"]

@@ -102,3 +102,13 @@ def test_t4_fragments_with_their_header_printed_between_caption_and_figures(tmp_
     original = load_text(tmp_path, CLEAN, "a.txt")
     values = {r: {c: cell.value for c, cell in cells.items()} for r, cells in report.tables["T4"].items()}
     assert values == {r: {c: cell.value for c, cell in cells.items()} for r, cells in original.tables["T4"].items()}
+
+
+def test_tab_row_with_only_its_label_after_empty_group_fields_is_a_blank_row(tmp_path: Path) -> None:
+    """``\\t\\t2.其他法律行政法规禁止公开\\t\\t…``: the row is printed (blank), not missing."""
+    lines = CLEAN.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("1.属于国家秘密\t"))
+    width = len(lines[at].split("\t"))
+    lines[at] = "\t\t1.属于国家秘密" + "\t" * (width - 1)
+    report = load_text(tmp_path, "\n".join(lines))
+    assert {cell.status.value for cell in report.tables["T3"]["deny.secret"].values()} == {"blank"}

@@ -351,7 +351,7 @@ def _assemble(lines: list[_Line], tables: list[_Table]) -> list[Block]:
     items: list[tuple[int, float, int, _Line | _Table]] = [(ln.page, ln.top, 0, ln) for ln in lines]
     items += [(t.page, t.top, 1, t) for t in tables]
     items.sort(key=lambda item: (item[0], item[1], item[2]))
-    page_edges = _page_edges(lines)
+    page_edges = _page_edges(lines, tables)
     blocks: list[Block] = []
     line_number = 0
     previous: _Line | None = None
@@ -399,11 +399,21 @@ def _continued(grid: Grid, table: _Table, rows: list[list[GridCell]]) -> bool:
     return all(a is None or b is None or abs(a[0] - b[0]) <= 3 for a, b in zip(above, below, strict=True))
 
 
-def _page_edges(lines: list[_Line]) -> dict[int, tuple[float, float]]:
+def _page_edges(lines: list[_Line], tables: list[_Table]) -> dict[int, tuple[float, float]]:
+    """The left and right edges of each page's text block, tables included.
+
+    A page holding mostly a table has few prose lines; measured by them alone, a short heading
+    would seem to run to the right margin and swallow the line after it.
+    """
+    spans: list[tuple[int, float, float]] = [(line.page, line.x0, line.x1) for line in lines]
+    for table in tables:
+        boxes = [c.loc.bbox for row in table.rows for c in row if c.loc.bbox is not None]
+        if boxes:
+            spans.append((table.page, min(b[0] for b in boxes), max(b[2] for b in boxes)))
     edges: dict[int, tuple[float, float]] = {}
-    for line in lines:
-        left, right = edges.get(line.page, (line.x0, line.x1))
-        edges[line.page] = (min(left, line.x0), max(right, line.x1))
+    for page, x0, x1 in spans:
+        left, right = edges.get(page, (x0, x1))
+        edges[page] = (min(left, x0), max(right, x1))
     return edges
 
 

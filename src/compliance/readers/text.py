@@ -64,8 +64,16 @@ def split_fields(line: str) -> list[str] | None:
     if "\t" in line:
         fields = line.split("\t")
         filled = sum(1 for f in fields if f.strip())
-        # A label followed by a run of empty cells is a table row printed with blank cells.
-        if filled >= 2 or (filled == 1 and fields[0].strip() and len(fields) >= 4):
+        # A label followed by a run of empty cells is a table row printed with blank cells (the
+        # label may stand after empty group-label fields: ``\t\t2.其他…\t\t\t…``).
+        label_at = next((i for i, f in enumerate(fields) if f.strip()), None)
+        blank_row = (
+            filled == 1
+            and label_at is not None
+            and not is_number_shaped(fields[label_at])
+            and len(fields) - label_at - 1 >= 3
+        )
+        if filled >= 2 or blank_row:
             return fields
         return None
     match = _SPACED_ROW.match(line.strip())
