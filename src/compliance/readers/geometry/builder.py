@@ -221,6 +221,10 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
         line = lines[row.lines[0]]
         if _run_together(row.values, model):
             values = [GridCell(_joined(sorted(row.values, key=lambda w: w.x0)), _loc(row.values, first))]
+        elif model.unsure(stack(row.values, 0), _position(line)):
+            # Values that stand between columns: given without blanks, so that the mapping
+            # places them only where a single placement fits, or says it cannot.
+            values = [GridCell(_joined(p.words), _loc(p.words, first)) for p in stack(row.values, 0)]
         else:
             values = _cells(slots, first, line)
         out.append(_label_cells(row.labels, first, line) + values)

@@ -92,6 +92,27 @@ class ColumnModel:
     # lays out every page on its own.
     mappings: dict[int, tuple[float, float]] = field(default_factory=dict)
 
+    def unsure(self, pieces: list[Slotted], where: float) -> bool:
+        """Would placing these pieces (fewer than the columns) be a guess?
+
+        A piece whose centre stands far from every column centre — more than a third of the
+        narrowest column spacing — could belong to either neighbour; a blank cell then sits
+        in an unknown place, and the row is better left for the mapping to place or refuse.
+        """
+        if not pieces or len(pieces) >= self.width or not self.references:
+            return False
+        scale, shift = self.mappings.get(_page(where), (1.0, 0.0))
+        nearest = sorted(self.references, key=lambda ref: abs(ref[0] - where))[:3]
+        spacing = min((b - a for _, centres in nearest for a, b in pairwise(centres)), default=0.0)
+        if spacing <= 0:
+            return False
+        for piece in pieces:
+            centre = scale * piece.center + shift
+            distance = min(abs(centre - c) for _, centres in nearest for c in centres)
+            if distance > spacing / 3:
+                return True
+        return False
+
     def place(self, pieces: list[Slotted], where: float) -> list[Slotted | None]:
         """The table's value slots for one row's pieces (None = blank)."""
         slots: list[Slotted | None] = [None] * self.width
