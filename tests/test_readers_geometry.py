@@ -331,3 +331,37 @@ def test_layout_lone_label_and_figures_between_captions_is_a_row() -> None:
     rows = {r[0][-14:]: r[1:] for b in text_blocks(text) if isinstance(b, Grid) for r in _texts(b)}
     assert rows["本年新收政府信息公开申请数量"] == ["705", "3", "0", "0", "5", "0", "713"]
     assert rows["上年结转政府信息公开申请数量"] == ["36", "0", "0", "0", "0", "0", "36"]
+
+
+def test_layout_short_rows_one_space_apart_are_rows_along_the_whole_table() -> None:
+    """``pdftotext -raw`` prints one space between cells: a one-figure row under another is a row too."""
+    text = "\n".join(
+        [
+            "全年共收到政府信息公开申请七百四十九件，均在法定期限内答复，没有逾期答复的情况，也没有争议。",
+            _placed((0, "行政许可"), (20, "12"), (30, "3"), (40, "15")),
+            _placed((0, "行政处罚"), (20, "4"), (30, "0"), (40, "4")),
+            _placed((0, "行政强制"), (20, "5"), (30, "1"), (40, "6")),
+            "",
+            "信息内容 本年处理决定数量",
+            "行政处罚 94",
+            "行政强制 6",
+            "行政检查 71",
+        ]
+    )
+    rows = [r for b in text_blocks(text) if isinstance(b, Grid) for r in _texts(b)]
+    for label, figure in (("行政处罚", "94"), ("行政强制", "6"), ("行政检查", "71")):
+        assert [label, figure] in [[c for c in row if c] for row in rows]
+
+
+def test_builder_leaves_values_standing_between_columns_unplaced() -> None:
+    """A value half-way between two columns could be either: the row's values come without blanks."""
+    words = [
+        *_line(0, (0, "label"), (20, "A"), (30, "B"), (40, "C")),
+        *_line(1, (0, "first"), (20, "1"), (30, "2"), (40, "3")),
+        *_line(2, (0, "second"), (20, "4"), (30, "5"), (40, "9")),
+        *_line(3, (0, "third"), (25, "7"), (40, "7")),
+    ]
+    grids = _grids(words)
+    rows = {row[0]: row[1:] for g in grids for row in _texts(g)}
+    assert rows["first"] == ["1", "2", "3"]
+    assert rows["third"] == ["7", "7"]  # not ["7", "", "7"] nor ["", "7", "7"]: the mapping decides

@@ -72,6 +72,26 @@ def _runs(line: str, in_table: bool = False) -> list[tuple[int, str]]:
     return [(offset, text) for offset, text in out if text]
 
 
+# A row label is short; a prose line runs across the page. Only a short line is taken for a
+# table row because its neighbour is one (so "行政强制 6" under "行政处罚 94" parts too).
+_SHORT_ROW = 24
+
+
+def _table_lines(lines: list[str]) -> list[bool]:
+    """Which lines print two cells or more: by their own spacing, then by their table neighbours."""
+    spread = [len(_runs(line)) >= 2 for line in lines]
+    # One sweep down and one up carry table-ness along a run of short rows in either direction,
+    # in linear time.
+    for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
+        for index in order:
+            line = lines[index]
+            if spread[index] or not line.strip() or len(line.strip()) > _SHORT_ROW:
+                continue
+            if _beside_table(lines, spread, index) and len(_runs(line, in_table=True)) >= 2:
+                spread[index] = True
+    return spread
+
+
 def _beside_table(lines: list[str], spread: list[bool], index: int) -> bool:
     """Is the nearest non-blank line above or below a table line (two runs or more)?"""
     for step in (-1, 1):
@@ -95,7 +115,7 @@ def text_words(text: str, first_line: int = 1, *, wide: bool = False) -> list[Wo
     # Not splitlines(): it breaks at form feeds too, and a form feed only turns the page.
     raws = text.split("\n")
     lines = [raw.replace("\f", "").rstrip("\r").expandtabs(8) for raw in raws]
-    spread = [len(_runs(line)) >= 2 for line in lines]
+    spread = _table_lines(lines)
     for offset, (raw, line) in enumerate(zip(raws, lines, strict=True)):
         page += raw.count("\f")
         number = first_line + offset
