@@ -1,0 +1,151 @@
+"""The OCR engine: RapidOCR's PP-OCR detection and recognition models on ONNX Runtime, on the CPU.
+
+The models ship inside the ``rapidocr-onnxruntime`` wheel, so reading works offline. Detection runs
+on a half-size copy of the page (text lines are still 10–20 px high there, which is all the
+detector needs), recognition on crops of the full-resolution page, so each costs what it must.
+A detected line that crosses a vertical table rule is cut at the rule before recognition: the
+detector happily joins neighbouring cells into one line, a ruled table never does.
+The engine is loaded once per process and only when something is actually OCR'd.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from compliance.readers.ocr.prepare import Segment
+
+# Detection runs on the page scaled by this factor (render dpi × factor ≈ 100 dpi).
+DETECTION_SCALE = 0.5
+# A rule must reach this far into a box (px, full resolution) on both sides to cut it.
+_CUT_MARGIN = 6
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """One recognised piece of text: axis-aligned box in page pixels, text, confidence 0–1."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float
+
+
+def engine_version() -> str:
+    """Identifies the engine and its models: part of the OCR cache key."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')} det{DETECTION_SCALE}"
+    except PackageNotFoundError:
+        return "rapidocr-onnxruntime unknown"
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    from rapidocr_onnxruntime import RapidOCR
+
+    # One intra-op thread per worker by default: batches already run one report per core.
+    threads = int(os.environ.get("COMPLIANCE_OCR_THREADS", "1"))
+    engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False, print_verbose=False)
+    # Our detection image is already small: keep the detector from scaling it back up.
+    engine.text_det.limit_side_len = 32
+    return engine
+
+
+def recognise(page: Any, rulings: list[Segment] | None = None) -> list[TextBox]:
+    """Detect and recognise the text of a greyscale page image (numpy uint8, white paper)."""
+    import cv2
+    import numpy as np
+
+    engine = _engine()
+    colour = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
+    small = cv2.resize(colour, None, fx=DETECTION_SCALE, fy=DETECTION_SCALE, interpolation=cv2.INTER_AREA)
+    found, _ = engine.text_det(small)
+    if found is None or len(found) == 0:
+        return []
+    boxes = []
+    verticals = [s for s in rulings or [] if s.vertical]
+    for quad in found:
+        xs, ys = quad[:, 0] / DETECTION_SCALE, quad[:, 1] / DETECTION_SCALE
+        box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+        boxes.extend(_cut_at_rules(box, verticals))
+    height, width = page.shape[:2]
+    crops, kept = [], []
+    for x0, top, x1, bottom in boxes:
+        left, right = max(0, int(x0)), min(width, int(np.ceil(x1)))
+        upper, lower = max(0, int(top)), min(height, int(np.ceil(bottom)))
+        trimmed = _trim(page, left, upper, right, lower)
+        if trimmed is None:
+            continue
+        left, upper, right, lower = trimmed
+        crops.append(np.ascontiguousarray(colour[upper:lower, left:right]))
+        kept.append((left, upper, right, lower))
+    if not crops:
+        return []
+    results, _ = engine.text_rec(crops, False)
+    out = []
+    for (left, upper, right, lower), result in zip(kept, results, strict=True):
+        text, score = str(result[0]).strip(), float(result[1])
+        if text:
+            out.append(TextBox(text, left, upper, right, lower, score))
+    return out
+
+
+def _trim(page: Any, left: int, upper: int, right: int, lower: int) -> tuple[int, int, int, int] | None:
+    """Shrink a box to its ink plus a margin: the recogniser misreads a small digit in a wide blank."""
+    import numpy as np
+
+    if right - left < 4 or lower - upper < 4:
+        return None
+    ink = page[upper:lower, left:right] < 128
+    columns = np.flatnonzero(ink.any(axis=0))
+    rows = np.flatnonzero(ink.any(axis=1))
+    if columns.size == 0:
+        return None
+    height, width = page.shape[:2]
+    pad_x = max(4, (lower - upper) // 4)
+    pad_y = 4
+    return (
+        max(0, left + int(columns[0]) - pad_x),
+        max(0, upper + int(rows[0]) - pad_y),
+        min(width, left + int(columns[-1]) + 1 + pad_x),
+        min(height, upper + int(rows[-1]) + 1 + pad_y),
+    )
+
+
+def read_crops(crops: list[Any]) -> list[tuple[str, float]]:
+    """Recognise ready-cut greyscale line images: (text, confidence) each."""
+    import cv2
+
+    if not crops:
+        return []
+    colour = [cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR) for crop in crops]
+    results, _ = _engine().text_rec(colour, False)
+    return [(str(text).strip(), float(score)) for text, score, *_ in results]
+
+
+def _cut_at_rules(box: tuple[float, float, float, float], verticals: list[Segment]) -> list[tuple[float, ...]]:
+    """Cut a detected line box where a vertical table rule runs through it."""
+    x0, top, x1, bottom = box
+    middle = (top + bottom) / 2
+    cuts = sorted(
+        (s.x0 + s.x1) / 2
+        for s in verticals
+        if s.top <= middle <= s.bottom and x0 + _CUT_MARGIN < (s.x0 + s.x1) / 2 < x1 - _CUT_MARGIN
+    )
+    if not cuts:
+        return [box]
+    edges = [x0, *cuts, x1]
+    pieces = []
+    for index, (a, b) in enumerate(zip(edges, edges[1:], strict=False)):
+        # Keep clear of the rule itself, which would otherwise be read as a "1" or "|".
+        left = a + _CUT_MARGIN / 2 if index else a
+        right = b - _CUT_MARGIN / 2 if index < len(cuts) else b
+        if right - left > _CUT_MARGIN:
+            pieces.append((left, top, right, bottom))
+    return pieces
