@@ -54,8 +54,7 @@ def store(key: str, value: dict[str, Any]) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # Write then rename: two workers reading the same file never see half an entry.
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False)
-        with handle:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as handle:
             json.dump(value, handle, ensure_ascii=False)
         os.replace(handle.name, folder / f"{key}.json")
     except OSError:

@@ -10,6 +10,7 @@ The engine is loaded once per process and only when something is actually OCR'd.
 
 from __future__ import annotations
 
+import itertools
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -141,8 +142,8 @@ def _cut_at_rules(box: tuple[float, float, float, float], verticals: list[Segmen
     if not cuts:
         return [box]
     edges = [x0, *cuts, x1]
-    pieces = []
-    for index, (a, b) in enumerate(zip(edges, edges[1:], strict=False)):
+    pieces: list[tuple[float, ...]] = []
+    for index, (a, b) in enumerate(itertools.pairwise(edges)):
         # Keep clear of the rule itself, which would otherwise be read as a "1" or "|".
         left = a + _CUT_MARGIN / 2 if index else a
         right = b - _CUT_MARGIN / 2 if index < len(cuts) else b
