@@ -107,7 +107,11 @@ class Cell(Strict):
         """
         cell = object.__new__(cls)
         _set = object.__setattr__
-        _set(cell, "__dict__", {"value": value, "raw": raw, "loc": loc, "status": status, "unit": unit, "confidence": confidence})
+        _set(
+            cell,
+            "__dict__",
+            {"value": value, "raw": raw, "loc": loc, "status": status, "unit": unit, "confidence": confidence},
+        )
         _set(cell, "__pydantic_fields_set__", set(_CELL_FIELDS))
         _set(cell, "__pydantic_extra__", None)
         _set(cell, "__pydantic_private__", None)
