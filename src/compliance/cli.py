@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -127,6 +128,7 @@ def cli() -> None:
     show_default=True,
     help="Seconds allowed per report (0: no limit); a report over it becomes one input finding.",
 )
+@click.option("--no-cache", is_flag=True, help="Do not read or write the OCR cache (scanned reports are read afresh).")
 @click.option("--summary", "summary_csv", type=click.Path(dir_okay=False), help="Write one CSV row per report here.")
 @click.option("--previous", type=click.Path(dir_okay=False), help="Last year's report of the same agency.")
 @click.option("--regions", type=click.Path(dir_okay=False), help="Region manifest (CSV or YAML) for roll-up rules.")
@@ -145,11 +147,15 @@ def check(
     write_baseline: str | None,
     jobs: int,
     timeout: float,
+    no_cache: bool,
     summary_csv: str | None,
     previous: str | None,
     regions: str | None,
 ) -> None:
     """Check reports (files or folders) and print findings."""
+    if no_cache:
+        # An environment setting, so that batch worker processes inherit it (readers.ocr.cache).
+        os.environ["COMPLIANCE_OCR_CACHE"] = "off"
     registry = _registry()
     # Config first: it may choose the format, the gate and the rules; flags given here override it.
     loaded = _load_config(config_file, isolated, registry)

@@ -119,6 +119,15 @@ def lattice_table(
     """The table a group of rules draws, and the indexes of the boxes it took."""
     ys = _snap([(h.top + h.bottom) / 2 for h in horizontals])
     xs = _snap([(v.x0 + v.x1) / 2 for v in verticals])
+    # A table cut by the page edge (continued overleaf) has verticals but no closing rule.
+    reach = max(v.bottom for v in verticals)
+    if ys and reach > ys[-1] + 4 * _SNAP:
+        horizontals = [*horizontals, Segment(xs[0], reach, xs[-1], reach)]
+        ys.append(reach)
+    reach = min(v.top for v in verticals)
+    if ys and reach < ys[0] - 4 * _SNAP:
+        horizontals = [*horizontals, Segment(xs[0], reach, xs[-1], reach)]
+        ys.insert(0, reach)
     if len(ys) < 2 or len(xs) < 2:
         return None
     rows, columns = len(ys) - 1, len(xs) - 1
