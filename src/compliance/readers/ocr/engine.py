@@ -1,7 +1,7 @@
 """The OCR engine: RapidOCR's PP-OCR detection and recognition models on ONNX Runtime, on the CPU.
 
 The models ship inside the ``rapidocr-onnxruntime`` wheel, so reading works offline. Detection runs
-on a half-size copy of the page (text lines are still 10–20 px high there, which is all the
+on a copy of the page reduced to about 100 dpi (text lines are still 10–20 px high there, which is all the
 detector needs), recognition on crops of the full-resolution page, so each costs what it must.
 A detected line that crosses a vertical table rule is cut at the rule before recognition: the
 detector happily joins neighbouring cells into one line, a ruled table never does.
@@ -18,8 +18,8 @@ from typing import Any
 
 from compliance.readers.ocr.prepare import Segment
 
-# Detection runs on the page scaled by this factor (render dpi × factor ≈ 100 dpi).
-DETECTION_SCALE = 0.5
+# Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
+DETECTION_DPI = 100
 # A rule must reach this far into a box (px, full resolution) on both sides to cut it.
 _CUT_MARGIN = 6
 
@@ -41,7 +41,7 @@ def engine_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')} det{DETECTION_SCALE}"
+        return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')} det{DETECTION_DPI} box0.3"
     except PackageNotFoundError:
         return "rapidocr-onnxruntime unknown"
 
@@ -55,24 +55,28 @@ def _engine() -> Any:
     engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False, print_verbose=False)
     # Our detection image is already small: keep the detector from scaling it back up.
     engine.text_det.limit_side_len = 32
+    # Accept fainter line boxes than the default 0.5: a lone digit in a noisy scan scores low,
+    # and a box with nothing legible in it is dropped by the recogniser anyway.
+    engine.text_det.postprocess_op.box_thresh = 0.3
     return engine
 
 
-def recognise(page: Any, rulings: list[Segment] | None = None) -> list[TextBox]:
-    """Detect and recognise the text of a greyscale page image (numpy uint8, white paper)."""
+def recognise(page: Any, dpi: float, rulings: list[Segment] | None = None) -> list[TextBox]:
+    """Detect and recognise the text of a greyscale page image (numpy uint8, white paper) at ``dpi``."""
     import cv2
     import numpy as np
 
     engine = _engine()
     colour = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
-    small = cv2.resize(colour, None, fx=DETECTION_SCALE, fy=DETECTION_SCALE, interpolation=cv2.INTER_AREA)
+    scale = min(1.0, DETECTION_DPI / dpi)
+    small = cv2.resize(colour, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else colour
     found, _ = engine.text_det(small)
     if found is None or len(found) == 0:
         return []
     boxes = []
     verticals = [s for s in rulings or [] if s.vertical]
     for quad in found:
-        xs, ys = quad[:, 0] / DETECTION_SCALE, quad[:, 1] / DETECTION_SCALE
+        xs, ys = quad[:, 0] / scale, quad[:, 1] / scale
         box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
         boxes.extend(_cut_at_rules(box, verticals))
     height, width = page.shape[:2]
@@ -80,7 +84,7 @@ def recognise(page: Any, rulings: list[Segment] | None = None) -> list[TextBox]:
     for x0, top, x1, bottom in boxes:
         left, right = max(0, int(x0)), min(width, int(np.ceil(x1)))
         upper, lower = max(0, int(top)), min(height, int(np.ceil(bottom)))
-        trimmed = _trim(page, left, upper, right, lower)
+        trimmed = trim(page, left, upper, right, lower)
         if trimmed is None:
             continue
         left, upper, right, lower = trimmed
@@ -97,7 +101,7 @@ def recognise(page: Any, rulings: list[Segment] | None = None) -> list[TextBox]:
     return out
 
 
-def _trim(page: Any, left: int, upper: int, right: int, lower: int) -> tuple[int, int, int, int] | None:
+def trim(page: Any, left: int, upper: int, right: int, lower: int) -> tuple[int, int, int, int] | None:
     """Shrink a box to its ink plus a margin: the recogniser misreads a small digit in a wide blank."""
     import numpy as np
 

@@ -10,6 +10,8 @@ Each cell keeps its words' text, box, page and the lowest confidence among them.
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 
 from compliance.document import GridCell
@@ -20,6 +22,10 @@ from compliance.readers.ocr.prepare import Segment
 
 _SNAP = 3.0  # points: rules closer than this are one rule
 _REACH = 4.0  # points: how far a rule may fall short of a crossing and still meet it
+# Marks a speck of dirt is read as, at either end of a number.
+_STRAY = re.compile(r"^[.。·°,，'`:：;；_~]+|[.。·°,，'`:：;；_~]+$")
+# Confidence given to a number read with a stray mark: below ocr_readings' trust threshold.
+DOUBTFUL = 0.85
 
 
 @dataclass
@@ -158,6 +164,10 @@ def lattice_table(
         inside = contents[o]
         text = clean_cell("\n".join(_lines_text(inside)))
         confidence = min((b.confidence for b in inside), default=None)
+        stripped = _STRAY.sub("", text)
+        if stripped != text and stripped.isdigit():
+            # A speck beside a number read as punctuation: keep the digits, trust them less.
+            text, confidence = stripped, min(confidence or 1.0, DOUBTFUL)
         bbox = (round(xs[c0], 1), round(ys[r0], 1), round(xs[c1 + 1], 1), round(ys[r1 + 1], 1))
         cells[o] = GridCell(text, Loc(page=page, bbox=bbox), confidence=confidence)
     grid = []
@@ -198,3 +208,17 @@ def page_tables(boxes: list[TextBox], rules: list[Segment], page: int) -> tuple[
             taken |= found[1]
     rest = [b for i, b in enumerate(boxes) if i not in taken]
     return tables, rest
+
+
+def empty_slots(boxes: list[TextBox], rules: list[Segment]) -> list[tuple[float, float, float, float]]:
+    """Elementary slots of the ruled tables that no detected text falls in (any unit, page pixels)."""
+    slots = []
+    centres = [((b.x0 + b.x1) / 2, (b.top + b.bottom) / 2) for b in boxes]
+    for horizontals, verticals in _tables(rules):
+        ys = _snap([(h.top + h.bottom) / 2 for h in horizontals])
+        xs = _snap([(v.x0 + v.x1) / 2 for v in verticals])
+        for top, bottom in itertools.pairwise(ys):
+            for x0, x1 in itertools.pairwise(xs):
+                if not any(x0 < cx < x1 and top < cy < bottom for cx, cy in centres):
+                    slots.append((x0, top, x1, bottom))
+    return slots

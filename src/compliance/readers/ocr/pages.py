@@ -13,7 +13,7 @@ from typing import Any
 
 from compliance.readers.ocr import cache
 from compliance.readers.ocr.engine import TextBox, engine_version, read_crops, recognise
-from compliance.readers.ocr.prepare import Segment, find_rules, is_sideways, rotate, skew_angle, to_grey
+from compliance.readers.ocr.prepare import Segment, despeckle, find_rules, is_sideways, rotate, skew_angle, to_grey
 
 # Below this mean confidence a page may be upside down: its longest lines are read turned round.
 _UPRIGHT_DOUBT = 0.85
@@ -85,13 +85,15 @@ def _ocr(grey: Any, number: int, dpi: float) -> OcrPage:
         turned = 90
         angle = skew_angle(grey)
         grey = rotate(grey, angle)
+    grey = despeckle(grey)
     rules, erased = find_rules(grey)
-    boxes = recognise(erased, rules)
+    boxes = recognise(erased, dpi, rules)
     if boxes and _upside_down(erased, boxes):
         grey = cv2.rotate(grey, cv2.ROTATE_180)
         turned = (turned + 180) % 360
         rules, erased = find_rules(grey)
-        boxes = recognise(erased, rules)
+        boxes = recognise(erased, dpi, rules)
+    boxes += _read_empty_cells(erased, boxes, rules)
     to_points = 72.0 / dpi
     height, width = grey.shape
     return OcrPage(
@@ -106,6 +108,26 @@ def _ocr(grey: Any, number: int, dpi: float) -> OcrPage:
         turned=turned,
         skew=angle,
     )
+
+
+def _read_empty_cells(grey: Any, boxes: list[TextBox], rules: list[Segment]) -> list[TextBox]:
+    """Read table cells the detector found nothing in but that hold ink: a lone digit it missed."""
+    from compliance.readers.ocr.engine import trim
+    from compliance.readers.ocr.lattice import empty_slots
+
+    found, crops = [], []
+    for x0, top, x1, bottom in empty_slots(boxes, rules):
+        inset = 4  # keep the erased rule's fringe out of the crop
+        box = trim(grey, int(x0) + inset, int(top) + inset, int(x1) - inset, int(bottom) - inset)
+        if box is None or box[2] - box[0] < 8 or box[3] - box[1] < 8:
+            continue
+        found.append(box)
+        crops.append(grey[box[1] : box[3], box[0] : box[2]])
+    out = []
+    for (x0, top, x1, bottom), (text, score) in zip(found, read_crops(crops), strict=True):
+        if text and score >= 0.5:
+            out.append(TextBox(text, x0, top, x1, bottom, score))
+    return out
 
 
 def _upside_down(grey: Any, boxes: list[TextBox]) -> bool:
