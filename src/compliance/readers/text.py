@@ -2,7 +2,8 @@
 
 OCR and LLM conversions often arrive as ``.txt`` with Markdown habits: ``## 二、…`` headings
 and ``| a | b |`` rows. Those are read here too (cells and heading marks only; no label is
-interpreted: that is the mapping's job).
+interpreted: that is the mapping's job). Space-aligned "layout" text (``pdftotext -layout``,
+OCR exports) is read by position: see ``readers.layout_text`` and the geometric grid builder.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import re
 
 from compliance.document import Block, Document, LoadError
 from compliance.hookspecs import hookimpl
-from compliance.mapping.numbers import is_number
 from compliance.readers import LineBlocks, decode_text, looks_binary
+from compliance.readers.geometry import is_number_shaped
+from compliance.readers.layout_text import layout_blocks, looks_like_layout
 
 # A row printed with spaces instead of tabs: a label followed by at least three numbers.
 _SPACED_ROW = re.compile(
@@ -68,12 +70,14 @@ def split_fields(line: str) -> list[str] | None:
     match = _SPACED_ROW.match(line.strip())
     if match and len(line) < 200:
         numbers = match["numbers"].split()
-        if all(is_number(n) for n in numbers):
+        if all(is_number_shaped(n) for n in numbers):
             return [match["label"] or "", *numbers]
     return None
 
 
 def text_blocks(text: str, first_line: int = 1) -> list[Block]:
+    if looks_like_layout(text) and not _has_marked_rows(text):
+        return layout_blocks(text, first_line)
     builder = LineBlocks()
     for offset, raw_line in enumerate(text.splitlines()):
         number = first_line + offset
@@ -87,6 +91,17 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
         heading = _MARKDOWN_HEADING.match(line)
         builder.paragraph(number, line.strip(), len(heading.group(1)) if heading else None)
     return builder.finish()
+
+
+def _has_marked_rows(text: str) -> bool:
+    """Tab- or pipe-separated rows: the columns are marked, so positions are not needed."""
+    marked = 0
+    for line in text.splitlines():
+        if ("\t" in line or _PIPE_ROW.match(line)) and split_fields(line) is not None:
+            marked += 1
+            if marked >= 2:
+                return True
+    return False
 
 
 @hookimpl

@@ -1,0 +1,121 @@
+"""Space-aligned "layout" text read by position: each run of text becomes a positioned word.
+
+``pdftotext -layout``, many PDF-to-text tools and OCR exports print tables by padding cells
+with spaces. Columns are then only recoverable from where each value stands, so every run of
+text (separated by two or more spaces, or by one space between two numbers or two CJK words,
+which prose never needs) becomes a ``Word`` at its character position, a form feed starts a new page,
+and the geometric grid builder recovers paragraphs and tables. pdftotext counts one position per
+glyph (CJK included) while hand-typed text aligns by display width (a CJK character is two
+columns wide); each document is measured both ways and read with the one its values align in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import pairwise
+
+from compliance.document import Block
+from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
+
+# Runs of text separated by two or more spaces (an ideographic space counts as two).
+_RUN = re.compile(r"\S+(?: \S+)*")
+# How many values must line up with values on nearby lines before a document is read by position.
+_MIN_ALIGNED_VALUES = 3
+# How far apart (in lines) two rows may be and still count as aligned with each other.
+_ALIGN_WINDOW = 6
+
+
+def _cjk(char: str) -> bool:
+    return ord(char) >= 0x2E80
+
+
+def _separates(before: str, after: str) -> bool:
+    """Two numbers (``0 0``), or two CJK pieces longer than one character, are two cells."""
+    if is_number_shaped(before) and is_number_shaped(after):
+        return True
+    return len(before) > 1 and len(after) > 1 and _cjk(before[-1]) and _cjk(after[0])
+
+
+def _runs(line: str) -> list[tuple[int, str]]:
+    """(character offset, text) of each run; see ``_separates`` for single spaces that part runs.
+
+    Letter-spaced text (``三 、 本``, as justified table cells print) is not parted.
+    """
+    out: list[tuple[int, str]] = []
+    for match in _RUN.finditer(line.replace("\u3000", "  ")):
+        start, text = match.start(), match.group()
+        pieces = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+        run_start = 0
+        for (offset, piece), (next_offset, following) in pairwise(pieces):
+            if _separates(piece, following):
+                out.append((start + run_start, text[run_start : offset + len(piece)]))
+                run_start = next_offset
+        out.append((start + run_start, text[run_start:]))
+    return [(offset, text) for offset, text in out if text]
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def text_words(text: str, first_line: int = 1, *, wide: bool = False) -> list[Word]:
+    """Words of every line; x in characters (or in display columns when ``wide``)."""
+    words: list[Word] = []
+    paged = "\f" in text
+    page = 1
+    # Not splitlines(): it breaks at form feeds too, and a form feed only turns the page.
+    for offset, raw in enumerate(text.split("\n")):
+        page += raw.count("\f")
+        line = raw.replace("\f", "").rstrip("\r").expandtabs(8)
+        number = first_line + offset
+        for column, run in _runs(line):
+            x0 = _display_width(line[:column]) if wide else column
+            x1 = x0 + (_display_width(run) if wide else len(run))
+            words.append(Word(run, x0, number, x1, number + 1, page if paged else None, number, column))
+    return words
+
+
+def _values(words: list[Word]) -> dict[int, list[Word]]:
+    """Value tokens (number-shaped, after a line's first run) by line number."""
+    by_line: dict[int, list[Word]] = {}
+    for word in words:
+        by_line.setdefault(word.line or 0, []).append(word)
+    return {
+        number: [w for w in line[1:] if is_number_shaped(w.text)] for number, line in by_line.items() if len(line) >= 2
+    }
+
+
+def _spread(words: list[Word]) -> int:
+    """How many distinct left and right edges the value tokens have: fewer means better aligned."""
+    tokens = [w for line in _values(words).values() for w in line]
+    return len({w.x0 for w in tokens}) + len({w.x1 for w in tokens})
+
+
+def _aligned_values(words: list[Word]) -> int:
+    """How many value tokens share a left or right edge with a value a few lines away."""
+    values = _values(words)
+    aligned = 0
+    for number, mine in values.items():
+        near = [
+            w
+            for other in range(number - _ALIGN_WINDOW, number + _ALIGN_WINDOW + 1)
+            if other != number
+            for w in values.get(other, [])
+        ]
+        aligned += sum(1 for a in mine if any(a.x0 == b.x0 or a.x1 == b.x1 for b in near))
+    return aligned
+
+
+def looks_like_layout(text: str) -> bool:
+    """Several lines print values after a wide gap, aligned with values on nearby lines."""
+    aligned = max(_aligned_values(text_words(text)), _aligned_values(text_words(text, wide=True)))
+    return aligned >= _MIN_ALIGNED_VALUES
+
+
+def layout_blocks(text: str, first_line: int = 1) -> list[Block]:
+    """Read layout text by position, measuring columns the way its values align best."""
+    narrow = text_words(text, first_line)
+    wide = text_words(text, first_line, wide=True)
+    chosen = wide if _spread(wide) < _spread(narrow) else narrow
+    return blocks_from_words(chosen)
