@@ -47,7 +47,7 @@ def _scan(tmp_path: Path, source: Path, pages: list[int], dpi: int, **damage: ob
 
 def test_published_error_is_found_in_a_tilted_noisy_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _needs_ocr()
-    scan = _scan(tmp_path, HONGZE_2023, [3], 200, tilt=1.3, speckle=0.001, jpeg=75)
+    scan = _scan(tmp_path, HONGZE_2023, [3], 200, tilt=1.3, speckle=0.003, jpeg=75)
     report = load_report(scan)
     printed = load_report(HONGZE_2023)
     assert _cells(report, ("T4",)) == _cells(printed, ("T4",))
@@ -71,17 +71,16 @@ def test_published_error_is_found_in_a_tilted_noisy_scan(tmp_path: Path, monkeyp
         load_report(scan)
 
 
-def test_clean_report_scanned_at_200_dpi_reads_right(tmp_path: Path) -> None:
+def test_clean_report_scanned_at_150_dpi_reads_right(tmp_path: Path) -> None:
     _needs_ocr()
-    scan = _scan(tmp_path, HUAIAN_2024, [3, 4], 200, tilt=-1.0, jpeg=80)
+    scan = _scan(tmp_path, HUAIAN_2024, [3, 4], 150, tilt=-1.0, jpeg=80)
     report = load_report(scan)
     printed = load_report(HUAIAN_2024)
     assert report.template == printed.template == "V2021"
     expected = _cells(printed, ("T3", "T4"))
     found = _cells(report, ("T3", "T4"))
     right = sum(1 for key, value in expected.items() if found.get(key) == value)
-    # The goal is 99 % (bench/bench_ocr.py); today a wrapped row label is still lost on this scan.
-    assert right / len(expected) >= 0.95, [(k, v, found.get(k)) for k, v in expected.items() if found.get(k) != v]
+    assert right / len(expected) >= 0.99, [(k, v, found.get(k)) for k, v in expected.items() if found.get(k) != v]
     from compliance.engine import check_report
 
     assert [f for f in check_report(report) if f.category == "arithmetic" and f.severity == "error"] == []

@@ -18,8 +18,12 @@ from typing import Any
 
 from compliance.readers.ocr.prepare import Segment
 
+# Bumped whenever page preparation or reading changes what a page yields: part of the cache key.
+PIPELINE_VERSION = 4
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
+# Grey level below which a pixel is ink when trimming crops to their content.
+_INK = 180
 # A rule must reach this far into a box (px, full resolution) on both sides to cut it.
 _CUT_MARGIN = 6
 
@@ -41,7 +45,7 @@ def engine_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')} det{DETECTION_DPI} box0.3"
+        return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')} pipeline {PIPELINE_VERSION}"
     except PackageNotFoundError:
         return "rapidocr-onnxruntime unknown"
 
@@ -81,7 +85,7 @@ def recognise(page: Any, dpi: float, rulings: list[Segment] | None = None) -> li
         boxes.extend(_cut_at_rules(box, verticals))
     height, width = page.shape[:2]
     crops, kept = [], []
-    for x0, top, x1, bottom in boxes:
+    for x0, top, x1, bottom in _without_nested(boxes):
         left, right = max(0, int(x0)), min(width, int(np.ceil(x1)))
         upper, lower = max(0, int(top)), min(height, int(np.ceil(bottom)))
         trimmed = trim(page, left, upper, right, lower)
@@ -101,20 +105,41 @@ def recognise(page: Any, dpi: float, rulings: list[Segment] | None = None) -> li
     return out
 
 
+def _without_nested(boxes: list[tuple[float, ...]]) -> list[tuple[float, ...]]:
+    """Drop a box lying mostly inside a larger one: the detector sometimes finds a line twice."""
+
+    def area(box: tuple[float, ...]) -> float:
+        return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+    def shared(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+        return area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+
+    ordered = sorted(boxes, key=area, reverse=True)
+    kept: list[tuple[float, ...]] = []
+    for box in ordered:
+        if not any(shared(box, bigger) > 0.6 * area(box) for bigger in kept):
+            kept.append(box)
+    return kept
+
+
 def trim(page: Any, left: int, upper: int, right: int, lower: int) -> tuple[int, int, int, int] | None:
     """Shrink a box to its ink plus a margin: the recogniser misreads a small digit in a wide blank."""
     import numpy as np
 
     if right - left < 4 or lower - upper < 4:
         return None
-    ink = page[upper:lower, left:right] < 128
+    # Generous: at 150 dpi, after rotation and JPEG, a thin stroke may be no darker than mid-grey.
+    ink = page[upper:lower, left:right] < _INK
     columns = np.flatnonzero(ink.any(axis=0))
     rows = np.flatnonzero(ink.any(axis=1))
     if columns.size == 0:
         return None
     height, width = page.shape[:2]
-    pad_x = max(4, (lower - upper) // 4)
-    pad_y = 4
+    # Margins in proportion to the ink's own height: the recogniser judges a glyph by its size
+    # within the crop, and a "0" with too much room around it reads as "。".
+    ink_height = int(rows[-1] - rows[0]) + 1
+    pad_x = max(3, ink_height // 4)
+    pad_y = max(3, ink_height // 5)
     return (
         max(0, left + int(columns[0]) - pad_x),
         max(0, upper + int(rows[0]) - pad_y),

@@ -10,7 +10,6 @@ Each cell keeps its words' text, box, page and the lowest confidence among them.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -25,7 +24,7 @@ _REACH = 4.0  # points: how far a rule may fall short of a crossing and still me
 # Marks a speck of dirt is read as, at either end of a number.
 _STRAY = re.compile(r"^[.。·°,，'`:：;；_~]+|[.。·°,，'`:：;；_~]+$")
 # Confidence given to a number read with a stray mark: below ocr_readings' trust threshold.
-DOUBTFUL = 0.85
+DOUBTFUL = 0.75
 
 
 @dataclass
@@ -211,14 +210,14 @@ def page_tables(boxes: list[TextBox], rules: list[Segment], page: int) -> tuple[
 
 
 def empty_slots(boxes: list[TextBox], rules: list[Segment]) -> list[tuple[float, float, float, float]]:
-    """Elementary slots of the ruled tables that no detected text falls in (any unit, page pixels)."""
+    """Ruled cells (merged cells whole) that no detected text falls in, in the boxes' unit."""
     slots = []
-    centres = [((b.x0 + b.x1) / 2, (b.top + b.bottom) / 2) for b in boxes]
     for horizontals, verticals in _tables(rules):
-        ys = _snap([(h.top + h.bottom) / 2 for h in horizontals])
-        xs = _snap([(v.x0 + v.x1) / 2 for v in verticals])
-        for top, bottom in itertools.pairwise(ys):
-            for x0, x1 in itertools.pairwise(xs):
-                if not any(x0 < cx < x1 and top < cy < bottom for cx, cy in centres):
-                    slots.append((x0, top, x1, bottom))
+        found = lattice_table(horizontals, verticals, boxes, 0)
+        if found is None:
+            continue
+        for row in found[0].rows:
+            for cell in row:
+                if not cell.span_copy and not cell.text and cell.loc.bbox is not None:
+                    slots.append(cell.loc.bbox)
     return slots
