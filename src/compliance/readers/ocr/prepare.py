@@ -145,12 +145,13 @@ def find_rules(grey: Any) -> tuple[list[Segment], Any]:
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
         lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
         # Bridge small breaks (speckle, JPEG) along the rule before taking components.
-        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1) if horizontal else (1, 9))
+        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 1) if horizontal else (1, 15))
         lines = cv2.morphologyEx(lines, cv2.MORPH_CLOSE, bridge)
         count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
         for index in range(1, count):
             x, y, w, h, _ = (int(v) for v in stats[index])
-            if (w if horizontal else h) < 2 * length or (h if horizontal else w) > 12:
+            # A rule piece between two breaks may span a single row: one kernel length is enough.
+            if (w if horizontal else h) < length or (h if horizontal else w) > 12:
                 continue
             segments.append(Segment(float(x), float(y), float(x + w), float(y + h)))
         mask |= lines
