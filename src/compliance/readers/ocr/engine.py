@@ -19,7 +19,7 @@ from typing import Any
 from compliance.readers.ocr.prepare import Segment
 
 # Bumped whenever page preparation or reading changes what a page yields: part of the cache key.
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 6
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
 # Grey level below which a pixel is ink when trimming crops to their content.
@@ -62,6 +62,9 @@ def _engine() -> Any:
     # Accept fainter line boxes than the default 0.5: a lone digit in a noisy scan scores low,
     # and a box with nothing legible in it is dropped by the recogniser anyway.
     engine.text_det.postprocess_op.box_thresh = 0.3
+    # The recogniser pads every crop to at least 320 px wide; table cells are mostly one to four
+    # digits, so padding them to 96 px instead reads the same text in less than half the time.
+    engine.text_rec.rec_image_shape = [3, 48, 96]
     return engine
 
 

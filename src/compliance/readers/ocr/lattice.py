@@ -23,6 +23,9 @@ _SNAP = 3.0  # points: rules closer than this are one rule
 _REACH = 4.0  # points: how far a rule may fall short of a crossing and still meet it
 # Marks a speck of dirt is read as, at either end of a number.
 _STRAY = re.compile(r"^[.。·°,，'`:：;；_~]+|[.。·°,，'`:：;；_~]+$")
+# Letters the recogniser gives for a lone digit, and the digit.
+_DIGIT_SHAPED = {"l": "1", "I": "1", "O": "0", "o": "0", "〇": "0", "。": "0"}
+_DIGIT_TABLE = str.maketrans(_DIGIT_SHAPED)
 # Confidence given to a number read with a stray mark: below ocr_readings' trust threshold.
 DOUBTFUL = 0.75
 
@@ -163,10 +166,8 @@ def lattice_table(
         inside = contents[o]
         text = clean_cell("\n".join(_lines_text(inside)))
         confidence = min((b.confidence for b in inside), default=None)
-        stripped = _STRAY.sub("", text)
-        if stripped != text and stripped.isdigit():
-            # A speck beside a number read as punctuation: keep the digits, trust them less.
-            text, confidence = stripped, min(confidence or 1.0, DOUBTFUL)
+        if inside:
+            text, confidence = numeric_reading(text, confidence)
         bbox = (round(xs[c0], 1), round(ys[r0], 1), round(xs[c1 + 1], 1), round(ys[r1 + 1], 1))
         cells[o] = GridCell(text, Loc(page=page, bbox=bbox), confidence=confidence)
     grid = []
@@ -178,6 +179,25 @@ def lattice_table(
             row.append(cell if o == (r, c) else GridCell(cell.text, cell.loc, True, cell.confidence))
         grid.append(row)
     return PageTable(grid, ys[0], ys[-1], xs[0], xs[-1]), taken
+
+
+def numeric_reading(text: str, confidence: float | None) -> tuple[str, float | None]:
+    """A cell read as a number with a stray mark or a digit-shaped letter, as that number.
+
+    A speck beside a figure is read as punctuation ("0."), and a lone digit as the letter it
+    resembles ("l" for 1, "o" or "。" for 0). Left as printed, such a cell is not a number and
+    takes its row's figures with it. The digits are kept and the confidence is capped, so the
+    reading is checked as uncertain (mapping.ocr_readings), never trusted.
+    """
+    capped = min(confidence if confidence is not None else 1.0, DOUBTFUL)
+    core = text.strip()
+    translated = core.translate(_DIGIT_TABLE)
+    if core and translated != core and translated.isdigit():
+        return translated, capped
+    stripped = _STRAY.sub("", core)
+    if stripped and stripped != core and stripped.translate(_DIGIT_TABLE).isdigit():
+        return stripped.translate(_DIGIT_TABLE), capped
+    return text, confidence
 
 
 def _lines_text(boxes: list[TextBox]) -> list[str]:
