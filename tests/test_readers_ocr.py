@@ -94,3 +94,21 @@ def test_broken_image_is_one_input_problem(tmp_path: Path) -> None:
     pytest.importorskip("rapidocr_onnxruntime")
     with pytest.raises(LoadError):
         read_document(path, get_registry(), Options())
+
+
+def test_no_cache_flag_leaves_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _needs_ocr()
+    from helpers import run_cli
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COMPLIANCE_OCR_CACHE", "on")  # restored after the test: --no-cache sets it
+    page = render(HONGZE_2023, [4], 100)[0][:300, :]  # a strip of a page: a second of OCR
+    from PIL import Image
+
+    strip = tmp_path / "strip.png"
+    Image.fromarray(page).save(strip, dpi=(100, 100))
+    run_cli("check", "--no-cache", str(strip))
+    assert not any(cache.rglob("*.json"))
+    monkeypatch.setenv("COMPLIANCE_OCR_CACHE", "on")
+    run_cli("check", str(strip))
+    assert len(list(cache.rglob("*.json"))) == 1

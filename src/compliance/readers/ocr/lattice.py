@@ -21,8 +21,8 @@ from compliance.readers.ocr.prepare import Segment
 
 _SNAP = 3.0  # points: rules closer than this are one rule
 _REACH = 4.0  # points: how far a rule may fall short of a crossing and still meet it
-# Marks a speck of dirt is read as, at either end of a number.
-_STRAY = re.compile(r"^[.。·°,，'`:：;；_~]+|[.。·°,，'`:：;；_~]+$")
+# Marks a speck of dirt or a rule's fringe is read as, at either end of a number.
+_STRAY = re.compile(r"^[.。·°,，'`:：;；_~()（）\[\]|丨!]+|[.。·°,，'`:：;；_~()（）\[\]|丨!]+$")
 # Letters the recogniser gives for a lone digit, and the digit.
 _DIGIT_SHAPED = {"l": "1", "I": "1", "O": "0", "o": "0", "〇": "0", "。": "0"}
 _DIGIT_TABLE = str.maketrans(_DIGIT_SHAPED)
@@ -61,7 +61,16 @@ class TextLine:
 
     @property
     def text(self) -> str:
-        return join_texts([b.text for b in sorted(self.boxes, key=lambda b: b.x0)])
+        parts: list[str] = []
+        previous: TextBox | None = None
+        for box in sorted(self.boxes, key=lambda b: b.x0):
+            text = box.text
+            # Overlapping boxes of one line both read the character where they meet.
+            if previous is not None and box.x0 < previous.x1 and parts and text[:1] == parts[-1][-1:]:
+                text = text[1:]
+            parts.append(text)
+            previous = box
+        return join_texts([p for p in parts if p])
 
 
 def join_texts(parts: list[str]) -> str:
