@@ -112,3 +112,16 @@ def test_no_cache_flag_leaves_no_cache(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("COMPLIANCE_OCR_CACHE", "on")
     run_cli("check", str(strip))
     assert len(list(cache.rglob("*.json"))) == 1
+
+
+def test_huge_image_is_one_input_problem(tmp_path: Path) -> None:
+    pytest.importorskip("rapidocr_onnxruntime")
+    from PIL import Image
+
+    from compliance.document import LoadError
+
+    path = tmp_path / "huge.png"
+    Image.new("L", (9000, 8000), 255).save(path)
+    with pytest.raises(LoadError) as raised:
+        read_document(path, get_registry(), Options())
+    assert "too large" in (raised.value.message_en or "")

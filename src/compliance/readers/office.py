@@ -95,6 +95,9 @@ class OfficeReader:
     def read(self, data: bytes, path: str) -> Document:
         from compliance.readers.docx import DocxReader
 
+        if not data.startswith((_OLE_MAGIC, _RTF_MAGIC)):
+            # Never start LibreOffice for bytes that are not even a legacy Word or RTF file.
+            raise LoadError("不是有效的 Word（.doc/.wps）或 RTF 文件", "not a valid Word (.doc/.wps) or RTF file")
         suffix = ".rtf" if data.startswith(_RTF_MAGIC) else Path(path).suffix.lower() or ".doc"
         if suffix not in self.extensions:
             suffix = ".doc"

@@ -9,6 +9,7 @@ reader assembles into paragraphs and grids.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 from compliance.document import LoadError
@@ -46,13 +47,16 @@ def pdf_pages(data: bytes, indexes: list[int], sha256: str | None) -> list[PageI
         for index in indexes:
             page = document[index]
             try:
-                bitmap = page.render(scale=RENDER_DPI / 72, grayscale=True)
+                # A page of absurd size is rendered at a lower resolution rather than exhaust memory.
+                width, height = page.get_size()
+                dpi = min(float(RENDER_DPI), 72 * (MAX_IMAGE_PIXELS / max(width * height, 1.0)) ** 0.5)
+                bitmap = page.render(scale=dpi / 72, grayscale=True)
                 image = bitmap.to_numpy()
             finally:
                 page.close()
             if image.ndim == 3:
                 image = image[:, :, 0]
-            found.append(items(read_page(image, index + 1, RENDER_DPI, sha256)))
+            found.append(items(read_page(image, index + 1, dpi, sha256)))
         return found
     finally:
         document.close()
@@ -64,11 +68,19 @@ def image_pages(data: bytes, sha256: str | None) -> list[PageItems]:
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        picture = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # Oversized frames are refused below, with a finding rather than a warning on stderr.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            picture = Image.open(io.BytesIO(data))
         found = []
         for number, frame in enumerate(ImageSequence.Iterator(picture), start=1):
             if number > MAX_FRAMES:
                 break
+            if frame.width * frame.height > MAX_IMAGE_PIXELS:
+                raise LoadError(
+                    f"图片过大（{frame.width}×{frame.height} 像素），无法识别",
+                    f"the image is too large to read ({frame.width}×{frame.height} pixels)",
+                )
             dpi = _dpi(frame.info.get("dpi"))
             found.append(items(read_page(frame.convert("L"), number, dpi, sha256)))
         return found
