@@ -20,7 +20,11 @@ def test_fuzzy_ocr_typos_in_t3_labels_map_to_their_rows(tmp_path: Path) -> None:
     )
     report = load_text(tmp_path, text)
     original = load_text(tmp_path, CLEAN, "clean.txt")
-    assert report.tables["T3"] == original.tables["T3"]
+
+    def values(tables: dict) -> dict:  # the typos shift later offsets; values and statuses must not move
+        return {r: {c: (cell.value, cell.status) for c, cell in cells.items()} for r, cells in tables.items()}
+
+    assert values(report.tables["T3"]) == values(original.tables["T3"])
     assert {n.row for n in report.notes if n.code == "fuzzy-label"} == {"deny.internal", "deny.law"}
     assert [f for f in check_text(tmp_path, text, "b.txt") if f.severity == "error"] == []
 

@@ -94,3 +94,19 @@ def test_cli_max_bytes_limits_input(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "100" in result.output and '"input"' in result.output
     assert runner.invoke(cli, ["extract", "--max-bytes", "100", str(SAMPLES[0])]).exit_code != 0
     assert runner.invoke(cli, ["check", "--max-bytes", "0", str(SAMPLES[0])]).exit_code == 2
+
+
+def test_kangxi_radicals_read_as_the_ideographs_they_show(tmp_path: Path) -> None:
+    """Text extracted from PDFs whose fonts map glyphs to radicals (⼀ U+2F00, ⾏ U+2F8F) reads as plain text."""
+    clean = next(p for p in SAMPLES if p.name == "v2021-clean-2023.txt").read_text(encoding="utf-8")
+    radicals = clean.replace("一", "\u2f00").replace("行", "\u2f8f").replace("人", "\u2f08")
+    assert radicals != clean
+    (tmp_path / "clean.txt").write_text(clean, encoding="utf-8")
+    (tmp_path / "radicals.txt").write_text(radicals, encoding="utf-8")
+    original = load_report(tmp_path / "clean.txt", get_registry())
+    folded = load_report(tmp_path / "radicals.txt", get_registry())
+    assert [s.key for s in folded.sections] == [s.key for s in original.sections]
+    assert folded.sections[0].text == original.sections[0].text
+    assert {r: {c: v.value for c, v in cells.items()} for r, cells in folded.tables["T3"].items()} == {
+        r: {c: v.value for c, v in cells.items()} for r, cells in original.tables["T3"].items()
+    }

@@ -54,13 +54,57 @@ def test_builder_joins_a_label_wrapped_over_lines_and_keeps_blank_columns() -> N
 
 def test_builder_takes_a_column_only_the_header_names() -> None:
     words = [
-        *_line(1, (0, "项目"), (10, "甲"), (16, "乙"), (22, "合计")),
+        *_line(1, (0, "项目"), (10, "甲列"), (16, "乙列"), (22, "合计")),
         *_line(2, (0, "第一行"), (10, "5"), (16, "6")),
         *_line(3, (0, "第二行"), (10, "7"), (16, "8")),
     ]
     [grid] = _grids(words)
     assert [len(row) for row in grid.rows] == [4, 4, 4]
     assert _texts(grid)[2] == ["第二行", "7", "8", ""]
+
+
+def test_builder_takes_header_only_columns_from_a_header_printed_wider_than_its_rows() -> None:
+    # pdftotext may space a header on its own: here the captions span 10..41, the values 24..35.
+    words = [
+        *_line(1, (0, "项目"), (10, "甲列"), (20, "乙列"), (30, "丙列"), (40, "合计")),
+        *_line(3, (0, "第一行"), (24, "5"), (34, "5")),
+        *_line(4, (0, "第二行"), (24, "7"), (34, "7")),
+    ]
+    [grid] = _grids(words)
+    assert _texts(grid)[1:] == [["第一行", "5", "", "", "5"], ["第二行", "7", "", "", "7"]]
+
+
+def test_builder_does_not_count_scattered_vertical_letters_as_columns() -> None:
+    words = [
+        *_line(1, (0, "结"), (2, "结"), (4, "其"), (6, "尚"), (8, "总")),
+        *_line(2, (1, "果"), (3, "果"), (5, "他"), (7, "未"), (9, "计")),
+        *_line(4, (0, "1"), (4, "2"), (8, "3")),
+        *_line(5, (0, "4"), (4, "5"), (8, "6")),
+    ]
+    [grid] = _grids(words)
+    assert [len(row) for row in grid.rows[-2:]] == [4, 4]  # an empty label cell and three values
+    assert _texts(grid)[-1] == ["", "4", "5", "6"]
+
+
+def test_builder_moves_a_value_printed_on_its_own_baseline_into_its_row() -> None:
+    words = [
+        *_line(1, (0, "项目"), (10, "甲"), (16, "乙"), (22, "丙")),
+        *_line(3, (0, "第一行"), (10, "1"), (16, "2"), (22, "3")),
+        *_line(4, (10, "4")),
+        *_line(5, (0, "第二行"), (16, "5"), (22, "6")),
+    ]
+    [grid] = _grids(words)
+    assert _texts(grid)[1:] == [["第一行", "1", "2", "3"], ["第二行", "4", "5", "6"]]
+
+
+def test_layout_runs_part_numbers_and_cjk_words_but_not_letter_spacing_or_prose() -> None:
+    from compliance.readers.layout_text import _runs
+
+    assert [t for _, t in _runs("0 0   2")] == ["0", "0", "2"]
+    assert [t for _, t in _runs("商业 科研 社会公益")] == ["商业", "科研", "社会公益"]
+    assert [t for _, t in _runs("三 、 本 （一）予以公开   7")] == ["三 、 本 （一）予以公开", "7"]
+    assert [t for _, t in _runs("禁止公开 0      0")] == ["禁止公开", "0", "0"]
+    assert [t for _, t in _runs("信息 9 条；重点工作 39")] == ["信息 9 条；重点工作 39"]
 
 
 def test_builder_places_values_by_the_nearest_full_row_despite_ragged_alignment() -> None:
@@ -192,6 +236,8 @@ def test_layout_row_with_a_group_label_and_blank_cells_is_a_row_not_a_section_ti
     assert isinstance(grid, Grid)
     assert [c.text for c in grid.rows[2]] == ["三、本年度", "（一）予以公开", "26", "", ""]
     assert [c.text for c in grid.rows[3]] == ["", "（二）部分公开", "3", "", "3"]
+    figure = grid.rows[2][2]
+    assert (figure.loc.line, figure.loc.column) == (6, 25)  # where "26" stands in the text
 
 
 def test_tab_separated_text_is_not_read_by_position() -> None:

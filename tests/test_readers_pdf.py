@@ -71,3 +71,28 @@ def test_pdf_sniff_by_magic_bytes() -> None:
     reader = PdfReader()
     assert reader.sniff(b"%PDF-1.7\n...", "report.txt") == 100
     assert reader.sniff(b"<html>", "report.html") == 0
+
+
+def test_pdf_row_with_only_its_label_printed_is_kept_with_blank_cells() -> None:
+    rows = [*ROWS, ["third", "", "", ""], ["fourth", "5", "6", "11"]]
+    page = pdf_ruled_table(72, 700, [150, 60, 60, 60], rows)
+    grids = [b for b in read(minimal_pdf([page])) if isinstance(b, Grid)]
+    assert [[c.text for c in row] for g in grids for row in g.rows] == rows
+
+
+def test_pdf_frame_row_of_one_cell_stays_prose() -> None:
+    framed = pdf_ruled_table(72, 700, [330], [["A framed paragraph of prose"]])
+    table = pdf_ruled_table(72, 600, [150, 60, 60, 60], ROWS)
+    blocks = read(minimal_pdf([framed + table]))
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["A framed paragraph of prose"]
+    assert [[c.text for c in row] for b in blocks if isinstance(b, Grid) for row in b.rows] == ROWS
+
+
+def test_pdf_label_only_row_under_a_spanning_group_label_is_kept() -> None:
+    """A group label spanning down the first column; a row below it printed with only its label."""
+    ops = pdf_ruled_table(72, 700, [60, 120, 60, 60], [["", "a. first", "1", "2"], ["", "b. second", "", ""]])
+    # Erase the rule between the two rows in the first column: the group label spans both rows.
+    ops = ops.replace("72 680 m 372 680 l S\n", "132 680 m 372 680 l S\n") + pdf_text(75, 670, "Group")
+    grids = [b for b in read(minimal_pdf([ops])) if isinstance(b, Grid)]
+    rows = [[c.text for c in row] for g in grids for row in g.rows]
+    assert [row[1:] for row in rows] == [["a. first", "1", "2"], ["b. second", "", ""]]

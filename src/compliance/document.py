@@ -56,6 +56,27 @@ class Document:
     def grids(self) -> list[Grid]:
         return [b for b in self.blocks if isinstance(b, Grid)]
 
+    def number_offsets(self) -> None:
+        """Give every paragraph and cell its 0-based offset in the document's text as read.
+
+        The text as read is the blocks in order: a paragraph and a newline; a table row's printed
+        cells joined by tabs, and a newline. It is the same for every format, so a finding in an
+        HTML page points into its visible text rather than into the markup. A copy made by a
+        span expansion takes the position it stands at without adding its text again.
+        """
+        offset = 0
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                block.loc = block.loc.model_copy(update={"offset": offset})
+                offset += len(block.text) + 1
+                continue
+            for row in block.rows:
+                for cell in row:
+                    cell.loc = cell.loc.model_copy(update={"offset": offset})
+                    if not cell.span_copy:
+                        offset += len(cell.text) + 1
+                offset += 1
+
 
 class LoadError(Exception):
     """A file exists but cannot be read as a report; becomes an ``input`` finding."""

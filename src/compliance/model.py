@@ -53,13 +53,21 @@ def _restore(cls: type[Strict], values: dict[str, Any], fields_set: set[str]) ->
 
 
 class Loc(Strict):
-    """Where something stands in the source: 1-based lines, PDF page, optional bounding box."""
+    """Where something stands in the source: 1-based lines, PDF page, optional bounding box.
+
+    ``column`` is the 1-based character column within ``line`` where the text starts (text
+    formats, where a whole report may stand on one line). ``offset`` is the 0-based character
+    offset in the document's text as read (blocks in order; for HTML, the visible text, not
+    the markup), so that a figure can be found in any format.
+    """
 
     line: int | None = None
     line_start: int | None = None
     line_end: int | None = None
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    column: int | None = None
+    offset: int | None = None
 
 
 class CellStatus(str, Enum):
@@ -148,6 +156,9 @@ class TableInfo(Strict):
     # The template version whose layout this table follows; differs from the report's
     # template in hybrid reports (V2021 table 二 with a V2019 single-row （六）其他处理).
     layout: str | None = None
+    # Rows printed under a column header of another version than ``layout`` (a hybrid
+    # sub-table of 二): row id → that version; their cells use that version's column ids.
+    row_layouts: dict[str, str] = Field(default_factory=dict)
 
 
 class TemplateEvidence(Strict):
@@ -267,6 +278,10 @@ class FindingLocation(Strict):
     column: str | None = None
     line: int | None = None
     page: int | None = None
+    # Where on ``line`` the figure starts (1-based character column), and its 0-based offset in
+    # the document's text as read (for HTML the visible text); extensions of contract §2.
+    char: int | None = None
+    offset: int | None = None
 
 
 class Finding(Strict):

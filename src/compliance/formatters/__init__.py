@@ -54,6 +54,13 @@ def display_path(source: str) -> str:
     return PurePath(source).as_posix()
 
 
+def line_ref(location: FindingLocation) -> str:
+    """``line 43`` or, where the figure's column on the line is known, ``line 43:12``."""
+    if location.line is None:
+        return ""
+    return f"line {location.line}" + (f":{location.char}" if location.char is not None else "")
+
+
 def cell_path(location: FindingLocation) -> str:
     """Table, row and column ids joined with dots (``T3.granted.total``), or the section key."""
     cell = ".".join(p for p in (location.table, location.row, location.column) if p)

@@ -31,6 +31,9 @@ COLUMNS = (
     "evidence",
     "fingerprint",
     "baseline",
+    # Added later, so at the end: existing consumers keep their column positions.
+    "char",
+    "offset",
 )
 
 
@@ -63,6 +66,8 @@ class CsvFormatter:
                     "column": loc.column,
                     "line": loc.line,
                     "page": loc.page,
+                    "char": loc.char,
+                    "offset": loc.offset,
                     "expected": found.expected,
                     "actual": found.actual,
                     "message": found.message,

@@ -28,6 +28,8 @@ def annotation(found: Finding, source: str) -> str:
     properties = [f"file={escape_property(display_path(source))}"]
     if found.location.line is not None:
         properties.append(f"line={found.location.line}")
+        if found.location.char is not None:
+            properties.append(f"col={found.location.char}")
     where = cell_path(found.location)
     properties.append(f"title={escape_property(found.rule + (f' ({where})' if where else ''))}")
     message = found.message

@@ -161,6 +161,8 @@ class HtmlFormatter:
                 cell = ".".join(p for p in (f.location.table, f.location.row, f.location.column) if p)
                 where = f" [{escape(cell)}]" if cell else ""
                 line = f" 第{f.location.line}行" if f.location.line else ""
+                if f.location.line and f.location.char is not None:
+                    line += f"第{f.location.char}字"
                 out.append(
                     f'<li class="{f.severity}" data-rule="{escape(f.rule)}" data-cell="{escape(cell)}">'
                     f'{escape(f.severity)} <span class="rule">{escape(f.rule)}</span>：{escape(f.message)}'

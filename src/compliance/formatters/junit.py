@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from compliance.formatters import cell_path, display_path, gating, threshold_of
+from compliance.formatters import cell_path, display_path, gating, line_ref, threshold_of
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
 from compliance.model import Finding, FindingsDocument, Report, ReportResult
@@ -25,9 +25,7 @@ def _clean(text: str) -> str:
 
 
 def _line(found: Finding) -> str:
-    where = " ".join(
-        p for p in (f"line {found.location.line}" if found.location.line else "", cell_path(found.location)) if p
-    )
+    where = " ".join(p for p in (line_ref(found.location), cell_path(found.location)) if p)
     text = f"[{found.severity}] {found.message}"
     if found.expected is not None or found.actual is not None:
         text += f" (expected {found.expected}, actual {found.actual})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from compliance.formatters import cell_path, counts, display_path, gating, threshold_of
+from compliance.formatters import cell_path, counts, display_path, gating, line_ref, threshold_of
 from compliance.hookspecs import hookimpl
 from compliance.model import Finding, FindingsDocument, Report
 
@@ -16,7 +16,7 @@ def _cell(text: object) -> str:
 def _where(found: Finding) -> str:
     parts = []
     if found.location.line is not None:
-        parts.append(f"line {found.location.line}")
+        parts.append(line_ref(found.location))
     cell = cell_path(found.location)
     if cell:
         parts.append(f"`{cell}`")

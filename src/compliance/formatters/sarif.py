@@ -72,6 +72,8 @@ def _result(found: Finding, report: ReportResult, index: dict[str, int]) -> dict
     physical: dict[str, Any] = {"artifactLocation": _artifact(report.source)}
     if found.location.line is not None and found.location.line >= 1:
         physical["region"] = {"startLine": found.location.line}
+        if found.location.char is not None and found.location.char >= 1:
+            physical["region"]["startColumn"] = found.location.char
     location: dict[str, Any] = {"physicalLocation": physical}
     logical = _logical(found)
     if logical:
@@ -84,6 +86,8 @@ def _result(found: Finding, report: ReportResult, index: dict[str, int]) -> dict
         "evidence": found.evidence,
         "message_en": found.message_en,
         "page": found.location.page,
+        # The figure's offset in the document's text as read (for HTML, the visible text).
+        "textOffset": found.location.offset,
         "agency": report.agency,
         "year": report.year,
         "template": report.template,

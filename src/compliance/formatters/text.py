@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import click
 
-from compliance.formatters import SECTION_TITLES
+from compliance.formatters import SECTION_TITLES, line_ref
 from compliance.hookspecs import hookimpl
 from compliance.model import Finding, FindingsDocument, Report
 
@@ -19,7 +19,7 @@ def _where(f: Finding) -> str:
     loc = f.location
     parts = []
     if loc.line is not None:
-        parts.append(f"line {loc.line}")
+        parts.append(line_ref(loc))
     if loc.page is not None:
         parts.append(f"page {loc.page}")
     cell = ".".join(p for p in (loc.table, loc.row, loc.column) if p)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from compliance.document import Document, Grid, Paragraph
 from compliance.layout import TableSpec, TemplateLayout
 from compliance.mapping.claims import ProseLine, extract_claims
+from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.normalize import key
 from compliance.mapping.ocr_readings import review_table
 from compliance.mapping.runon import split_run_on
 from compliance.mapping.sections import SectionSpan, find_section_spans, find_title
 from compliance.mapping.single_row import map_single_row_table
-from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table, matched_row_ids
+from compliance.mapping.tables import LabelIndex, MappedTable, PrintedHeaders, map_row_table, matched_row_ids
 from compliance.model import CellStatus, Loc, OutlineEntry, Report, Section, Source, TableInfo, TemplateEvidence
 
 TABLE_IDS = ("T2", "T3", "T4")
@@ -54,6 +55,7 @@ def build_report(
     any_layout = next(iter(layouts.values()))
     section_specs = any_layout.sections
     document = split_run_on(document, layouts)
+    document.number_offsets()
     title = find_title(document)
     spans = find_section_spans(document, section_specs)
 
@@ -77,7 +79,7 @@ def build_report(
         )
         body = [b for b in document.blocks[span.start + 1 : next_template] if isinstance(b, Paragraph)]
         text = "\n".join(p.text for p in body)
-        prose[span.key] = [ProseLine(p.text, p.loc.line, p.loc.page) for p in body]
+        prose[span.key] = [ProseLine(p.text, p.loc.line, p.loc.page, p.loc.column, p.loc.offset) for p in body]
         last_line = _last_line(document, span.start, next_template)
         sections.append(
             Section(
@@ -124,7 +126,14 @@ def build_report(
                 rows_layout = _pick_layout(t3_versions, template)
                 table_layout = rows_layout
                 spec = layouts[rows_layout].tables["T3"]
-            mapped = map_row_table(table_id, grids, index, {r.id: spec for r in spec.rows})
+            printed = None
+            if table_id == "T2":
+                printed = PrintedHeaders(
+                    HeaderVocabulary.build(layouts, table_id),
+                    {version: each.tables[table_id] for version, each in layouts.items()},
+                    table_layout,
+                )
+            mapped = map_row_table(table_id, grids, index, {r.id: spec for r in spec.rows}, printed)
         if mapped.data:
             tables[table_id] = _ordered(mapped, spec.row_ids())
             mapped.notes.extend(review_table(table_id, spec, mapped.data))
@@ -134,6 +143,7 @@ def build_report(
             loc=mapped.loc,
             extra_rows=mapped.extra_rows,
             layout=table_layout,
+            row_layouts=mapped.row_layouts,
         )
 
     # The prose's figures (claims) are read once the template, which decides their targets, is known.

@@ -52,6 +52,8 @@ class MappedTable:
     extra_rows: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     loc: Loc | None = None
+    # Rows printed under another version's column header: row id → that version.
+    row_layouts: dict[str, str] = field(default_factory=dict)
 
 
 def spec_cell(spec: TableSpec, column_id: str, grid_cell: GridCell | None, loc: Loc) -> Cell:

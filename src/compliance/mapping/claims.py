@@ -34,26 +34,53 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?
 
 @dataclass(frozen=True)
 class ProseLine:
-    """One paragraph of a section body as the reader gave it."""
+    """One paragraph of a section body as the reader gave it (with its column and offset, if known)."""
 
     text: str
     line: int | None = None
     page: int | None = None
+    column: int | None = None
+    offset: int | None = None
 
 
 @dataclass
 class _Prepared:
     text: str
-    # (offset in text, source line, page) for each joined piece, in order.
-    pieces: list[tuple[int, int | None, int | None]]
+    # (offset in text, the paragraph it came from) for each joined piece, in order.
+    pieces: list[tuple[int, ProseLine]]
 
     def loc_at(self, offset: int) -> Loc:
-        line, page = None, None
-        for start, piece_line, piece_page in self.pieces:
-            if start > offset:
+        found: tuple[int, ProseLine] | None = None
+        for piece in self.pieces:
+            if piece[0] > offset:
                 break
-            line, page = piece_line, piece_page
-        return Loc(line=line, page=page)
+            found = piece
+        if found is None:
+            return Loc()
+        start, source = found
+        # Normalising drops spaces and Markdown marks; count the characters it keeps to find
+        # the same point in the paragraph as printed.
+        within = _source_index(source.text, len(_KEPT.findall(self.text[start:offset])))
+        return Loc(
+            line=source.line,
+            page=source.page,
+            column=source.column + within if source.column is not None else None,
+            offset=source.offset + within if source.offset is not None else None,
+        )
+
+
+_KEPT = re.compile(r"[^\s*#]")
+
+
+def _source_index(printed: str, kept: int) -> int:
+    """Index in ``printed`` of the character after the first ``kept`` non-space, non-mark characters."""
+    if kept <= 0:
+        match = _KEPT.search(printed)
+        return match.start() if match else 0
+    for count, match in enumerate(_KEPT.finditer(printed), start=1):
+        if count == kept + 1:
+            return match.start()
+    return len(printed)
 
 
 def _is_table_line(text: str) -> bool:
@@ -80,7 +107,7 @@ def _is_heading(piece: str, previous: str) -> bool:
 def prepare(lines: list[ProseLine]) -> _Prepared:
     """Join a section's paragraphs into one text; a paragraph that ends mid-sentence runs on."""
     text = ""
-    pieces: list[tuple[int, int | None, int | None]] = []
+    pieces: list[tuple[int, ProseLine]] = []
     previous = ""
     for line in lines:
         if _is_table_line(line.text):
@@ -95,7 +122,7 @@ def prepare(lines: list[ProseLine]) -> _Prepared:
         if text and not text.endswith("\n") and (text.endswith(_SENTENCE_END) or _is_heading(piece, previous)):
             text += "\n"
         previous = piece
-        pieces.append((len(text), line.line, line.page))
+        pieces.append((len(text), line))
         text += piece
     return _Prepared(text, pieces)
 
@@ -241,7 +268,7 @@ def _claims_in(
                 value=value,
                 approximate=(not claim.negative and _is_approximate(match)),
                 section=section_key,
-                loc=prepared.loc_at(match.start()),
+                loc=prepared.loc_at(_anchor(match)[0]),
                 target=claim.target_for(template),
                 kind=claim.id,
                 scope=f"doubtful: {scope}" if scope else None,

@@ -11,7 +11,7 @@ from compliance.document import GridCell
 from compliance.layout import TableSpec
 from compliance.mapping.cells import MappedTable, SplitRow, spec_cell
 from compliance.mapping.inference import Pending, RowIdentity, infer_split, resolve_jointly
-from compliance.model import Cell, CellStatus, Note
+from compliance.model import Cell, CellStatus, Loc, Note
 
 PendingRow = tuple[Pending, SplitRow, list[tuple[str, str]]]
 
@@ -51,8 +51,8 @@ def infer_cells(
         for row_id, column_id in targets:
             cells[(row_id, column_id)] = Cell(value=None, raw=run, loc=split.loc, status=CellStatus.ambiguous)
         return cells
-    for (row_id, column_id), text in zip(targets, result.cells, strict=True):
-        cell = spec_cell(spec, column_id, GridCell(text=text, loc=split.loc), split.loc)
+    for (row_id, column_id), text, loc in zip(targets, result.cells, part_locs(split, result.cells), strict=True):
+        cell = spec_cell(spec, column_id, GridCell(text=text, loc=loc), split.loc)
         if not result.printed and cell.status is CellStatus.read:
             cell = cell.model_copy(update={"status": CellStatus.inferred})
         cells[(row_id, column_id)] = cell
@@ -99,8 +99,8 @@ def resolve_pending(
     for item, split, row_deciding in pending:
         values, column_deciding = chosen[item.row]
         texts = [str(v) for v in values]
-        for column_id, text in zip(item.columns, texts, strict=True):
-            cell = spec_cell(spec, column_id, GridCell(text=text, loc=split.loc), split.loc)
+        for column_id, text, loc in zip(item.columns, texts, part_locs(split, texts), strict=True):
+            cell = spec_cell(spec, column_id, GridCell(text=text, loc=loc), split.loc)
             mapped.data[item.row][column_id] = cell.model_copy(update={"status": CellStatus.inferred})
         message = f"表格行“{split.label.strip()[:40]}”的数字连写为“{split.values[0].text}”，拆分为 {' / '.join(texts)}"
         for identity, _ in row_deciding:
@@ -122,3 +122,24 @@ def inferred_note(
         loc=split.loc,
         identity=identity,
     )
+
+
+def part_locs(split: SplitRow, parts: list[str]) -> list[Loc]:
+    """Where each part of a split run stands: the run's location moved to the part's first digit."""
+    run_cell = split.values[0]
+    base = run_cell.loc
+    run = run_cell.text
+    locs: list[Loc] = []
+    index = 0
+    for part in parts:
+        while index < len(run) and run[index].isspace():
+            index += 1
+        moved = {"column": base.column + index if base.column is not None else None}
+        if base.offset is not None:
+            moved["offset"] = base.offset + index
+        locs.append(base.model_copy(update=moved))
+        taken = 0
+        while index < len(run) and taken < len(part):
+            taken += 0 if run[index].isspace() else 1
+            index += 1
+    return locs

@@ -70,21 +70,31 @@ def _split_paragraph(paragraph: Paragraph, layouts: dict[str, TemplateLayout]) -
     out: list[Block] = []
     head = text[: cuts[0].start].strip()
     if head:
-        out.append(Paragraph(text=head, loc=loc))
+        out.append(Paragraph(text=head, loc=_at(loc, text, 0, head)))
     table_of_section = {spec.section: table_id for table_id, spec in any_layout.tables.items()}
     for number, cut in enumerate(cuts):
-        out.append(Paragraph(text=text[cut.start : cut.end].strip(), loc=loc, heading_level=1))
+        title = text[cut.start : cut.end].strip()
+        out.append(Paragraph(text=title, loc=_at(loc, text, cut.start, title), heading_level=1))
         end = cuts[number + 1].start if number + 1 < len(cuts) else len(text)
         body = text[cut.end : end].strip()
         if not body:
             continue
+        body_loc = _at(loc, text, cut.end, body)
         table_id = table_of_section.get(cut.key)
-        grid = _table_rows(body, table_id, layouts, loc) if table_id else None
+        grid = _table_rows(body, table_id, layouts, body_loc) if table_id else None
         if grid is not None:
             out.append(grid)
         else:
-            out.append(Paragraph(text=body, loc=loc))
+            out.append(Paragraph(text=body, loc=body_loc))
     return out
+
+
+def _at(loc: Loc, text: str, start: int, piece: str) -> Loc:
+    """The location of ``piece``, found in ``text`` from ``start``, within a block located at ``loc``."""
+    if loc.column is None or not piece:
+        return loc
+    found = text.find(piece, start)
+    return loc.model_copy(update={"column": loc.column + (found if found >= 0 else start)})
 
 
 def _table_rows(body: str, table_id: str, layouts: dict[str, TemplateLayout], loc: Loc) -> Grid | None:
@@ -98,7 +108,7 @@ def _table_rows(body: str, table_id: str, layouts: dict[str, TemplateLayout], lo
     rows: list[list[GridCell]] = []
     head = body[: matches[0].start()].strip()
     if head:
-        rows.append([GridCell(text=head, loc=loc)])
+        rows.append([GridCell(text=head, loc=_at(loc, body, 0, head))])
     for number, match in enumerate(matches):
         end = matches[number + 1].start() if number + 1 < len(matches) else len(body)
         after = body[match.end() : end]
@@ -106,12 +116,12 @@ def _table_rows(body: str, table_id: str, layouts: dict[str, TemplateLayout], lo
         run = values.group(0) if values else ""
         run = _TRAILING_NUMBERING.sub("", run.rstrip()) if _TRAILING_NUMBERING.search(run.rstrip()) else run
         rest = after[len(run) :].strip()
-        row = [GridCell(text=match.group(0).strip(), loc=loc)]
+        row = [GridCell(text=match.group(0).strip(), loc=_at(loc, body, match.start(), match.group(0).strip()))]
         if run.strip():
-            row.append(GridCell(text=run.strip(), loc=loc))
+            row.append(GridCell(text=run.strip(), loc=_at(loc, body, match.end(), run.strip())))
         rows.append(row)
         if rest:
-            rows.append([GridCell(text=rest, loc=loc)])
+            rows.append([GridCell(text=rest, loc=_at(loc, body, match.end() + len(run), rest))])
     return Grid(rows=rows, loc=Loc(line=loc.line, line_end=loc.line, page=loc.page))
 
 
@@ -123,10 +133,15 @@ def _single_row(body: str, width: int, loc: Loc) -> Grid | None:
     run = runs[-1]
     digits, end = _without_date(body, run.start(), run.end())
     label = body[: run.start()].strip()
-    rows = [[GridCell(text=label, loc=loc), GridCell(text=digits, loc=loc)]]
+    rows = [
+        [
+            GridCell(text=label, loc=_at(loc, body, 0, label)),
+            GridCell(text=digits, loc=_at(loc, body, run.start(), digits)),
+        ]
+    ]
     rest = body[end:].strip()
     if rest:
-        rows.append([GridCell(text=rest, loc=loc)])
+        rows.append([GridCell(text=rest, loc=_at(loc, body, end, rest))])
     return Grid(rows=rows, loc=Loc(line=loc.line, line_end=loc.line, page=loc.page))
 
 

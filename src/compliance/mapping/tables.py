@@ -13,13 +13,14 @@ from compliance.document import Grid
 from compliance.layout import TableSpec, TemplateLayout
 from compliance.mapping.cells import MappedTable, SplitRow, is_run, spec_cell, split_row
 from compliance.mapping.fuzzy import fuzzy_row, strip_numbering
+from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.inference import row_identities
 from compliance.mapping.normalize import key
 from compliance.mapping.placement import GridConvention, place_trailing, place_values
 from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
 from compliance.model import Cell, CellStatus, Note
 
-__all__ = ["LabelIndex", "MappedTable", "SplitRow", "map_row_table", "split_row"]
+__all__ = ["LabelIndex", "MappedTable", "PrintedHeaders", "SplitRow", "map_row_table", "split_row"]
 
 
 @dataclass
@@ -120,24 +121,33 @@ class _Row:
     versions: set[str] = field(default_factory=set)
     # A printed row whose value cells are all empty (grid formats keep empty cells in place).
     blank: bool = False
+    # The version the sub-table's printed column header follows, when it names one (see headers).
+    header_version: str | None = None
 
 
-def _collect_rows(grids: list[Grid]) -> list[_Row]:
+def _collect_rows(grids: list[Grid], vocabulary: HeaderVocabulary | None = None) -> list[_Row]:
     """Rows that carry values, each with the label-only line before it (a label split in two)."""
     rows: list[_Row] = []
     for grid_number, grid in enumerate(grids):
         pending_label = ""
+        header: str | None = None
         for row in grid.rows:
+            if vocabulary is not None:
+                shown = vocabulary.header_version(row)
+                if shown is not False:
+                    header = shown if isinstance(shown, str) else None
+                    pending_label = ""
+                    continue
             split = split_row(row)
             label_key = key(split.label)
             if not any(c.text.strip() for c in split.values):
                 # A group label on its own line ("（三）不予公开"), a header row, or a data row
                 # printed with every cell empty; the matching decides which.
                 if label_key and len(split.values) >= 2:
-                    rows.append(_Row(split, label_key, pending_label, grid_number, blank=True))
+                    rows.append(_Row(split, label_key, pending_label, grid_number, blank=True, header_version=header))
                 pending_label = label_key
                 continue
-            rows.append(_Row(split, label_key, pending_label, grid_number))
+            rows.append(_Row(split, label_key, pending_label, grid_number, header_version=header))
             pending_label = ""
     return rows
 
@@ -232,10 +242,24 @@ def matched_row_ids(table: str, grids: list[Grid], index: LabelIndex, wanted: se
     return {row.row_id for row in rows if row.row_id is not None}
 
 
-def map_row_table(table: str, grids: list[Grid], index: LabelIndex, spec_for_row: dict[str, TableSpec]) -> MappedTable:
-    """Map T2/T3-style tables: one grid row per template row, found by label."""
+def map_row_table(
+    table: str,
+    grids: list[Grid],
+    index: LabelIndex,
+    spec_for_row: dict[str, TableSpec],
+    printed: PrintedHeaders | None = None,
+) -> MappedTable:
+    """Map T2/T3-style tables: one grid row per template row, found by label.
+
+    With ``printed``, a row under a column header of another template version takes that
+    version's columns (a hybrid sub-table), and ``row_layouts`` records it.
+    """
     mapped = MappedTable()
-    rows = _collect_rows(grids)
+    rows = _collect_rows(grids, printed.vocabulary if printed else None)
+    if printed is not None:
+        spec_for_row = dict(spec_for_row)
+        for row in rows:
+            _use_printed_version(row, index, printed, spec_for_row)
     mapped.notes.extend(_match_rows(table, rows, index, set(spec_for_row)))
     conventions = _conventions(rows, spec_for_row)
     pending: list[PendingRow] = []
@@ -266,6 +290,9 @@ def map_row_table(table: str, grids: list[Grid], index: LabelIndex, spec_for_row
         spec = spec_for_row.get(row_id)
         if spec is None:
             continue
+        version = row.header_version
+        if printed is not None and version not in (None, printed.template) and spec is printed.specs.get(version):
+            mapped.row_layouts[row_id] = version  # type: ignore[index]
         columns = spec.columns_of(row_id)
         cells = _row_cells(table, row_id, split, spec, columns, conventions.get(row.grid), mapped.notes, pending)
         mapped.data[row_id] = cells
@@ -275,6 +302,28 @@ def map_row_table(table: str, grids: list[Grid], index: LabelIndex, spec_for_row
     if pending:
         resolve_pending(table, mapped, pending, spec_for_row)
     return mapped
+
+
+@dataclass(frozen=True)
+class PrintedHeaders:
+    """What a table's own column headers can tell: the vocabulary, every version's spec, the template."""
+
+    vocabulary: HeaderVocabulary
+    specs: dict[str, TableSpec]
+    template: str
+
+
+def _use_printed_version(row: _Row, index: LabelIndex, printed: PrintedHeaders, spec_for_row: dict) -> None:
+    """Let a row under another version's header take that version's spec, if the version has the row."""
+    version = row.header_version
+    if version is None or version == printed.template:
+        return
+    found = index.match(row.label_key) or index.match(row.pending + row.label_key)
+    spec = printed.specs.get(version)
+    if found is None or spec is None or spec.row(found[0]) is None:
+        row.header_version = None
+        return
+    spec_for_row[found[0]] = spec
 
 
 def _conventions(rows: list[_Row], spec_for_row: dict[str, TableSpec]) -> dict[int, GridConvention]:

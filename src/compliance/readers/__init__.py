@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -30,7 +31,28 @@ class Decoded:
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+def _radical_forms() -> dict[int, str]:
+    # Kangxi and supplementary radicals (⼀ U+2F00, ⾏ U+2F8F …) look exactly like the ideographs
+    # and are what some PDF producers' fonts map glyphs to (and so every text extracted from
+    # such a PDF); read them as the ideographs they show.
+    table: dict[int, str] = {}
+    for code in range(0x2E80, 0x2FE0):
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table
+
+
+RADICALS = _radical_forms()
+
+
 def decode_text(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode report text (see ``_decode``), radicals read as the ideographs they show."""
+    decoded = _decode(data, declared)
+    return Decoded(decoded.text.translate(RADICALS), decoded.encoding)
+
+
+def _decode(data: bytes, declared: str | None = None) -> Decoded:
     """Decode report text: BOM, then a declared charset, then UTF-8, then detection (GBK family)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -73,22 +95,38 @@ def looks_binary(data: bytes) -> bool:
 
 
 class LineBlocks:
-    """Builds the blocks of a line-oriented document: consecutive table rows become one Grid."""
+    """Builds the blocks of a line-oriented document: consecutive table rows become one Grid.
+
+    Given the source line, every cell and paragraph also gets the character column where its
+    text starts, so a finding on a report printed as one long line still points at the figure.
+    """
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self._rows: list[list[GridCell]] = []
         self._start = 0
 
-    def row(self, line: int, cells: list[str]) -> None:
+    def row(self, line: int, cells: list[str], source: str | None = None) -> None:
         if not self._rows:
             self._start = line
-        where = Loc(line=line)  # one location for the whole row: its cells share the line
-        self._rows.append([GridCell(text, where) for text in cells])
+        if source is None:
+            where = Loc(line=line)  # one location for the whole row: its cells share the line
+            self._rows.append([GridCell(text, where) for text in cells])
+            return
+        out = []
+        position = 0
+        for text in cells:
+            found = source.find(text, position) if text else -1
+            start = found if found >= 0 else position
+            out.append(GridCell(text, Loc(line=line, column=start + 1)))
+            position = start + len(text)
+        self._rows.append(out)
 
-    def paragraph(self, line: int, text: str, heading_level: int | None = None) -> None:
+    def paragraph(self, line: int, text: str, heading_level: int | None = None, source: str | None = None) -> None:
         self.end_table()
-        self.blocks.append(Paragraph(text=text, loc=Loc(line=line), heading_level=heading_level))
+        found = source.find(text) if source is not None and text else -1
+        loc = Loc(line=line, column=found + 1) if found >= 0 else Loc(line=line)
+        self.blocks.append(Paragraph(text=text, loc=loc, heading_level=heading_level))
 
     def end_table(self) -> None:
         if self._rows:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from compliance.document import GridCell
 from compliance.model import Loc
+from compliance.readers import RADICALS
 
 # Limits that keep a hostile table (colspan="100000") from exhausting memory.
 MAX_COLSPAN = 200
@@ -28,7 +29,7 @@ _NUMBERISH = re.compile(r"^[+\-−]{0,2}[\d.,，]+(?:万元|元|%)?$")
 
 def clean_inline(text: str) -> str:
     """Collapse whitespace the way a browser shows it, without spaces between CJK lines."""
-    text = _CJK_BREAK.sub("", text)
+    text = _CJK_BREAK.sub("", text.translate(RADICALS))
     return _SPACES.sub(" ", text).strip()
 
 

@@ -37,22 +37,40 @@ def _separates(before: str, after: str) -> bool:
     return len(before) > 1 and len(after) > 1 and _cjk(before[-1]) and _cjk(after[0])
 
 
-def _runs(line: str) -> list[tuple[int, str]]:
+def _runs(line: str, in_table: bool = False) -> list[tuple[int, str]]:
     """(character offset, text) of each run; see ``_separates`` for single spaces that part runs.
 
-    Letter-spaced text (``三 、 本``, as justified table cells print) is not parted.
+    Letter-spaced text (``三 、 本``, as justified table cells print) is not parted; a number
+    ending a run after CJK text (``禁止公开 0``) is a cell of its own when more cells follow or
+    the line stands among table lines (``in_table``).
     """
     out: list[tuple[int, str]] = []
-    for match in _RUN.finditer(line.replace("\u3000", "  ")):
+    matches = list(_RUN.finditer(line.replace("\u3000", "  ")))
+    for number, match in enumerate(matches):
         start, text = match.start(), match.group()
+        more_cells = in_table or number < len(matches) - 1
         pieces = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
         run_start = 0
         for (offset, piece), (next_offset, following) in pairwise(pieces):
-            if _separates(piece, following):
+            # A trailing number is a cell when more cells follow on the line (prose wraps
+            # before a unit, ``重点工作 39`` / ``条；``, so a line's last run keeps its number).
+            last = next_offset == pieces[-1][0] and more_cells
+            if _separates(piece, following) or (last and _cjk(piece[-1]) and is_number_shaped(following)):
                 out.append((start + run_start, text[run_start : offset + len(piece)]))
                 run_start = next_offset
         out.append((start + run_start, text[run_start:]))
     return [(offset, text) for offset, text in out if text]
+
+
+def _beside_table(lines: list[str], spread: list[bool], index: int) -> bool:
+    """Is the nearest non-blank line above or below a table line (two runs or more)?"""
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(lines) and not lines[other].strip():
+            other += step
+        if 0 <= other < len(lines) and spread[other]:
+            return True
+    return False
 
 
 def _display_width(text: str) -> int:
@@ -65,11 +83,13 @@ def text_words(text: str, first_line: int = 1, *, wide: bool = False) -> list[Wo
     paged = "\f" in text
     page = 1
     # Not splitlines(): it breaks at form feeds too, and a form feed only turns the page.
-    for offset, raw in enumerate(text.split("\n")):
+    raws = text.split("\n")
+    lines = [raw.replace("\f", "").rstrip("\r").expandtabs(8) for raw in raws]
+    spread = [len(_runs(line)) >= 2 for line in lines]
+    for offset, (raw, line) in enumerate(zip(raws, lines, strict=True)):
         page += raw.count("\f")
-        line = raw.replace("\f", "").rstrip("\r").expandtabs(8)
         number = first_line + offset
-        for column, run in _runs(line):
+        for column, run in _runs(line, _beside_table(lines, spread, offset)):
             x0 = _display_width(line[:column]) if wide else column
             x1 = x0 + (_display_width(run) if wide else len(run))
             words.append(Word(run, x0, number, x1, number + 1, page if paged else None, number, column))

@@ -92,13 +92,13 @@ def markdown_blocks(text: str) -> list[Block]:
         cells = None if in_fence else pipe_cells(line) or loose_row(line)
         if cells is not None:
             if not _is_alignment(cells):
-                builder.row(number, [_cell_text(c) for c in cells])
+                builder.row(number, [_cell_text(c) for c in cells], line)
             continue
         if not line.strip():
             builder.end_table()  # in Markdown a blank line ends a table
             continue
         heading = None if in_fence else _HEADING.match(line)
-        builder.paragraph(number, line.strip(), len(heading.group(1)) if heading else None)
+        builder.paragraph(number, line.strip(), len(heading.group(1)) if heading else None, line)
     return builder.finish()
 
 

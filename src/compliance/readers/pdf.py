@@ -1,8 +1,9 @@
 """PDF read with pdfplumber: ruled tables by cell geometry, prose in reading order; scans by OCR.
 
-Each page's ruled tables are found from their drawn lines. A table row with at least two filled
-cells is table data; a row with one filled cell is prose that happens to sit inside a ruled frame
-(some word processors draw the whole page as a one-column table), so it is read as text. Text
+Each page's ruled tables are found from their drawn lines. A row drawn as two or more cells is table
+data, even when only its label is filled (its values are blank, not missing); a row drawn as one cell
+across the frame is prose that happens to sit inside a ruled frame (some word processors draw the
+whole page as a one-column table), so it is read as text. Text
 outside tables becomes paragraphs: wrapped lines are joined when a line runs to the right margin
 and the next is not indented. Page numbers and running headers in the margins are dropped.
 Every location carries its page and a running line number. pdfplumber is imported only here,
@@ -270,7 +271,14 @@ def _table_segments(table: Any, page: int) -> list[_Table]:
 
     for row, row_text in zip(rows, texts, strict=False):
         filled = sum(1 for t in row_text if t and t.strip())
-        if filled < 2:
+        drawn = [index for index, cell in enumerate(row.cells) if cell is not None]
+        if filled == 0 and current:
+            continue  # an empty ruled row inside a table neither ends it nor adds to it
+        # One filled cell in a row drawn as several cells is a row printed with blank values when
+        # it is the row's first drawn cell, its label (slots to its left are group labels spanning
+        # down from above); one cell across the frame is prose.
+        label_only = filled == 1 and len(drawn) >= 2 and bool((row_text[drawn[0]] or "").strip())
+        if filled < 2 and not label_only:
             close()
             continue
         # The row's own height is its shortest cell; taller cells span down into later rows.

@@ -122,6 +122,7 @@ class PageObjects:
             box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
             origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
             chars: list[dict] = []
+            descent = _TYPICAL_DESCENT
             for i in range(raw.FPDFText_CountChars(handle)):
                 if raw.FPDFText_IsGenerated(handle, i):
                     continue
@@ -135,7 +136,13 @@ class PageObjects:
                 size = raw.FPDFText_GetFontSize(handle, i) * matrix.d
                 if abs(origin_y.value - matrix.f) > 0.01 or box.top - box.bottom > 2 * size:
                     return None  # vertical writing or text rise: pdfium places it unlike pdfminer
-                y0 = box.bottom
+                # The loose box spans the font's ascent and descent; for a glyph whose font data
+                # pdfium lacks it shrinks to the ink ("一" becomes a hairline far above the
+                # baseline) and the character would fall off its line. Such a glyph is placed from
+                # its baseline with the descent of the last full box.
+                if box.top - box.bottom >= 0.6 * size:
+                    descent = (origin_y.value - box.bottom) / size
+                y0 = origin_y.value - descent * size
                 y1 = y0 + size
                 top = height - y1
                 chars.append(
@@ -159,6 +166,10 @@ class PageObjects:
             return chars
         finally:
             text_page.close()
+
+
+# Descent below the baseline as a share of the font size, until a page's own glyphs tell (CJK fonts ≈ 0.12).
+_TYPICAL_DESCENT = 0.12
 
 
 def _apply(ctm: tuple[float, ...], x: float, y: float) -> tuple[float, float]:

@@ -86,10 +86,10 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
             continue  # a blank line does not end a table: PDF text breaks tables with them
         fields = split_fields(line)
         if fields is not None:
-            builder.row(number, [f.strip() for f in fields])
+            builder.row(number, [f.strip() for f in fields], line)
             continue
         heading = _MARKDOWN_HEADING.match(line)
-        builder.paragraph(number, line.strip(), len(heading.group(1)) if heading else None)
+        builder.paragraph(number, line.strip(), len(heading.group(1)) if heading else None, line)
     return builder.finish()
 
 

@@ -64,7 +64,7 @@ class IdentityOptions(BaseModel):
     """What a project may tune about an identity rule."""
 
     model_config = ConfigDict(extra="forbid")
-    # The info notes "cannot verify: cell … unreadable" (TABLE-READ already warns about the row).
+    # The warning "cannot verify: cell … unreadable", said once per rule for the items concerned.
     report_unverifiable: bool = True
 
 
@@ -104,42 +104,15 @@ class IdentityKind(RuleKind):
         )
         chose = _inferred_by(report, params.table, params.identity or rule.id, params.along)
         uncertain = _uncertain_readings(report, params.table)
+        inferred = [o for o in outcomes if o.item in chose]
+        unreadable = [o for o in outcomes if o.item not in chose and o.unusable]
+        yield from self._unverifiable(rule, params, spec, resolved, inferred, unreadable, options)
         for outcome in outcomes:
+            if outcome.item in chose or outcome.unusable:
+                continue
             target_row, target_column = self._location(params, outcome.item)
             label = self._item_label(spec, params, outcome.item)
             loc = resolved.locs.get((target_row, target_column))
-            if outcome.item in chose:
-                # The identity picked the split of run-together digits here: it holds by
-                # construction, so claiming it passes (or fails) would be circular.
-                yield finding(
-                    rule,
-                    f"无法核验{label}：该处数字连写，已按“{params.lhs_name}与{params.rhs_name}相等”拆分，"
-                    "此关系不能再用于核验",
-                    severity="info",
-                    section=spec.section,
-                    table=params.table,
-                    row=target_row,
-                    column=target_column,
-                    loc=loc,
-                    message_en=f"cannot verify {outcome.item}: this identity was used to split run-together digits",
-                )
-                continue
-            if outcome.unusable:
-                if not options.report_unverifiable:
-                    continue
-                cells = "、".join(f"{r}/{c}" for r, c in outcome.unusable)
-                yield finding(
-                    rule,
-                    f"无法核验{label}：单元格 {cells} 无法确定数值，{params.lhs_name}与{params.rhs_name}的关系未检查",
-                    severity="info",
-                    section=spec.section,
-                    table=params.table,
-                    row=target_row,
-                    column=target_column,
-                    loc=loc,
-                    message_en=f"cannot verify {outcome.item}: cells {cells} could not be read unambiguously",
-                )
-                continue
             if outcome.lhs == outcome.rhs:
                 continue
             if params.implied == outcome.item and failing - {outcome.item}:
@@ -186,6 +159,50 @@ class IdentityKind(RuleKind):
                 message_en=(
                     f"{params.table} {outcome.item}: {params.lhs_name} = {outcome.lhs}, "
                     f"but {params.rhs_name} = {outcome.rhs}"
+                ),
+            )
+
+    def _unverifiable(
+        self,
+        rule: RuleSpec,
+        params: IdentityParams,
+        spec: TableSpec,
+        resolved: ResolvedTable,
+        inferred: list[_Outcome],
+        unreadable: list[_Outcome],
+        options: IdentityOptions,
+    ) -> Iterator[Finding]:
+        """Say once per rule which items could not be verified, and why.
+
+        Items whose run-together digits this identity split hold by construction, so checking
+        them would be circular: an ``info``. Items with a cell the reader could not place leave a
+        check undone that a person must make by eye: a ``warning`` — said here, on the check,
+        and not again on the reading note.
+        """
+        groups = (
+            (inferred, "info", "该处数字连写，已按“{lhs}与{rhs}相等”拆分，此关系不能再用于核验", "cells inferred"),
+            (unreadable, "warning", "单元格 {cells} 无法确定数值，{lhs}与{rhs}的关系未检查", "cells unreadable"),
+        )
+        for outcomes, severity, reason, reason_en in groups:
+            if not outcomes or (severity == "warning" and not options.report_unverifiable):
+                continue
+            first_row, first_column = self._location(params, outcomes[0].item)
+            labels = "、".join(self._item_label(spec, params, o.item) for o in outcomes)
+            cells = "、".join(f"{r}/{c}" for o in outcomes for r, c in o.unusable)
+            why = reason.format(lhs=params.lhs_name, rhs=params.rhs_name, cells=cells)
+            yield finding(
+                rule,
+                f"无法核验{labels}：{why}",
+                severity=severity,
+                section=spec.section,
+                table=params.table,
+                # One item: its cell. Several: the line they share (the total column or row).
+                row=first_row if len(outcomes) == 1 or params.along == "column" else None,
+                column=first_column if len(outcomes) == 1 or params.along == "row" else None,
+                loc=resolved.locs.get((first_row, first_column)),
+                message_en=(
+                    f"cannot verify {rule.id} for {', '.join(o.item for o in outcomes)}: {reason_en}"
+                    + (f" ({cells})" if severity == "warning" else "")
                 ),
             )
 

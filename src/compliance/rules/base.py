@@ -103,6 +103,8 @@ def finding(
         column=column,
         line=(loc.line if loc and loc.line is not None else (loc.line_start if loc else None)),
         page=loc.page if loc else None,
+        char=loc.column if loc and loc.line is not None else None,
+        offset=loc.offset if loc else None,
     )
     return Finding(
         rule=rule.id,

@@ -7,7 +7,7 @@ lists, patterns and thresholds are rule-pack parameters.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +20,33 @@ from compliance.rules.base import CheckContext, RuleKind, finding, row_evidence
 
 def _value(cell: Cell | None) -> int | Decimal | None:
     return cell.value if cell is not None and cell.status.value in ("read", "inferred") else None
+
+
+def _printed_as_rule(
+    rule: RuleSpec, ctx: CheckContext, table: str, rows: list[str]
+) -> Generator[Finding, None, list[str]]:
+    """The rows printed with the columns this rule's template version defines.
+
+    A row printed under the other version's column header (a hybrid sub-table) holds other
+    quantities under similar names (本年新制作数量 is not 本年制发件数): comparing them would be
+    wrong, so the rule says once that it cannot verify those rows and skips them.
+    """
+    info = ctx.report.table_info.get(table)
+    printed = info.row_layouts if info is not None else {}
+    other = [row for row in rows if printed.get(row, rule.templates[0]) not in rule.templates]
+    if other:
+        spec = ctx.table_spec(table)
+        labels = "、".join(spec.row_label(r) if spec else r for r in other)
+        yield finding(
+            rule,
+            f"无法核验表二“{labels}”：该分表按另一版模板的列标题填报，列的含义不同",
+            severity="info",
+            section=spec.section if spec else None,
+            table=table,
+            row=other[0] if len(other) == 1 else None,
+            message_en=f"cannot verify {table} rows {', '.join(other)}: printed under the other version's columns",
+        )
+    return [row for row in rows if row not in other]
 
 
 class AtLeastParams(BaseModel):
@@ -39,7 +66,8 @@ class AtLeastKind(RuleKind):
 
     def check(self, rule: RuleSpec, params: AtLeastParams, ctx: CheckContext) -> Iterator[Finding]:
         spec = ctx.table_spec(params.table)
-        for row in params.rows:
+        rows = yield from _printed_as_rule(rule, ctx, params.table, params.rows)
+        for row in rows:
             greater = _value(ctx.report.cell(params.table, row, params.greater))
             lesser = _value(ctx.report.cell(params.table, row, params.lesser))
             if greater is None or lesser is None or greater >= lesser:
@@ -74,7 +102,8 @@ class DeltaSignKind(RuleKind):
 
     def check(self, rule: RuleSpec, params: DeltaParams, ctx: CheckContext) -> Iterator[Finding]:
         spec = ctx.table_spec(params.table)
-        for row in params.rows:
+        rows = yield from _printed_as_rule(rule, ctx, params.table, params.rows)
+        for row in rows:
             prev_cell = ctx.report.cell(params.table, row, "prev")
             delta_cell = ctx.report.cell(params.table, row, "delta")
             prev, delta = _value(prev_cell), _value(delta_cell)

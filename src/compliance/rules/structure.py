@@ -140,6 +140,10 @@ class TableShapeKind(RuleKind):
 class MappingNotesParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     codes: list[str]
+    # Notes of these codes keep the rule's severity; the others are ``info``. A reading note
+    # that changes no verdict must not bury the findings that do: where a reading problem
+    # leaves a check undone, the check itself says so (e.g. "cannot verify T3-ROW-TOTAL").
+    warn: list[str] = []
 
 
 class MappingNotesKind(RuleKind):
@@ -156,6 +160,7 @@ class MappingNotesKind(RuleKind):
             yield finding(
                 rule,
                 note.message,
+                severity=None if note.code in params.warn else "info",
                 section=spec.section if spec else None,
                 table=note.table,
                 row=note.row,

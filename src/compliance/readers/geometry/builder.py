@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from compliance.document import Block, Grid, GridCell, Paragraph
 from compliance.model import Loc
-from compliance.readers.geometry.columns import ColumnModel, Slotted, column_model, header_leaves, stack
-from compliance.readers.geometry.regions import Geometry, Region, RegionFinder
+from compliance.readers.geometry.columns import PAGE_STRIDE, ColumnModel, Slotted, column_model, header_leaves, stack
+from compliance.readers.geometry.regions import Geometry, Region, RegionFinder, value_tokens
 from compliance.readers.geometry.words import (
     NUMBERED,
     Line,
@@ -83,14 +83,14 @@ def _line_number(lines: list[Line], index: int) -> int:
 
 def _loc(words: list[Word], fallback_line: int) -> Loc:
     first = words[0]
-    box = None
-    if first.column is None:  # text formats place words in characters, not on a page
-        box = (
-            round(min(w.x0 for w in words), 1),
-            round(min(w.top for w in words), 1),
-            round(max(w.x1 for w in words), 1),
-            round(max(w.bottom for w in words), 1),
-        )
+    if first.column is not None:  # text formats: a character column on the line, not a page box
+        return Loc(line=first.line or fallback_line, page=first.page, column=first.column + 1)
+    box = (
+        round(min(w.x0 for w in words), 1),
+        round(min(w.top for w in words), 1),
+        round(max(w.x1 for w in words), 1),
+        round(max(w.bottom for w in words), 1),
+    )
     return Loc(line=first.line or fallback_line, page=first.page, bbox=box)
 
 
@@ -112,27 +112,40 @@ class _Zones:
     group_edge: float | None  # left edge of the row labels when a group-label column stands left of them
     label_right: float
     char: float
+    label_reach: float = 0.0  # where the longer labels end (three in four end before it)
 
     def split(self, line: Line) -> tuple[list[Word], list[Word], list[Word]]:
-        """(group-label words, row-label words, value words) of one line."""
-        labels = [w for w in line.words if w.x0 < self.value_start - self.char / 2]
-        values = [w for w in line.words if w.x0 >= self.value_start - self.char / 2]
+        """(group-label words, row-label words, value words) of one line.
+
+        A line's values start at its first value token: layout text shifts whole rows, so a
+        table-wide boundary would cut some rows' labels. Lines without values split at the
+        table's first value column.
+        """
+        first = value_tokens(line)
+        if first:
+            labels, values = line.words[: first[0]], line.words[first[0] :]
+        else:
+            labels = [w for w in line.words if w.x0 < self.value_start - self.char / 2]
+            values = [w for w in line.words if w.x0 >= self.value_start - self.char / 2]
         if self.group_edge is None:
             return [], labels, values
         group = [w for w in labels if w.x0 < self.group_edge - self.char / 2]
         return group, [w for w in labels if w not in group], values
 
     def split_header(self, line: Line) -> tuple[list[Word], list[Word]]:
-        """(label words, column captions) of a header line: a caption may start left of its values."""
-        labels = [
-            w for w in line.words if w.x0 < self.value_start - self.char / 2 and w.x1 <= self.value_start + self.char
-        ]
+        """(label words, column captions) of a header line.
+
+        A caption may start left of its values (a header spaced apart from its rows), so only
+        words starting within the row labels' usual extent, or ending where longer labels end,
+        are the header's label.
+        """
+        edge = min(self.value_start - self.char / 2, self.label_right + self.char)
+        labels = [w for w in line.words if w.x0 < edge or w.x1 <= self.label_reach + self.char]
         return labels, [w for w in line.words if w not in labels]
 
 
 def _zones(region: Region, lines: list[Line], geometry: Geometry) -> _Zones:
-    cut = region.value_start - geometry.char / 2
-    labels = [[w for w in lines[i].words if w.x0 < cut] for i in region.body]
+    labels = [_Zones(region.value_start, None, 0.0, geometry.char).split(lines[i])[1] for i in region.body]
     seconds = [found[1].x0 for found in labels if len(found) >= 2]
     edge = min(seconds) if seconds else None
     # A second label column needs evidence twice: two lines split there, or a line starting there.
@@ -146,6 +159,7 @@ def _zones(region: Region, lines: list[Line], geometry: Geometry) -> _Zones:
     # The label column's edge: where most label lines end (a few long labels overflow it).
     ends = sorted(w.x1 for i in region.body for w in zones.split(lines[i])[1][-1:])
     zones.label_right = ends[len(ends) // 2] if ends else 0.0
+    zones.label_reach = ends[(len(ends) * 3) // 4] if ends else 0.0
     return zones
 
 
@@ -162,11 +176,15 @@ def _rows(region: Region, lines: list[Line], zones: _Zones, geometry: Geometry) 
         if current is None:
             new = True
         elif values:
-            new = bool(current.values) or numbered or (bool(own) and (gap or not current.full))
+            # A label printed before its values continues, unless numbered or set apart.
+            new = bool(current.values) or numbered or (bool(own) and gap)
         elif own:
-            new = numbered or gap or not current.full
+            # A label line continues a row still waiting for its values, or one whose label wrapped.
+            new = numbered or gap or (bool(current.values) and not current.full)
         else:
-            new = bool(group) and bool(NUMBERED.match(group[0].text)) and gap
+            # A numbered group-column line after a row with values starts a row (a wide label
+            # whose values follow); beside a row still waiting for values it is a group label.
+            new = bool(group) and bool(NUMBERED.match(group[0].text)) and bool(current.values)
         if new or current is None:
             current = _Row(labels=[[] for _ in range(width)])
             rows.append(current)
@@ -182,7 +200,7 @@ def _rows(region: Region, lines: list[Line], zones: _Zones, geometry: Geometry) 
 
 
 def _position(line: Line) -> float:
-    return (line.page or 0) * 1e7 + line.top
+    return (line.page or 0) * PAGE_STRIDE + line.top
 
 
 def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
@@ -191,20 +209,46 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     pieces = [stack(row.values, 0) for row in rows]
     header = [zones.split_header(lines[i]) for i in region.header]
     leaves, groups = header_leaves([captions for _, captions in header], geometry.char / 2)
-    model = column_model(
+    model, leaves = column_model(
         [(_position(lines[r.lines[0]]), p) for r, p in zip(rows, pieces, strict=True)], leaves, geometry.char
     )
     label_width = 2 if zones.group_edge is not None else 1
     out = _header_rows(region, lines, header, model, leaves, groups, label_width)
-    for row, row_pieces in zip(rows, pieces, strict=True):
+    placed = [model.place(p, _position(lines[r.lines[0]])) for r, p in zip(rows, pieces, strict=True)]
+    for row, slots in _settle_stray_values(rows, placed, lines, geometry):
         first = _line_number(lines, row.lines[0])
         line = lines[row.lines[0]]
-        out.append(
-            _label_cells(row.labels, first, line) + _cells(model.place(row_pieces, _position(line)), first, line)
-        )
+        out.append(_label_cells(row.labels, first, line) + _cells(slots, first, line))
     start = _line_number(lines, region.lines[0])
     end = _line_number(lines, region.lines[-1])
     return Grid(rows=out, loc=Loc(line=start, line_end=end, page=lines[region.lines[0]].page))
+
+
+def _settle_stray_values(
+    rows: list[_Row], placed: list[list[Slotted | None]], lines: list[Line], geometry: Geometry
+) -> list[tuple[_Row, list[Slotted | None]]]:
+    """Move a line of values without a label into the touching row whose slots they fill.
+
+    Layout text sometimes prints one cell on its own baseline, a line above or below the rest
+    of its row; the row it belongs to is the touching one with that column still empty.
+    """
+    keep = [True] * len(rows)
+    for index, row in enumerate(rows):
+        if any(row.labels[k] for k in range(len(row.labels))) or not row.values:
+            continue
+        filled = [slot for slot, piece in enumerate(placed[index]) if piece is not None]
+        for other in (index + 1, index - 1):
+            if not 0 <= other < len(rows) or not keep[other] or not rows[other].values:
+                continue
+            upper, lower = (row, rows[other]) if other > index else (rows[other], row)
+            if geometry.gap(lines[upper.lines[-1]], lines[lower.lines[0]]):
+                continue
+            if all(placed[other][slot] is None for slot in filled):
+                for slot in filled:
+                    placed[other][slot] = placed[index][slot]
+                keep[index] = False
+                break
+    return [(row, slots) for row, slots, kept in zip(rows, placed, keep, strict=True) if kept]
 
 
 def _header_rows(

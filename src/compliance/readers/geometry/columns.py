@@ -11,8 +11,13 @@ left-to-right assignment, which leaves the unmatched columns as blanks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
+from statistics import median
 
 from compliance.readers.geometry.words import Word
+
+# Vertical positions are page * PAGE_STRIDE + top, so rows sort by page, then by height.
+PAGE_STRIDE = 1e7
 
 
 @dataclass
@@ -82,6 +87,10 @@ class ColumnModel:
 
     width: int
     references: list[tuple[float, list[float]]]  # (vertical position, column centres) of full rows
+    # Rows measured against the header's captions are first mapped by x → scale * x + shift,
+    # per page: layout text may print a header wider or narrower than the rows under it, and
+    # lays out every page on its own.
+    mappings: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     def place(self, pieces: list[Slotted], where: float) -> list[Slotted | None]:
         """The table's value slots for one row's pieces (None = blank)."""
@@ -92,7 +101,8 @@ class ColumnModel:
             for index, piece in enumerate(pieces[: self.width]):
                 slots[index] = piece
             return slots
-        centres = [p.center for p in pieces]
+        scale, shift = self.mappings.get(_page(where), (1.0, 0.0))
+        centres = [scale * p.center + shift for p in pieces]
         nearest = sorted(self.references, key=lambda ref: abs(ref[0] - where))[:3]
         best: tuple[float, list[int]] | None = None
         for _, reference in nearest:
@@ -110,31 +120,115 @@ def header_leaves(header: list[list[Word]], tolerance: float) -> tuple[list[Slot
     groups: list[Word] = []
     leaves: list[Word] = []
     for index, line in enumerate(header):
-        below = [w for later in header[index + 1 :] for w in later]
         for word in line:
-            covered = [w for w in below if w.x0 < word.x1 - tolerance and w.x1 > word.x0 + tolerance]
-            starts = {round(w.x0) for w in covered}
-            (groups if len(starts) >= 2 and len(stack(covered, 0)) >= 2 else leaves).append(word)
+            # A group caption stands over two or more cells of one lower header line.
+            spans = any(
+                sum(1 for w in later if w.x0 < word.x1 - tolerance and w.x1 > word.x0 + tolerance) >= 2
+                for later in header[index + 1 :]
+            )
+            (groups if spans else leaves).append(word)
     return stack(leaves, 0), groups
 
 
-def column_model(rows: list[tuple[float, list[Slotted]]], leaves: list[Slotted], char: float) -> ColumnModel:
-    """Width = the widest row, or the header's leaf count when the header lines up with the rows.
+def _joined_captions(leaves: list[Slotted], char: float) -> list[Slotted]:
+    """Caption pieces one space apart (``本年新 制作数量``) read as one caption."""
+    out: list[Slotted] = []
+    for leaf in leaves:
+        if out and leaf.x0 - out[-1].x1 < 2 * char:
+            out[-1] = Slotted(out[-1].words + leaf.words)
+        else:
+            out.append(Slotted(list(leaf.words)))
+    return out
 
-    A header with more column cells than any row has gives a column that is blank in every
-    row, but only if the rows' values sit under the header's cells: layout text may space a
-    header and its rows differently, and then the header says nothing about positions.
+
+def column_model(
+    rows: list[tuple[float, list[Slotted]]], leaves: list[Slotted], char: float
+) -> tuple[ColumnModel, list[Slotted]]:
+    """The column model and the header's column captions.
+
+    Width = the widest row, or the header's caption count when the header names more columns
+    and the rows' values sit under its captions, leaving the extra captions over empty space
+    (a column blank in every row). Layout text may print the header wider or narrower than the
+    rows, so the rows are also tried stretched to span the captions (leftmost value under the
+    first caption, rightmost under the last). Otherwise the header says nothing about positions.
     """
     widest = max((len(pieces) for _, pieces in rows), default=0)
     full = [(where, [p.center for p in pieces]) for where, pieces in rows if pieces and len(pieces) == widest]
-    width = widest
-    if len(leaves) > widest:
-        centres = [leaf.center for leaf in leaves]
-        costs = [align(reference, centres)[0] / len(reference) for _, reference in full]
-        if not full or max(costs) <= 1.5 * char:
-            width = len(leaves)
-    references = [ref for ref in full if len(ref[1]) == width]
-    if not references and len(leaves) == width and width:
-        header_top = min(w.top for leaf in leaves for w in leaf.words)
-        references = [(header_top, [leaf.center for leaf in leaves])]
-    return ColumnModel(width, references)
+    joined = _joined_captions(leaves, char)
+    # Pieces one space apart are one caption if that gives one caption per column; otherwise
+    # each piece may be a column of its own (pdftotext parts narrow columns by one space).
+    candidates = [c for c in (joined, leaves) if len(c) == widest] + [leaves, joined]
+    if full:
+        for captions in (c for c in candidates if len(c) >= widest and _trustworthy(c, char)):
+            centres = [caption.center for caption in captions]
+            mappings = _page_mappings(full, centres, char)
+            if mappings is None:
+                continue
+            if len(captions) == widest:
+                return ColumnModel(widest, full), captions
+            header_top = min(w.top for caption in captions for w in caption.words)
+            return ColumnModel(len(captions), [(header_top, centres)], mappings), captions
+    captions = next((c for c in candidates if len(c) == widest), leaves)
+    return ColumnModel(widest, full), captions
+
+
+def _trustworthy(captions: list[Slotted], char: float) -> bool:
+    """Captions that may name columns of their own: apart, and not letters of vertical text.
+
+    Vertical captions print one character per line and letter-spaced ones one character per
+    run; when layout text shifts those pieces, their letters make many false captions.
+    """
+    lettered = any(all(len(w.text) == 1 for w in caption.words) for caption in captions)
+    return not lettered and all(b.x0 - a.x1 >= -0.01 * char for a, b in pairwise(captions))
+
+
+def _page(where: float) -> int:
+    return int(where // PAGE_STRIDE)
+
+
+def _page_mappings(
+    full: list[tuple[float, list[float]]], centres: list[float], char: float
+) -> dict[int, tuple[float, float]] | None:
+    """Per page, the mapping under which its full rows sit under the captions; None if most don't.
+
+    Most, not all: a row whose cell printed on a line of its own may stand apart. The captions
+    no row uses must stand clear of every value (a blank column is empty space in the rows).
+    """
+    pages: dict[int, list[list[float]]] = {}
+    for where, reference in full:
+        pages.setdefault(_page(where), []).append(reference)
+    mappings: dict[int, tuple[float, float]] = {}
+    used: set[int] = set()
+    mapped_all: list[float] = []
+    fitting = 0
+    for page, references in pages.items():
+        for scale, shift in _mappings(references, centres):
+            fits = []
+            for reference in references:
+                mapped = [scale * x + shift for x in reference]
+                cost, slots = align(mapped, centres)
+                if cost / len(mapped) <= 1.5 * char:
+                    fits.append((mapped, slots))
+            if fits and len(fits) * 3 >= len(references) * 2:
+                mappings[page] = (scale, shift)
+                fitting += len(fits)
+                for mapped, slots in fits:
+                    used.update(slots)
+                    mapped_all.extend(mapped)
+                break
+    if fitting * 3 < len(full) * 2:
+        return None
+    spare = [c for index, c in enumerate(centres) if index not in used]
+    if any(abs(c - x) < 2 * char for c in spare for x in mapped_all):
+        return None
+    return mappings
+
+
+def _mappings(references: list[list[float]], centres: list[float]) -> list[tuple[float, float]]:
+    """As printed, and stretched so the rows' values (typically) span the captions."""
+    out = [(1.0, 0.0)]
+    low, high = median(ref[0] for ref in references), median(ref[-1] for ref in references)
+    if high > low and centres[-1] > centres[0]:
+        scale = (centres[-1] - centres[0]) / (high - low)
+        out.append((scale, centres[0] - scale * low))
+    return out

@@ -36,8 +36,9 @@ class Geometry:
         return lower.top - upper.bottom > 0.5 * self.height
 
     def gap_size(self, upper: Line, lower: Line) -> float:
+        """Blank space between two lines in line heights; a page break counts as none."""
         if upper.page != lower.page:
-            return float("inf")
+            return 0.0
         return (lower.top - upper.bottom) / self.height
 
 
@@ -150,12 +151,22 @@ class RegionFinder:
                 region.body.append(index - 1)
                 region.left = min(region.left, label.x0)
                 below, start = label, index - 1
+        elif index - 1 >= floor:
+            # A value printed on its own baseline just above the first row belongs to the table.
+            stray = self.lines[index - 1]
+            numbers = all(is_number_shaped(w.text) for w in stray.words)
+            if numbers and not self.geometry.gap(stray, line) and stray.x0 >= line.words[0].x1:
+                region.body.append(index - 1)
+                region.value_start = min(region.value_start, stray.x0)
+                below, start = stray, index - 1
         for above in range(start - 1, floor - 1, -1):
             candidate = self.lines[above]
             if self._prose(candidate, region) or candidate.x0 < region.left - 2 * self.geometry.char:
                 break
             # Several phrases, or one standing in the value columns: a header line.
             spread = len(candidate.words) >= 2 or candidate.x0 >= region.value_start - self.geometry.char
+            if len(candidate.words) == 1 and NUMBERED.match(candidate.words[0].text):
+                break  # a numbered line alone above a table is its title, not a header cell
             if not spread and self.geometry.gap(candidate, below) and above not in self.ruled:
                 break
             if spread and self.geometry.gap_size(candidate, below) > _HEADER_GAP:
@@ -192,8 +203,8 @@ class RegionFinder:
             return True
         if len(line.words) < 2 or value_tokens(line):
             return False
-        # A new header: non-value phrases standing in the value columns, after value rows.
-        return any(w.x0 >= region.value_start - self.geometry.char for w in line.words[1:])
+        # A new header: non-value phrases reaching into the value columns, after value rows.
+        return any(w.x1 > region.value_start - self.geometry.char for w in line.words[1:])
 
     def _repeated_header(self, line: Line, region: Region) -> bool:
         texts = [w.text for w in line.words]
