@@ -215,3 +215,10 @@ def test_claim_review_figures_need_disclosure_context() -> None:
     assert by_target(claims_of("因政府信息公开被申请行政复议2件。"))["T4.RV.total"].value == 2
     in_section_4 = extract_claims({"S4": [ProseLine("本年度行政复议2件。", 1)]}, "V2021")
     assert [c.target for c in in_section_4] == ["T4.RV.total"]
+
+
+def test_claim_in_space_padded_text_reads_as_with_one_space() -> None:
+    """Space-aligned text pads prose with long runs of spaces; they mean one space (and cost no more)."""
+    padded = claims_of("全年共收到政府信息公开申请" + " " * 3000 + "40 件，均按期答复。" + " " * 3000 + "结束")
+    plain = claims_of("全年共收到政府信息公开申请 40 件，均按期答复。 结束")
+    assert by_target(padded)["T3.new.total"].value == by_target(plain)["T3.new.total"].value == 40

@@ -34,8 +34,10 @@ def test_pdf_page_numbers_dropped_and_table_continued_on_next_page() -> None:
     blocks = read(minimal_pdf([first, second]))
     assert not [b for b in blocks if isinstance(b, Paragraph) and "-" in b.text]
     grids = [b for b in blocks if isinstance(b, Grid)]
-    assert [g.loc.page for g in grids] == [1, 2]
-    assert [[c.text for c in row] for g in grids for row in g.rows] == ROWS
+    # One table carried over the page break: one grid, each row keeping its own page.
+    assert len(grids) == 1
+    assert [row[0].loc.page for row in grids[0].rows] == [1, 1, 2]
+    assert [[c.text for c in row] for row in grids[0].rows] == ROWS
 
 
 def test_pdf_wrapped_lines_joined_but_headings_kept_apart() -> None:
@@ -96,3 +98,14 @@ def test_pdf_label_only_row_under_a_spanning_group_label_is_kept() -> None:
     grids = [b for b in read(minimal_pdf([ops])) if isinstance(b, Grid)]
     rows = [[c.text for c in row] for g in grids for row in g.rows]
     assert [row[1:] for row in rows] == [["a. first", "1", "2"], ["b. second", "", ""]]
+
+
+def test_pdf_row_at_top_of_page_without_its_top_rule_is_kept() -> None:
+    """The border a row shares with the row above was drawn on the previous page only."""
+    first = pdf_ruled_table(72, 300, [150, 60, 60, 60], ROWS[:2])
+    second = pdf_ruled_table(72, 800, [150, 60, 60, 60], [["carried", "7", "8", "15"], *ROWS[2:]])
+    second = second.replace("72 800 m 402 800 l S\n", "", 1)  # no rule closing the first row at the top
+    assert "72 800 m 402 800 l S" not in second
+    grids = [b for b in read(minimal_pdf([first, second])) if isinstance(b, Grid)]
+    rows = [[c.text for c in row] for g in grids for row in g.rows]
+    assert rows == [*ROWS[:2], ["carried", "7", "8", "15"], *ROWS[2:]]

@@ -69,6 +69,7 @@ class _Prepared:
         )
 
 
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u3000]{2,}")
 _KEPT = re.compile(r"[^\s*#]")
 
 
@@ -94,9 +95,14 @@ _FULL_WIDTH[0x3000] = 0x20
 
 
 def normalise_prose(text: str) -> str:
-    """Simplified characters, ASCII digits, Markdown emphasis gone, spaces inside Chinese text removed."""
+    """Simplified characters, ASCII digits, Markdown emphasis gone, spaces inside Chinese text removed.
+
+    Runs of spaces become one: they carry no meaning in prose, and the claim patterns (which
+    allow a space between a figure's parts) would otherwise try every way to share a long run
+    of padding between those parts — seconds per line of space-aligned text.
+    """
     text = _MARKUP.sub("", to_simplified(text).translate(_FULL_WIDTH))
-    return _CJK_SPACE.sub("", text).strip()
+    return _CJK_SPACE.sub("", _SPACE_RUN.sub(" ", text)).strip()
 
 
 def _is_heading(piece: str, previous: str) -> bool:

@@ -222,7 +222,8 @@ def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
     number = page.page_number
     tables: list[_Table] = []
     masks: list[tuple[float, float, float, float]] = []
-    for found in page.find_tables():
+    closing = _closing_rules(page)
+    for found in page.find_tables({"explicit_horizontal_lines": closing} if closing else None):
         for segment in _table_segments(found, number):
             tables.append(segment)
             masks.append(_segment_bbox(found, segment))
@@ -244,6 +245,40 @@ def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
             continue
         lines.append(line)
     return tables, lines
+
+
+def _closing_rules(page: Any) -> list[dict]:
+    """Horizontal rules a table broken by a page edge lacks, where its vertical rules end.
+
+    Browsers and word processors draw a border shared by two rows once: when the rows fall on
+    two pages, the row at the top of the next page (or the bottom of this one) has its side rules
+    but no rule closing it, and the table finder would drop it. A vertical rule ending above all
+    of its table's horizontal rules (or below them all) marks such a row; a rule is added there.
+    """
+    edges = page.edges
+    # Borders drawn as thin filled rectangles bring hairline edges across their ends: not rules.
+    horizontals = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 2]
+    verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 2]
+    if not horizontals or len(verticals) < 2:
+        return []
+    added: list[dict] = []
+    for end in ("top", "bottom"):
+        ends: dict[int, list[dict]] = {}
+        for edge in verticals:
+            ends.setdefault(round(edge[end]), []).append(edge)
+        for y, group in ends.items():
+            if len(group) < 2:
+                continue
+            x0, x1 = min(e["x0"] for e in group), max(e["x1"] for e in group)
+            across = [h["top"] for h in horizontals if h["x0"] < x1 - 1 and h["x1"] > x0 + 1]
+            if not across:
+                continue
+            beyond = y < min(across) - 2 if end == "top" else y > max(across) + 2
+            if beyond:
+                added.append(
+                    {"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
+                )
+    return added
 
 
 def _table_segments(table: Any, page: int) -> list[_Table]:
@@ -352,7 +387,14 @@ def _assemble(lines: list[_Line], tables: list[_Table]) -> list[Block]:
                         for c in row
                     ]
                 )
-            blocks.append(Grid(rows=rows, loc=Loc(page=item.page, line=first, line_end=line_number)))
+            last = blocks[-1] if blocks else None
+            if isinstance(last, Grid) and _continued(last, item, rows):
+                # The same table carried over a page break, nothing printed between: one grid, so
+                # that a caption or header row above the first part still speaks for the rest.
+                last.rows.extend(rows)
+                last.loc = last.loc.model_copy(update={"line_end": line_number})
+            else:
+                blocks.append(Grid(rows=rows, loc=Loc(page=item.page, line=first, line_end=line_number)))
             previous = None
             continue
         line_number += 1
@@ -364,6 +406,20 @@ def _assemble(lines: list[_Line], tables: list[_Table]) -> list[Block]:
             blocks.append(Paragraph(text=item.text, loc=Loc(page=item.page, line=line_number)))
         previous = item
     return blocks
+
+
+def _continued(grid: Grid, table: _Table, rows: list[list[GridCell]]) -> bool:
+    """Does ``table`` (first on its page) carry on ``grid`` (last on the page before), column for column?"""
+    pages = {cell.loc.page for cell in grid.rows[-1]}
+    if pages != {table.page - 1} or not rows:
+        return False
+    width = len(grid.rows[-1])
+    if any(len(row) != width for row in rows):
+        return False
+    # Same columns: every column's left edge within a few points of the part above.
+    above = [cell.loc.bbox for cell in grid.rows[-1]]
+    below = [cell.loc.bbox for cell in rows[0]]
+    return all(a is None or b is None or abs(a[0] - b[0]) <= 3 for a, b in zip(above, below, strict=True))
 
 
 def _page_edges(lines: list[_Line]) -> dict[int, tuple[float, float]]:

@@ -1,0 +1,331 @@
+"""Produce the renderings of every corpus document with real tables, cached by source hash.
+
+A source is any corpus document (``../shared/corpus/real``, ``../shared/seeds``, our ``reports/*.txt``)
+that the engine reads into at least one table grid: the crawler dumps whose tables are run-together
+digits have no grid and are left out. Renderings land in ``$COMPLIANCE_RENDER_CACHE`` (default
+``.cache/renderings`` in the checkout, never committed) as ``<version>/<source sha256>/<name>.<ext>``,
+so a second run finds them all and converts nothing. LibreOffice is started once per step for all
+sources together, because its start-up is most of its cost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.renderings import textforms, tools
+from compliance.document import Document
+from compliance.engine import Options, get_registry, read_document
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+# Bump when a recipe changes: older renderings are then made again instead of reused.
+RECIPE_VERSION = "v1"
+
+PAGES = {
+    # rendering → (width mm, height mm, landscape)
+    "lo-pdf-a4": (210, 297, False),
+    "lo-pdf-a4-landscape": (297, 210, True),
+    "lo-pdf-a3": (297, 420, False),
+}
+TEXT_MODES = ("layout", "raw")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    sha256: str
+    format: str  # the engine's reading of it: html, markdown, text, pdf
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class Rendering:
+    source: Source
+    name: str
+    path: Path | None = None
+    error: str | None = None  # why it could not be made (None when ``path`` exists)
+    seconds: float = 0.0  # time spent making it in this run (0 when cached)
+
+    @property
+    def prints_blank_cells(self) -> bool:
+        """False for ``pdftotext -raw``: words joined by single spaces, so a blank cell leaves no trace."""
+        return not self.name.endswith(".raw")
+
+    @property
+    def kind(self) -> str:
+        """The rendering kind for tables: ``lo-pdf-a4.layout`` and ``source.layout`` stay apart."""
+        return self.name
+
+
+@dataclass
+class Plan:
+    """The renderings of one source, by name, with their file extension."""
+
+    source: Source
+    folder: Path
+    names: dict[str, str] = field(default_factory=dict)
+
+    def target(self, name: str) -> Path:
+        return self.folder / f"{name}{self.names[name]}"
+
+    def partial(self, name: str) -> Path:
+        """Where a rendering is written first, so an interrupted run never leaves a truncated one cached."""
+        return self.folder / f"{name}.part{self.names[name]}"
+
+    def complete(self, name: str) -> None:
+        self.partial(name).replace(self.target(name))
+
+
+def cache_root() -> Path:
+    configured = os.environ.get("COMPLIANCE_RENDER_CACHE")
+    return Path(configured) if configured else REPO / ".cache" / "renderings"
+
+
+def candidate_files() -> list[Path]:
+    folders = [SHARED / "corpus" / "real", SHARED / "seeds"]
+    files = [p for folder in folders if folder.is_dir() for p in sorted(folder.iterdir()) if p.is_file()]
+    files += sorted((REPO / "reports").glob("*.txt"))
+    return [p for p in files if p.name.upper() != "MANIFEST.MD" and not p.name.endswith(".faults.md")]
+
+
+def read_source(path: Path) -> Document | None:
+    loaded = read_document(path, get_registry(), Options())
+    return loaded if isinstance(loaded, Document) else None
+
+
+def discover(files: Iterable[Path] | None = None) -> list[Source]:
+    """The documents whose tables the engine reads as grids (the only ones a rendering can keep)."""
+    sources = []
+    for path in candidate_files() if files is None else files:
+        document = read_source(path)
+        if document is None or not document.grids():
+            continue
+        sources.append(Source(path, hashlib.sha256(path.read_bytes()).hexdigest(), document.format))
+    return sources
+
+
+def plan(source: Source, root: Path) -> Plan:
+    made = Plan(source, root / RECIPE_VERSION / source.sha256)
+    names = made.names
+    names["lo-docx"] = ".docx"
+    pdfs = list(PAGES)
+    names.update(dict.fromkeys(PAGES, ".pdf"))
+    names["lo-html"] = ".html"
+    if source.format == "html":
+        names["chromium-pdf"] = ".pdf"
+        pdfs.append("chromium-pdf")
+    if source.format == "pdf":
+        pdfs.insert(0, "source")
+    for pdf in pdfs:
+        names.update({f"{pdf}.{mode}": ".txt" for mode in TEXT_MODES})
+    if source.format in ("html", "markdown", "text"):
+        names.update(dict.fromkeys(textforms.ENCODINGS, source.path.suffix or ".txt"))
+    names["plain-tsv"] = ".txt"
+    names["plain-aligned"] = ".txt"
+    return made
+
+
+def generate(
+    sources: list[Source], root: Path | None = None, log: Callable[[str], None] | None = None
+) -> list[Rendering]:
+    """Every rendering of every source, made where the cache lacks it; failures are kept as errors."""
+    root = root or cache_root()
+    plans = [plan(s, root) for s in sources]
+    for p in plans:
+        p.folder.mkdir(parents=True, exist_ok=True)
+    results: dict[tuple[str, str], Rendering] = {}
+
+    def done(p: Plan, name: str, started: float, error: str | None = None) -> None:
+        target = p.target(name)
+        ok = error is None and target.is_file()
+        results[(p.source.sha256, name)] = Rendering(
+            p.source,
+            name,
+            target if ok else None,
+            None if ok else (error or "not written"),
+            time.perf_counter() - started,
+        )
+
+    def todo(name: str) -> list[Plan]:
+        waiting = []
+        for p in plans:
+            if name not in p.names:
+                continue
+            if p.target(name).is_file():
+                results[(p.source.sha256, name)] = Rendering(p.source, name, p.target(name))
+            else:
+                waiting.append(p)
+        return waiting
+
+    say = log or (lambda _message: None)
+    _python_made(todo, done)
+    say("LibreOffice: DOCX")
+    _libreoffice_docx(todo("lo-docx"), done)
+    say("LibreOffice: PDF page sizes")
+    _libreoffice_pdfs(todo, done)
+    say("LibreOffice: filtered HTML")
+    _libreoffice_html(todo("lo-html"), done)
+    say("Chromium: print to PDF")
+    for p in todo("chromium-pdf"):
+        started = time.perf_counter()
+        try:
+            tools.chromium_print(p.source.path, p.partial("chromium-pdf"))
+            p.complete("chromium-pdf")
+            done(p, "chromium-pdf", started)
+        except tools.ToolError as exc:
+            done(p, "chromium-pdf", started, str(exc))
+    say("pdftotext")
+    for p in plans:
+        for name in [n for n in p.names if n.endswith(tuple(f".{m}" for m in TEXT_MODES))]:
+            if p.target(name).is_file():
+                results[(p.source.sha256, name)] = Rendering(p.source, name, p.target(name))
+                continue
+            pdf_name, mode = name.rsplit(".", 1)
+            pdf = p.source.path if pdf_name == "source" else p.target(pdf_name)
+            started = time.perf_counter()
+            if not pdf.is_file():
+                done(p, name, started, f"no {pdf_name} PDF to extract text from")
+                continue
+            try:
+                tools.pdftotext(pdf, p.partial(name), mode)
+                p.complete(name)
+                done(p, name, started)
+            except tools.ToolError as exc:
+                done(p, name, started, str(exc))
+    return [results[(p.source.sha256, n)] for p in plans for n in p.names if (p.source.sha256, n) in results]
+
+
+def _python_made(todo: Callable[[str], list[Plan]], done: Callable[..., None]) -> None:
+    for name in (*textforms.ENCODINGS, "plain-tsv", "plain-aligned"):
+        for p in todo(name):
+            started = time.perf_counter()
+            try:
+                p.partial(name).write_bytes(_python_rendering(p.source, name))
+                p.complete(name)
+                done(p, name, started)
+            except textforms.NotApplicable as exc:
+                done(p, name, started, f"not applicable: {exc}")
+
+
+def _python_rendering(source: Source, name: str) -> bytes:
+    if name in textforms.ENCODINGS:
+        text = source.path.read_bytes().decode("utf-8-sig")
+        return textforms.reencode(text, name, is_html=source.format == "html")
+    document = read_source(source.path)
+    assert document is not None
+    if name == "plain-tsv":
+        return textforms.document_tsv(document).encode("utf-8")
+    return textforms.document_aligned(document).encode("utf-8")
+
+
+def _lo_input(source: Source) -> bytes:
+    """What LibreOffice opens: an HTML source as it is; any other source as HTML of its reading."""
+    if source.format == "html":
+        return source.path.read_bytes()
+    document = read_source(source.path)
+    assert document is not None
+    return textforms.document_html(document, source.path.stem).encode("utf-8")
+
+
+def _batch(
+    plans: list[Plan],
+    name: str,
+    make_input: Callable[[Plan, Path], list[tuple[Path, str]]],
+    target: str,
+    done: Callable[..., None],
+    infilter: str | None = None,
+) -> None:
+    """Run one soffice conversion over every plan's inputs and file each output under its rendering."""
+    if not plans:
+        return
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="render-batch-") as work:
+        folder = Path(work)
+        inputs: dict[Path, tuple[Plan, str]] = {}
+        for p in plans:
+            for path, rendering in make_input(p, folder):
+                inputs[path] = (p, rendering)
+        try:
+            written = tools.soffice_convert(list(inputs), target, folder / "out", infilter)
+            error = None
+        except tools.ToolError as exc:
+            written, error = {}, str(exc)
+        # Each rendering is charged an equal share of the batch's time.
+        share = (time.perf_counter() - started) / max(len(inputs), 1)
+        for path, (p, rendering) in inputs.items():
+            started = time.perf_counter() - share
+            output = written.get(path)
+            if output is not None:
+                shutil.move(output, p.partial(rendering))
+                p.complete(rendering)
+            done(p, rendering, started, None if output else (error or f"soffice did not convert to {name}"))
+
+
+def _libreoffice_docx(plans: list[Plan], done: Callable[..., None]) -> None:
+    def inputs(p: Plan, folder: Path) -> list[tuple[Path, str]]:
+        path = folder / f"{p.source.sha256[:16]}.html"
+        path.write_bytes(_lo_input(p.source))
+        return [(path, "lo-docx")]
+
+    _batch(plans, "lo-docx", inputs, "docx:MS Word 2007 XML", done, infilter="HTML (StarWriter)")
+
+
+def _libreoffice_pdfs(todo: Callable[[str], list[Plan]], done: Callable[..., None]) -> None:
+    wanted: dict[str, list[str]] = {}
+    for page in PAGES:
+        for p in todo(page):
+            wanted.setdefault(p.source.sha256, []).append(page)
+    plans = {p.source.sha256: p for page in PAGES for p in todo(page)}
+    ready = [p for sha, p in plans.items() if p.target("lo-docx").is_file()]
+    for sha, p in plans.items():
+        if p not in ready:
+            for page in wanted[sha]:
+                done(p, page, time.perf_counter(), "no lo-docx to print")
+
+    def inputs(p: Plan, folder: Path) -> list[tuple[Path, str]]:
+        made = []
+        for page in wanted[p.source.sha256]:
+            path = folder / f"{p.source.sha256[:16]}-{page}.docx"
+            set_page(p.target("lo-docx"), path, *PAGES[page])
+            made.append((path, page))
+        return made
+
+    _batch(ready, "pdf", inputs, "pdf", done)
+
+
+def set_page(docx_in: Path, docx_out: Path, width_mm: int, height_mm: int, landscape: bool) -> None:
+    """Save a copy of the DOCX with every section on the given paper size and orientation."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    word = docx.Document(str(docx_in))
+    for section in word.sections:
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width = Mm(width_mm)
+        section.page_height = Mm(height_mm)
+    word.save(str(docx_out))
+
+
+def _libreoffice_html(plans: list[Plan], done: Callable[..., None]) -> None:
+    ready = [p for p in plans if p.target("lo-docx").is_file()]
+    for p in plans:
+        if p not in ready:
+            done(p, "lo-html", time.perf_counter(), "no lo-docx to re-save")
+
+    def inputs(p: Plan, folder: Path) -> list[tuple[Path, str]]:
+        path = folder / f"{p.source.sha256[:16]}.docx"
+        shutil.copyfile(p.target("lo-docx"), path)
+        return [(path, "lo-html")]
+
+    _batch(ready, "lo-html", inputs, "html:HTML (StarWriter)", done)

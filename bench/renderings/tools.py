@@ -1,0 +1,125 @@
+"""The external programs that make renderings: LibreOffice, Chromium and pdftotext.
+
+Each runs without a shell, with a timeout, in its own process group (so a hung converter and its
+children are ended together), and with a private profile directory so it never touches, or waits
+for, a profile another LibreOffice or Chromium on the machine is using.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+SOFFICE_NAMES = ("soffice", "libreoffice")
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+class ToolError(RuntimeError):
+    """A converter failed, timed out or did not write the file it was asked for."""
+
+
+def find_tool(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def missing_tools() -> list[str]:
+    """The converters this machine lacks (the harness needs all three)."""
+    missing = []
+    if find_tool(SOFFICE_NAMES) is None:
+        missing.append("soffice")
+    if find_tool(CHROMIUM_NAMES) is None:
+        missing.append("chromium")
+    if find_tool(("pdftotext",)) is None:
+        missing.append("pdftotext")
+    return missing
+
+
+def run(args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run a converter; on timeout end its whole process group and raise ToolError."""
+    with subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise ToolError(f"{Path(args[0]).name} timed out after {timeout:.0f} s") from None
+    return subprocess.CompletedProcess(args, process.returncode, out, err)
+
+
+def soffice_convert(inputs: list[Path], target: str, outdir: Path, infilter: str | None = None) -> dict[Path, Path]:
+    """Convert a batch of files with one LibreOffice start; returns input → output for those written.
+
+    ``target`` is what ``--convert-to`` takes (``docx:"MS Word 2007 XML"``, ``pdf``, …). The output
+    of ``dir/name.ext`` is ``outdir/name.<target extension>``, so input names must be unique.
+    """
+    binary = find_tool(SOFFICE_NAMES)
+    if binary is None:
+        raise ToolError("LibreOffice (soffice) is not installed")
+    outdir.mkdir(parents=True, exist_ok=True)
+    extension = target.split(":", 1)[0]
+    with tempfile.TemporaryDirectory(prefix="render-soffice-") as profile:
+        args = [binary, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore"]
+        if infilter:
+            args.append(f"--infilter={infilter}")
+        args += ["--convert-to", target, "--outdir", str(outdir), *map(str, inputs)]
+        done = run(args, timeout=60 + 15 * len(inputs))
+    written = {}
+    for source in inputs:
+        output = outdir / f"{source.stem}.{extension}"
+        if output.is_file() and output.stat().st_size > 0:
+            written[source] = output
+    if not written and inputs:
+        raise ToolError(f"soffice wrote nothing (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+    return written
+
+
+def chromium_print(page: Path, output: Path) -> None:
+    """Print an HTML file to PDF as a browser's "Save as PDF" does (without header and footer)."""
+    binary = find_tool(CHROMIUM_NAMES)
+    if binary is None:
+        raise ToolError("chromium is not installed")
+    with tempfile.TemporaryDirectory(prefix="render-chromium-") as profile:
+        args = [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            # The page footer would print the file:// path of the cache (digits of a hash) as text.
+            "--no-pdf-header-footer",
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={output}",
+            page.resolve().as_uri(),
+        ]
+        done = run(args, timeout=120)
+    if not output.is_file() or output.stat().st_size == 0:
+        raise ToolError(f"chromium wrote no PDF (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+
+
+def pdftotext(pdf: Path, output: Path, mode: str) -> None:
+    """``pdftotext -layout`` or ``-raw`` (``mode`` is ``layout`` or ``raw``), UTF-8 output."""
+    binary = find_tool(("pdftotext",))
+    if binary is None:
+        raise ToolError("pdftotext (poppler-utils) is not installed")
+    done = run([binary, f"-{mode}", "-enc", "UTF-8", str(pdf), str(output)], timeout=120)
+    if done.returncode != 0 or not output.is_file():
+        raise ToolError(f"pdftotext -{mode} failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
