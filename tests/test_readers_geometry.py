@@ -105,6 +105,18 @@ def test_layout_runs_part_numbers_and_cjk_words_but_not_letter_spacing_or_prose(
     assert [t for _, t in _runs("三 、 本 （一）予以公开   7")] == ["三 、 本 （一）予以公开", "7"]
     assert [t for _, t in _runs("禁止公开 0      0")] == ["禁止公开", "0", "0"]
     assert [t for _, t in _runs("信息 9 条；重点工作 39")] == ["信息 9 条；重点工作 39"]
+    assert [t for _, t in _runs("一、本年新收 12 3 15")] == ["一、本年新收", "12", "3", "15"]
+
+
+def test_builder_reads_a_value_centred_between_the_lines_of_its_wrapped_label() -> None:
+    words = [
+        *_line(1, (0, "信息内容"), (10, "本年收费金额")),
+        *_line(3, (0, "行政事业性收")),
+        *_line(4, (12, "12.5")),
+        *_line(5, (0, "费")),
+    ]
+    [grid] = _grids(words)
+    assert _texts(grid) == [["信息内容", "本年收费金额"], ["行政事业性收费", "12.5"]]
 
 
 def test_builder_places_values_by_the_nearest_full_row_despite_ragged_alignment() -> None:
@@ -260,3 +272,62 @@ def test_pdftotext_layout_of_a_libreoffice_pdf_reads_the_same_cells(tmp_path: Pa
     read = _values(load_text(tmp_path, spaced, "layout.txt"))
     wrong = {k: (v, read.get(k)) for k, v in expected.items() if k[0] in ("T2", "T3", "T4") and read.get(k) != v}
     assert not wrong
+
+
+def _squeezed(source: str, labels: tuple[str, ...]) -> str:
+    """The sample as layout text, with the figures of the rows named run together (a narrow column)."""
+    lines = []
+    for line in layout_text(source).splitlines():
+        for label in labels:
+            if line.strip().startswith(label):
+                figures = line[len(line) - len(line.lstrip()) + len(label) :].split()
+                line = line[: line.index(label) + len(label)] + "      " + "".join(figures)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def test_layout_digits_run_together_are_split_by_the_identities_never_misplaced(tmp_path: Path) -> None:
+    source = (SAMPLES / "v2021-clean-2023.txt").read_text(encoding="utf-8")
+    rows = ("1.属于国家秘密", "4.保护第三方合法权益", "7.属于行政执法案卷")
+    squeezed = _squeezed(source, rows)
+    assert "1000001" in squeezed or "0100001" in squeezed
+    expected = _values(load_text(tmp_path, source, "source.txt"))
+    report = load_text(tmp_path, squeezed, "layout.txt")
+    read = _values(report)
+    for key, value in expected.items():
+        if key[0] == "T3":
+            assert read.get(key) == value, key
+    # The split cells say they were inferred, not read.
+    assert {c.status.value for c in report.tables["T3"]["deny.third_party"].values()} == {"inferred"}
+
+
+def test_layout_figures_after_a_closing_quote_are_cells() -> None:
+    """``pdftotext -raw`` parts cells by one space: a label ending in a quote mark still ends there."""
+    from compliance.readers.layout_text import _runs
+
+    runs = [text for _, text in _runs("3.危及“三安全一稳定” 2 0 0 0 0 0 2", in_table=True)]
+    assert runs == ["3.危及“三安全一稳定”", "2", "0", "0", "0", "0", "0", "2"]
+
+
+def test_layout_lone_label_and_figures_between_captions_is_a_row() -> None:
+    """Text extraction leaves one-row table fragments between their captions: each line is still a row."""
+    header = ["类别", "数据", "1", "数据", "2", "数据", "3", "总计"]
+    body = [
+        "### 一、本年新收政府信息公开申请数量",
+        *header,
+        "本年新收政府信息公开申请数量 705 3 0 0 5 0 713",
+        "### 二、上年结转政府信息公开申请数量",
+        *header,
+        "上年结转政府信息公开申请数量 36 0 0 0 0 0 36",
+    ]
+    aligned = [
+        _placed((0, "行政许可"), (20, "12"), (30, "3"), (40, "15")),
+        _placed((0, "行政处罚"), (20, "4"), (30, "0"), (40, "4")),
+        _placed((0, "行政强制"), (20, "5"), (30, "1"), (40, "6")),
+    ]
+    prose = "全年共收到政府信息公开申请七百四十九件，均在法定期限内答复，没有逾期答复的情况，也没有因答复引起的争议。"
+    text = "\n".join([prose, *aligned, "", *body])
+    assert looks_like_layout(text)
+    rows = {r[0][-14:]: r[1:] for b in text_blocks(text) if isinstance(b, Grid) for r in _texts(b)}
+    assert rows["本年新收政府信息公开申请数量"] == ["705", "3", "0", "0", "5", "0", "713"]
+    assert rows["上年结转政府信息公开申请数量"] == ["36", "0", "0", "0", "0", "0", "36"]

@@ -109,3 +109,24 @@ def test_pdf_row_at_top_of_page_without_its_top_rule_is_kept() -> None:
     grids = [b for b in read(minimal_pdf([first, second])) if isinstance(b, Grid)]
     rows = [[c.text for c in row] for g in grids for row in g.rows]
     assert rows == [*ROWS[:2], ["carried", "7", "8", "15"], *ROWS[2:]]
+
+
+def test_pdf_table_without_rules_is_read_by_alignment() -> None:
+    """A borderless table: the words outside ruled tables go through the geometric grid builder."""
+    rows = [
+        ["Item", "Made", "Gone", "Valid"],
+        ["first", "1", "2", "3"],
+        ["second", "4", "", "14"],
+        ["third", "7", "8", "9"],
+    ]
+    ops = pdf_text(72, 780, "A paragraph of prose before the table.")
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                ops += pdf_text(72 + 110 * c, 720 - 20 * r, text)
+    blocks = read(minimal_pdf([ops]))
+    grids = [b for b in blocks if isinstance(b, Grid)]
+    assert len(grids) == 1
+    assert [[c.text for c in row] for row in grids[0].rows][-3:] == rows[1:]
+    assert all(c.loc.page == 1 and c.loc.bbox is not None for c in grids[0].rows[-1] if c.text)
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["A paragraph of prose before the table."]

@@ -77,3 +77,28 @@ def test_markdown_t4_fragments_without_captions_use_template_order(tmp_path: Pat
         r: {c: cell.model_copy(update={"loc": report.tables["T4"][r][c].loc}) for c, cell in cells.items()}
         for r, cells in original.tables["T4"].items()
     }
+
+
+def test_t4_fragments_with_their_header_printed_between_caption_and_figures(tmp_path: Path) -> None:
+    """Text extracted from a PDF: caption, then the header line, then the figures (one space apart)."""
+    header = "结果维持 结果纠正 其他结果 尚未审结 总计"
+    fragments = "\n".join(
+        [
+            "行政复议（本机关作为被申请人）",
+            header,
+            "2 1 0 1 4",
+            "行政诉讼（未经复议直接起诉）",
+            header,
+            "1 0 0 1 2",
+            "行政诉讼（复议后起诉）",
+            header,
+            "0 0 0 0 0",
+        ]
+    )
+    lines = CLEAN.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("行政复议\t"))
+    text = "\n".join([*lines[:start], fragments, *lines[start + 4 :]])
+    report = load_text(tmp_path, text)
+    original = load_text(tmp_path, CLEAN, "a.txt")
+    values = {r: {c: cell.value for c, cell in cells.items()} for r, cells in report.tables["T4"].items()}
+    assert values == {r: {c: cell.value for c, cell in cells.items()} for r, cells in original.tables["T4"].items()}

@@ -119,7 +119,7 @@ def build_report(
         mapped: MappedTable
         table_layout = template
         if spec.layout == "single_row":
-            mapped = map_single_row_table(table_id, grids, spec, _captions(document))
+            mapped = map_single_row_table(table_id, grids, spec, _captions(document, {s.start for s in spans}))
         else:
             index = t3_index if table_id == "T3" else t2_index
             if table_id == "T3":
@@ -190,12 +190,28 @@ def _readable(mapped: MappedTable) -> bool:
     return any(cell.status is not CellStatus.ambiguous for cells in mapped.data.values() for cell in cells.values())
 
 
-def _captions(document: Document) -> dict[int, str]:
-    """For each grid, the paragraph right before it (a fragment's caption such as "### 行政复议")."""
-    captions: dict[int, str] = {}
-    for previous, block in zip(document.blocks, document.blocks[1:], strict=False):
-        if isinstance(block, Grid) and isinstance(previous, Paragraph):
-            captions[id(block)] = previous.text
+# How many paragraphs above a grid may hold its caption: the caption, then a header line that
+# text extraction printed as prose ("### 行政复议" / "结果维持 结果纠正 …" / the values).
+_CAPTION_REACH = 3
+
+
+def _captions(document: Document, headings: set[int]) -> dict[int, list[str]]:
+    """For each grid, the paragraphs right above it, nearest first (a fragment's caption such as "### 行政复议").
+
+    The walk stops at another grid and at the section's own heading, which names the whole table.
+    """
+    captions: dict[int, list[str]] = {}
+    for index, block in enumerate(document.blocks):
+        if not isinstance(block, Grid):
+            continue
+        above: list[str] = []
+        for at in range(index - 1, max(-1, index - 1 - _CAPTION_REACH), -1):
+            previous = document.blocks[at]
+            if not isinstance(previous, Paragraph) or at in headings:
+                break
+            above.append(previous.text)
+        if above:
+            captions[id(block)] = above
     return captions
 
 

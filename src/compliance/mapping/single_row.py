@@ -17,9 +17,9 @@ from compliance.model import Cell, Note
 
 
 def map_single_row_table(
-    table: str, grids: list[Grid], spec: TableSpec, captions: dict[int, str] | None = None
+    table: str, grids: list[Grid], spec: TableSpec, captions: dict[int, list[str]] | None = None
 ) -> MappedTable:
-    """Map T4 from a full row, a digit run or per-group fragments (``captions``: id(grid) → text before it)."""
+    """Map T4 from a full row, a digit run or per-group fragments (``captions``: texts above each grid)."""
     mapped = MappedTable()
     width = len(spec.rows) * len(spec.columns)
     for grid in grids:
@@ -72,7 +72,7 @@ def _from_run(table: str, spec: TableSpec, split: SplitRow, mapped: MappedTable)
 
 
 def _from_fragments(
-    table: str, grids: list[Grid], spec: TableSpec, captions: dict[int, str], mapped: MappedTable
+    table: str, grids: list[Grid], spec: TableSpec, captions: dict[int, list[str]], mapped: MappedTable
 ) -> None:
     """Rows of exactly one group's width, named by their own label or the caption before the grid."""
     width = len(spec.columns)
@@ -80,9 +80,14 @@ def _from_fragments(
     for grid in grids:
         for row in grid.rows:
             split = split_row(row)
+            # An empty label column printed before the values (a grid built from positions) is not a value.
+            while len(split.values) > width and not split.values[0].text.strip():
+                split.values = split.values[1:]
             if len(split.values) != width or not any(c.text.strip() for c in split.values):
                 continue
-            named = _group_named(key(split.label), spec) or _group_named(key(captions.get(id(grid), "")), spec)
+            named = _group_named(key(split.label), spec) or next(
+                (n for text in captions.get(id(grid), []) if (n := _group_named(key(text), spec))), None
+            )
             fragments.append((named, split))
     names = [name for name, _ in fragments]
     if len(names) == len(spec.rows) and all(n is None for n in names):

@@ -30,6 +30,12 @@ def _cjk(char: str) -> bool:
     return ord(char) >= 0x2E80
 
 
+def _ends_label(piece: str) -> bool:
+    """Text a label can end with before its figures: CJK, or closing punctuation (``稳定”``, ``）``)."""
+    last = piece[-1]
+    return _cjk(last) or not last.isascii() or last in ")]"
+
+
 def _separates(before: str, after: str) -> bool:
     """Two numbers (``0 0``), or two CJK pieces longer than one character, are two cells."""
     if is_number_shaped(before) and is_number_shaped(after):
@@ -50,12 +56,16 @@ def _runs(line: str, in_table: bool = False) -> list[tuple[int, str]]:
         start, text = match.start(), match.group()
         more_cells = in_table or number < len(matches) - 1
         pieces = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+        trailing = 0  # how many numbers end the run
+        while trailing < len(pieces) and is_number_shaped(pieces[len(pieces) - 1 - trailing][1]):
+            trailing += 1
         run_start = 0
-        for (offset, piece), (next_offset, following) in pairwise(pieces):
-            # A trailing number is a cell when more cells follow on the line (prose wraps
-            # before a unit, ``重点工作 39`` / ``条；``, so a line's last run keeps its number).
-            last = next_offset == pieces[-1][0] and more_cells
-            if _separates(piece, following) or (last and _cjk(piece[-1]) and is_number_shaped(following)):
+        for index, ((offset, piece), (next_offset, following)) in enumerate(pairwise(pieces)):
+            # Numbers ending a run after CJK text are cells when there are two or more of them
+            # or more cells follow on the line (prose wraps before a unit, ``重点工作 39`` /
+            # ``条；``, so a prose line keeps its one number).
+            ends = index + 1 == len(pieces) - trailing and (trailing >= 2 or more_cells)
+            if _separates(piece, following) or (ends and _ends_label(piece)):
                 out.append((start + run_start, text[run_start : offset + len(piece)]))
                 run_start = next_offset
         out.append((start + run_start, text[run_start:]))

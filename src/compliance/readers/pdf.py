@@ -24,6 +24,7 @@ from typing import Any
 from compliance.document import Block, Document, Grid, GridCell, LoadError, Paragraph
 from compliance.hookspecs import hookimpl
 from compliance.model import Loc
+from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
 from compliance.readers.grid import clean_cell, clean_inline
 from compliance.readers.pdf_objects import PageObjects
 
@@ -234,6 +235,11 @@ def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in masks)
 
     text_page = page.filter(outside) if masks else page
+    unruled = _unruled_tables(text_page, number)
+    if unruled:
+        tables.extend(unruled)
+        masks.extend(_grid_box(t.rows) for t in unruled)
+        text_page = page.filter(outside)
     lines = []
     height = float(page.height)
     for raw in text_page.extract_text_lines(strip=True, return_chars=False):
@@ -245,6 +251,43 @@ def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
             continue
         lines.append(line)
     return tables, lines
+
+
+# A page needs this many figures outside its ruled tables before it is searched for unruled ones.
+_MIN_LOOSE_FIGURES = 6
+
+
+def _unruled_tables(page: Any, number: int) -> list[_Table]:
+    """Tables printed without rules (a borderless Word table, a report typeset in columns).
+
+    The words outside ruled tables go through the geometric grid builder that layout text and
+    OCR use; whatever it finds aligned in columns becomes a table, the rest stays prose.
+    """
+    found = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    if sum(1 for w in found if is_number_shaped(w["text"])) < _MIN_LOOSE_FIGURES:
+        return []
+    words = [
+        Word(clean_inline(w["text"]), float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), number)
+        for w in found
+    ]
+    tables = []
+    for block in blocks_from_words(words):
+        if not isinstance(block, Grid):
+            continue
+        rows = [[GridCell(c.text, Loc(page=number, bbox=c.loc.bbox), c.span_copy) for c in row] for row in block.rows]
+        tops = [min((c.loc.bbox[1] for c in row if c.loc.bbox), default=0.0) for row in block.rows]
+        tables.append(_Table(rows=rows, top=min(tops), page=number, row_tops=tops))
+    return tables
+
+
+def _grid_box(rows: list[list[GridCell]]) -> tuple[float, float, float, float]:
+    boxes = [c.loc.bbox for row in rows for c in row if c.loc.bbox is not None]
+    return (
+        min(b[0] for b in boxes) - 1,
+        min(b[1] for b in boxes) - 1,
+        max(b[2] for b in boxes) + 1,
+        max(b[3] for b in boxes) + 1,
+    )
 
 
 def _closing_rules(page: Any) -> list[dict]:

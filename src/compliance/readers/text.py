@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from compliance.document import Block, Document, LoadError
+from compliance.document import Block, Document, Grid, GridCell, LoadError, Paragraph
 from compliance.hookspecs import hookimpl
+from compliance.model import Loc
 from compliance.readers import LineBlocks, decode_text, looks_binary
 from compliance.readers.geometry import is_number_shaped
 from compliance.readers.layout_text import layout_blocks, looks_like_layout
@@ -77,7 +78,7 @@ def split_fields(line: str) -> list[str] | None:
 
 def text_blocks(text: str, first_line: int = 1) -> list[Block]:
     if looks_like_layout(text) and not _has_marked_rows(text):
-        return layout_blocks(text, first_line)
+        return _spaced_rows(layout_blocks(text, first_line))
     builder = LineBlocks()
     for offset, raw_line in enumerate(text.splitlines()):
         number = first_line + offset
@@ -91,6 +92,32 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
         heading = _MARKDOWN_HEADING.match(line)
         builder.paragraph(number, line.strip(), len(heading.group(1)) if heading else None, line)
     return builder.finish()
+
+
+def _spaced_rows(blocks: list[Block]) -> list[Block]:
+    """A line the grid builder left as prose but printed as a label and three or more figures
+    (a one-row table between captions, as text extraction leaves table fragments) is a row."""
+    out: list[Block] = []
+    for block in blocks:
+        fields = split_fields(block.text) if isinstance(block, Paragraph) and "\n" not in block.text else None
+        if fields is None or not isinstance(block, Paragraph):
+            out.append(block)
+            continue
+        loc = block.loc
+        cells = []
+        position = 0
+        for field in (f.strip() for f in fields):
+            found = block.text.find(field, position) if field else -1
+            start = found if found >= 0 else position
+            column = loc.column + start if loc.column is not None else None
+            cells.append(GridCell(field, loc.model_copy(update={"column": column})))
+            position = start + len(field)
+        if out and isinstance(out[-1], Grid) and out[-1].loc.line_end == (loc.line or 0) - 1:
+            out[-1].rows.append(cells)
+            out[-1].loc = out[-1].loc.model_copy(update={"line_end": loc.line})
+        else:
+            out.append(Grid(rows=[cells], loc=Loc(line=loc.line, line_end=loc.line, page=loc.page)))
+    return out
 
 
 def _has_marked_rows(text: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from compliance.document import Block, Grid, GridCell, Paragraph
 from compliance.model import Loc
@@ -218,10 +219,36 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     for row, slots in _settle_stray_values(rows, placed, lines, geometry):
         first = _line_number(lines, row.lines[0])
         line = lines[row.lines[0]]
-        out.append(_label_cells(row.labels, first, line) + _cells(slots, first, line))
+        if _run_together(row.values, model):
+            values = [GridCell(_joined(sorted(row.values, key=lambda w: w.x0)), _loc(row.values, first))]
+        else:
+            values = _cells(slots, first, line)
+        out.append(_label_cells(row.labels, first, line) + values)
     start = _line_number(lines, region.lines[0])
     end = _line_number(lines, region.lines[-1])
     return Grid(rows=out, loc=Loc(line=start, line_end=end, page=lines[region.lines[0]].page))
+
+
+def _run_together(values: list[Word], model: ColumnModel) -> bool:
+    """Are these the digits of several cells printed without gaps between them?
+
+    PDF-to-text tools squeeze narrow columns until their digits touch ("1000001", "1 000001"). A
+    figure never starts with a zero it does not need, and one figure never spans more than one
+    column: either sign means the row is a run of cells. It is then given as one run, so that
+    the mapping splits it only where the table's identities allow one split (never guessed).
+    """
+    tokens = sorted(values, key=lambda w: w.x0)
+    if model.width < 2 or not tokens or len(tokens) >= model.width:
+        return False
+    if not all(w.text.strip().isdigit() for w in tokens):
+        return False
+    if any(len(w.text.strip()) > 1 and w.text.strip().startswith("0") for w in tokens):
+        return True
+    spacing = min(
+        (b - a for _, centres in model.references for a, b in pairwise(centres)),
+        default=None,
+    )
+    return spacing is not None and any(w.x1 - w.x0 > 1.5 * spacing for w in tokens)
 
 
 def _settle_stray_values(

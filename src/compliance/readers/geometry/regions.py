@@ -64,20 +64,38 @@ def value_tokens(line: Line) -> list[int]:
     return [i for i in numbers if i > 0 or len(numbers) >= 2]
 
 
+def lone_value(lines: list[Line], index: int, geometry: Geometry) -> bool:
+    """A line of one number right under a one-phrase label line: a row whose label wrapped
+    around its vertically centred value (``行政事业性收`` / ``4166.24`` / ``费``)."""
+    line = lines[index]
+    if len(line.words) != 1 or not is_number_shaped(line.words[0].text) or index == 0:
+        return False
+    above = lines[index - 1]
+    return (
+        len(above.words) == 1
+        and not is_number_shaped(above.words[0].text)
+        and not geometry.gap(above, line)
+        and above.words[0].x1 <= line.words[0].x0
+    )
+
+
 def _overlaps(a0: float, a1: float, b0: float, b1: float, slack: float) -> bool:
     return a0 < b1 + slack and a1 > b0 - slack
 
 
 def confirmed_rows(lines: list[Line], geometry: Geometry) -> set[int]:
     """Lines with values aligned with a value or header phrase of a nearby line."""
-    candidates = {i for i, line in enumerate(lines) if value_tokens(line)}
+    lone = {i for i in range(len(lines)) if lone_value(lines, i, geometry)}
+    candidates = {i for i, line in enumerate(lines) if value_tokens(line)} | lone
     confirmed: set[int] = set()
     for i in candidates:
-        mine = [lines[i].words[k] for k in value_tokens(lines[i])]
+        mine = lines[i].words if i in lone else [lines[i].words[k] for k in value_tokens(lines[i])]
         for j in range(max(0, i - _ALIGN_WINDOW), min(len(lines), i + _ALIGN_WINDOW + 1)):
             if j == i or len(lines[j].words) < 2:
                 continue
             theirs = lines[j].words[1:] if j not in candidates else [lines[j].words[k] for k in value_tokens(lines[j])]
+            if j in lone:
+                theirs = lines[j].words
             if any(_overlaps(a.x0, a.x1, b.x0, b.x1, geometry.char) for a in mine for b in theirs):
                 confirmed.add(i)
                 break
@@ -121,7 +139,7 @@ class RegionFinder:
                 if current is None:
                     current = self._open(index, floor)
                 current.body.append(index)
-                first = line.words[value_tokens(line)[0]]
+                first = line.words[(value_tokens(line) or [0])[0]]
                 current.value_start = min(current.value_start, first.x0)
                 current.left = min(current.left, line.x0)
                 continue
@@ -140,7 +158,7 @@ class RegionFinder:
 
     def _open(self, index: int, floor: int) -> Region:
         line = self.lines[index]
-        first = line.words[value_tokens(line)[0]]
+        first = line.words[(value_tokens(line) or [0])[0]]
         region = Region(left=line.x0, value_start=first.x0)
         below = line
         start = index
