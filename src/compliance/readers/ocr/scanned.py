@@ -12,8 +12,10 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from compliance.document import LoadError
-from compliance.readers.ocr.lattice import PageTable, TextLine, group_lines, page_tables
+from compliance.document import Grid, GridCell, LoadError
+from compliance.model import Loc
+from compliance.readers.ocr.engine import TextBox
+from compliance.readers.ocr.lattice import PageTable, TextLine, group_lines, numeric_reading, page_tables
 from compliance.readers.ocr.pages import OcrPage, read_page
 
 # Render resolution for PDF pages: 200 dpi reads 10.5-pt table digits reliably.
@@ -34,7 +36,52 @@ class PageItems:
 
 def items(page: OcrPage) -> PageItems:
     tables, rest = page_tables(page.boxes, page.rules, page.number)
-    return PageItems(page.number, page.height, tables, group_lines(rest))
+    unruled, rest = unruled_tables(rest, page.number)
+    return PageItems(page.number, page.height, tables + unruled, group_lines(rest))
+
+
+# A page needs this many figures outside its ruled tables before it is searched for unruled ones.
+_MIN_LOOSE_FIGURES = 6
+
+
+def unruled_tables(boxes: list[TextBox], number: int) -> tuple[list[PageTable], list[TextBox]]:
+    """Tables printed without rules, found by the shared geometric grid builder; the boxes left.
+
+    As for PDF text layers: whatever the builder finds aligned in columns is a table. Each cell
+    keeps the lowest confidence of the boxes it took, and is read as a number like a ruled cell.
+    """
+    from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
+
+    if sum(1 for b in boxes if is_number_shaped(b.text)) < _MIN_LOOSE_FIGURES:
+        return [], boxes
+    words = [Word(b.text, b.x0, b.top, b.x1, b.bottom, number, confidence=b.confidence) for b in boxes]
+    tables: list[PageTable] = []
+    taken: set[int] = set()
+    for block in blocks_from_words(words):
+        if not isinstance(block, Grid):
+            continue
+        rows = []
+        for row in block.rows:
+            cells = []
+            for cell in row:
+                box = cell.loc.bbox
+                inside = [i for i, b in enumerate(boxes) if box is not None and _within(b, box)]
+                taken.update(inside)
+                text, confidence = cell.text, min((boxes[i].confidence for i in inside), default=None)
+                if inside and not cell.span_copy:
+                    text, confidence = numeric_reading(text, confidence)
+                cells.append(GridCell(text, Loc(page=number, bbox=box), cell.span_copy, confidence))
+            rows.append(cells)
+        boxes_of = [c.loc.bbox for row in rows for c in row if c.loc.bbox is not None]
+        if boxes_of:
+            top, bottom = min(b[1] for b in boxes_of), max(b[3] for b in boxes_of)
+            tables.append(PageTable(rows, top, bottom, min(b[0] for b in boxes_of), max(b[2] for b in boxes_of)))
+    return tables, [b for i, b in enumerate(boxes) if i not in taken]
+
+
+def _within(box: TextBox, cell: tuple[float, float, float, float]) -> bool:
+    x, y = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+    return cell[0] - 0.5 <= x <= cell[2] + 0.5 and cell[1] - 0.5 <= y <= cell[3] + 0.5
 
 
 def pdf_pages(data: bytes, indexes: list[int], sha256: str | None) -> list[PageItems]:
