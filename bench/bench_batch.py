@@ -22,10 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from helpers import write_variants  # noqa: E402
-
 from compliance.batch import BatchOptions, run_batch  # noqa: E402
 from compliance.engine import Options, check_file, get_registry, summarise  # noqa: E402
+from helpers import write_variants  # noqa: E402
 
 
 def html_reader_available() -> bool:

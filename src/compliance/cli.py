@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -40,6 +41,17 @@ class UsageProblem(click.ClickException):
     """A usage error: one sentence on stderr, exit status 2."""
 
     exit_code = 2
+
+
+NO_CACHE_OPTION = click.option(
+    "--no-cache", is_flag=True, help="Do not read or write the OCR cache (scanned reports are read afresh)."
+)
+
+
+def _ocr_cache(no_cache: bool) -> None:
+    if no_cache:
+        # An environment setting, so that batch worker processes inherit it (readers.ocr.cache).
+        os.environ["COMPLIANCE_OCR_CACHE"] = "off"
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -127,6 +139,7 @@ def cli() -> None:
     show_default=True,
     help="Seconds allowed per report (0: no limit); a report over it becomes one input finding.",
 )
+@NO_CACHE_OPTION
 @click.option("--summary", "summary_csv", type=click.Path(dir_okay=False), help="Write one CSV row per report here.")
 @click.option("--previous", type=click.Path(dir_okay=False), help="Last year's report of the same agency.")
 @click.option("--regions", type=click.Path(dir_okay=False), help="Region manifest (CSV or YAML) for roll-up rules.")
@@ -145,11 +158,13 @@ def check(
     write_baseline: str | None,
     jobs: int,
     timeout: float,
+    no_cache: bool,
     summary_csv: str | None,
     previous: str | None,
     regions: str | None,
 ) -> None:
     """Check reports (files or folders) and print findings."""
+    _ocr_cache(no_cache)
     registry = _registry()
     # Config first: it may choose the format, the gate and the rules; flags given here override it.
     loaded = _load_config(config_file, isolated, registry)
@@ -282,8 +297,10 @@ def _batch_options(
 @click.argument("path")
 @click.option("--template", type=click.Choice(["auto", "V2019", "V2021"]), default="auto", show_default=True)
 @MAX_BYTES_OPTION
-def extract(path: str, template: str, max_bytes: int) -> None:
+@NO_CACHE_OPTION
+def extract(path: str, template: str, max_bytes: int, no_cache: bool) -> None:
     """Print one report as the structured report (contract §3)."""
+    _ocr_cache(no_cache)
     registry = _registry()
     (file,) = _existing((path,))
     if file.is_dir():

@@ -26,6 +26,8 @@ class GridCell:
     loc: Loc = field(default_factory=Loc)
     # True for the copies a rowspan/colspan expansion creates: the value was printed once.
     span_copy: bool = False
+    # Set only for text read by OCR: the recogniser's confidence, 0–1 (see readers/ocr).
+    confidence: float | None = None
 
 
 @dataclass

@@ -86,6 +86,9 @@ class Cell(Strict):
     loc: Loc | None = None
     status: CellStatus = CellStatus.read
     unit: str | None = None
+    # Set only when the cell was read by OCR (a scan): the recogniser's confidence, 0–1. Rules
+    # treat a failing identity over such cells as a possible misreading before blaming the report.
+    confidence: float | None = None
 
     @field_validator("value", mode="before")
     @classmethod
@@ -96,7 +99,13 @@ class Cell(Strict):
 
     @classmethod
     def typed(
-        cls, value: int | Decimal | None, raw: str | None, loc: Loc | None, status: CellStatus, unit: str | None
+        cls,
+        value: int | Decimal | None,
+        raw: str | None,
+        loc: Loc | None,
+        status: CellStatus,
+        unit: str | None,
+        confidence: float | None = None,
     ) -> Cell:
         """A cell from parts the mapping has already typed, without validation.
 
@@ -106,7 +115,11 @@ class Cell(Strict):
         """
         cell = object.__new__(cls)
         _set = object.__setattr__
-        _set(cell, "__dict__", {"value": value, "raw": raw, "loc": loc, "status": status, "unit": unit})
+        _set(
+            cell,
+            "__dict__",
+            {"value": value, "raw": raw, "loc": loc, "status": status, "unit": unit, "confidence": confidence},
+        )
         _set(cell, "__pydantic_fields_set__", set(_CELL_FIELDS))
         _set(cell, "__pydantic_extra__", None)
         _set(cell, "__pydantic_private__", None)

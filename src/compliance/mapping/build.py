@@ -7,6 +7,7 @@ from compliance.layout import TableSpec, TemplateLayout
 from compliance.mapping.claims import ProseLine, extract_claims
 from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.normalize import key
+from compliance.mapping.ocr_readings import review_table
 from compliance.mapping.runon import split_run_on
 from compliance.mapping.sections import SectionSpan, find_section_spans, find_title
 from compliance.mapping.single_row import map_single_row_table
@@ -135,6 +136,7 @@ def build_report(
             mapped = map_row_table(table_id, grids, index, {r.id: spec for r in spec.rows}, printed)
         if mapped.data:
             tables[table_id] = _ordered(mapped, spec.row_ids())
+            mapped.notes.extend(review_table(table_id, spec, mapped.data))
         notes.extend(mapped.notes)
         table_info[table_id] = TableInfo(
             present=_readable(mapped),

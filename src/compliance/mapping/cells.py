@@ -42,7 +42,7 @@ def make_cell(grid_cell: GridCell | None, *, money: bool = False, default_unit: 
     parsed = parse_cell(grid_cell.text, money=money, default_unit=default_unit)
     raw = grid_cell.text.strip()
     # Every field is already typed (parse_cell gives int/Decimal, the reader a Loc).
-    return Cell.typed(parsed.value, raw, grid_cell.loc, parsed.status, parsed.unit)
+    return Cell.typed(parsed.value, raw, grid_cell.loc, parsed.status, parsed.unit, grid_cell.confidence)
 
 
 @dataclass

@@ -122,7 +122,7 @@ class HtmlReader:
             raise LoadError("文件为空", "the file is empty")
         text = decode_text(data, declared_charset(data)).text
         root = parse_html(text)
-        blocks = html_blocks(root)
+        blocks = html_blocks(root, path)
         if not blocks:
             raise LoadError("网页中没有可读取的正文内容", "the web page has no readable body text")
         return Document(
@@ -253,6 +253,8 @@ class _Collector:
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.line: int | None = None
+        # Pictures met on the way: (index in blocks, src, source line), for readers.ocr.pictures.
+        self.pictures: list[tuple[int, str, int | None]] = []
 
     def add(self, text: str | None, line: int | None) -> None:
         if not text:
@@ -268,8 +270,11 @@ class _Collector:
         self.parts, self.line = [], None
 
 
-def html_blocks(root: etree._Element) -> list[Block]:
-    """Paragraphs and grids of the page's article body, in document order."""
+def html_blocks(root: etree._Element, path: str = "") -> list[Block]:
+    """Paragraphs and grids of the page's article body, in document order.
+
+    With the page's ``path``, tables shown as pictures saved beside it are read by OCR.
+    """
     body = find_body(root)
     collector = _Collector()
     title = next(iter(root.iter("h1")), None)
@@ -282,6 +287,10 @@ def html_blocks(root: etree._Element) -> list[Block]:
     except RecursionError as exc:
         raise LoadError("网页嵌套层级过深，无法读取", "the web page is nested too deeply to read") from exc
     collector.flush()
+    if path and collector.pictures:
+        from compliance.readers.ocr.pictures import with_pictures
+
+        return with_pictures(collector.blocks, collector.pictures, path)
     return collector.blocks
 
 
@@ -301,6 +310,10 @@ def _walk(element: etree._Element, out: _Collector, top: bool = False) -> None:
         return
     if tag == "br":
         out.flush()
+        return
+    if tag == "img" and element.get("src"):
+        out.flush()
+        out.pictures.append((len(out.blocks), str(element.get("src")), element.sourceline))
         return
     block = tag in _BLOCK or tag == "table"
     if block:

@@ -1,4 +1,4 @@
-"""PDF with a text layer, read with pdfplumber: ruled tables by cell geometry, prose in reading order.
+"""PDF read with pdfplumber: ruled tables by cell geometry, prose in reading order; scans by OCR.
 
 Each page's ruled tables are found from their drawn lines. A row drawn as two or more cells is table
 data, even when only its label is filled (its values are blank, not missing); a row drawn as one cell
@@ -7,7 +7,8 @@ whole page as a one-column table), so it is read as text. Text
 outside tables becomes paragraphs: wrapped lines are joined when a line runs to the right margin
 and the next is not indented. Page numbers and running headers in the margins are dropped.
 Every location carries its page and a running line number. pdfplumber is imported only here,
-when a PDF is actually read, so start-up stays light.
+when a PDF is actually read, so start-up stays light. Pages without a text layer (scans) are
+rendered and read by OCR (``readers.ocr``, imported only then) into the same tables and lines.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def read_pdf(data: bytes) -> list[Block]:
                     f"PDF 页数过多（{len(pages)} 页，上限 {MAX_PAGES} 页）",
                     f"the PDF has too many pages ({len(pages)}; limit {MAX_PAGES})",
                 )
-            tables, lines, chars = _read_pages(pages, data)
+            tables, lines, _ = _read_pages(pages, data)
+            scanned = [index for index, page in enumerate(pages) if not page.chars]
     except LoadError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -112,11 +114,72 @@ def read_pdf(data: bytes) -> list[Block]:
             f"PDF 文件已损坏或被截断，无法读取（{type(exc).__name__}）",
             f"the PDF is damaged or truncated and cannot be read ({type(exc).__name__})",
         ) from exc
-    if chars == 0:
+    if scanned:
+        ocr_tables, ocr_lines = _ocr_pages(data, scanned)
+        tables += ocr_tables
+        lines += ocr_lines
+    if not lines and not tables:
         raise LoadError(
             "PDF 没有文字层（可能是扫描件或图片），需要先进行 OCR 文字识别才能核验",
             "the PDF has no text layer (a scan or images); OCR is needed before it can be checked",
         )
+    return _assemble(_drop_running_heads(lines), tables)
+
+
+def _ocr_pages(data: bytes, indexes: list[int]) -> tuple[list[_Table], list[_Line]]:
+    """Pages without a text layer (scans), read by OCR into the same tables and lines."""
+    from compliance.readers.ocr.scanned import pdf_pages, require_engine
+
+    require_engine()
+    tables: list[_Table] = []
+    lines: list[_Line] = []
+    for page in pdf_pages(data, indexes, hashlib.sha256(data).hexdigest()):
+        page_tables, page_lines = ocr_items(page)
+        tables += page_tables
+        lines += page_lines
+    return tables, lines
+
+
+def ocr_items(page: Any) -> tuple[list[_Table], list[_Line]]:
+    """One OCR'd page (``ocr.scanned.PageItems``) as this reader's tables and text lines."""
+    tables: list[_Table] = []
+    lines: list[_Line] = []
+    for table in page.tables:
+        # As for text-layer tables: a row with one filled cell is prose inside a frame.
+        current: list[list[GridCell]] = []
+        for row in table.rows:
+            filled = [c for c in row if c.text and not c.span_copy]
+            if len(filled) >= 2:
+                current.append(row)
+                continue
+            if current:
+                tables.append(_Table(rows=current, top=_row_top(current[0]), page=page.number))
+                current = []
+            if filled and filled[0].loc.bbox:
+                x0, top, x1, bottom = filled[0].loc.bbox
+                lines.append(_Line(filled[0].text, x0, x1, top, bottom, page.number, page.height))
+        if current:
+            tables.append(_Table(rows=current, top=_row_top(current[0]), page=page.number))
+    for found in page.lines:
+        text = clean_inline(found.text)
+        line = _Line(text, found.x0, found.x1, found.top, found.bottom, page.number, page.height)
+        if text and not (line.in_margin and _PAGE_NUMBER.match(text)):
+            lines.append(line)
+    return tables, lines
+
+
+def _row_top(row: list[GridCell]) -> float:
+    return min((c.loc.bbox[1] for c in row if c.loc.bbox), default=0.0)
+
+
+def assemble_ocr(pages: list[Any]) -> list[Block]:
+    """Blocks of OCR'd pages (image files), assembled exactly like a PDF's."""
+    tables: list[_Table] = []
+    lines: list[_Line] = []
+    for page in pages:
+        page_tables, page_lines = ocr_items(page)
+        tables += page_tables
+        lines += page_lines
     return _assemble(_drop_running_heads(lines), tables)
 
 
@@ -362,7 +425,10 @@ def _assemble(lines: list[_Line], tables: list[_Table]) -> list[Block]:
             for row in item.rows:
                 line_number += 1
                 rows.append(
-                    [GridCell(c.text, c.loc.model_copy(update={"line": line_number}), c.span_copy) for c in row]
+                    [
+                        GridCell(c.text, c.loc.model_copy(update={"line": line_number}), c.span_copy, c.confidence)
+                        for c in row
+                    ]
                 )
             last = blocks[-1] if blocks else None
             if isinstance(last, Grid) and _continued(last, item, rows):

@@ -57,6 +57,7 @@ class _Outcome:
     lhs: Number
     rhs: Number
     unusable: list[Key]
+    keys: list[Key]
 
 
 class IdentityOptions(BaseModel):
@@ -94,7 +95,7 @@ class IdentityKind(RuleKind):
             unusable = [k for k in keys if k in resolved.unusable]
             lhs = sum((resolved.values.get(k, 0) for k in lhs_keys), start=0)
             rhs = sum((resolved.values.get(k, 0) for k in rhs_keys), start=0)
-            outcomes.append(_Outcome(item, lhs, rhs, unusable))
+            outcomes.append(_Outcome(item, lhs, rhs, unusable, keys))
         failing = {o.item for o in outcomes if not o.unusable and o.lhs != o.rhs}
         ctx.cache[f"identity-failures:{rule.id}"] = _Failures(
             lhs=set(spec.expand(params.lhs)),
@@ -102,6 +103,7 @@ class IdentityKind(RuleKind):
             diffs={o.item: o.lhs - o.rhs for o in outcomes if o.item in failing},
         )
         chose = _inferred_by(report, params.table, params.identity or rule.id, params.along)
+        uncertain = _uncertain_readings(report, params.table)
         inferred = [o for o in outcomes if o.item in chose]
         unreadable = [o for o in outcomes if o.item not in chose and o.unusable]
         yield from self._unverifiable(rule, params, spec, resolved, inferred, unreadable, options)
@@ -114,6 +116,24 @@ class IdentityKind(RuleKind):
             if outcome.lhs == outcome.rhs:
                 continue
             if params.implied == outcome.item and failing - {outcome.item}:
+                continue
+            doubtful = [k for k in outcome.keys if k in uncertain]
+            if doubtful:
+                # A scan's cell that may have been misread (TABLE-READ names it and the other
+                # reading): the failure may be the recogniser's, so it is not the report's error.
+                cells = "、".join(f"{spec.row_label(r)}/{spec.column_label(c)}" for r, c in doubtful)
+                yield finding(
+                    rule,
+                    f"无法核验{label}：{params.lhs_name}为 {outcome.lhs}，{params.rhs_name}为 {outcome.rhs}，"
+                    f"但单元格 {cells} 的 OCR 识别结果不确定，可能是识别错误而非报告错误",
+                    severity="info",
+                    section=spec.section,
+                    table=params.table,
+                    row=target_row,
+                    column=target_column,
+                    loc=loc,
+                    message_en=f"cannot verify {outcome.item}: OCR reading of {doubtful} is uncertain",
+                )
                 continue
             message = params.message.format_map(
                 {
@@ -247,6 +267,15 @@ def _inferred_by(report: Report, table: str, identity: str, along: str) -> set[s
         if item is not None:
             items.add(item)
     return items
+
+
+def _uncertain_readings(report: Report, table: str) -> set[Key]:
+    """Cells of a scanned table that the mapping noted as possibly misread by OCR."""
+    return {
+        (note.row, note.column)
+        for note in report.notes
+        if note.code == "uncertain-reading" and note.table == table and note.row and note.column
+    }
 
 
 class NonNegativeParams(BaseModel):

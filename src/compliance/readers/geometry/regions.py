@@ -105,11 +105,16 @@ def confirmed_rows(lines: list[Line], geometry: Geometry) -> set[int]:
 def ruled_lines(lines: list[Line], rulings: tuple[Ruling, ...] | list[Ruling]) -> set[int]:
     """Lines inside a frame of drawn rules (a horizontal rule above and below, crossing them)."""
     horizontal = [r for r in rulings if abs(r.bottom - r.top) <= abs(r.x1 - r.x0)]
+    vertical = [r for r in rulings if abs(r.bottom - r.top) > abs(r.x1 - r.x0)]
     inside: set[int] = set()
     for index, line in enumerate(lines):
         above = any(r.top <= line.top and r.x0 <= line.x0 and r.x1 >= line.x1 for r in horizontal)
         below = any(r.bottom >= line.bottom and r.x0 <= line.x0 and r.x1 >= line.x1 for r in horizontal)
-        if above and below:
+        # Between two tables a line has a rule above and below too: where the page has vertical
+        # rules, a framed line is also crossed at its height by one of them.
+        middle = (line.top + line.bottom) / 2
+        framed = not vertical or any(r.top <= middle <= r.bottom for r in vertical)
+        if above and below and framed:
             inside.add(index)
     return inside
 

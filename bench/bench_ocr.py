@@ -1,0 +1,94 @@
+"""OCR benchmark: seconds per page by stage and cells read right per scan quality.
+
+Renders the table pages of real corpus PDFs (../shared, at run time; nothing is stored), degrades
+them like a scanner (tilt, speckle, JPEG) at 200 and 150 dpi, wraps them into image-only PDFs,
+reads those through the OCR path and compares every T3/T4 cell with the same PDF read from its
+text layer. Stages are timed separately on the same pages: render (pdfium), prepare (deskew,
+despeckle, rules), detect, recognise, grid (lattice and line assembly). One intra-op thread
+(COMPLIANCE_OCR_THREADS=1) measures "one core". Usage: python bench/bench_ocr.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+os.environ.setdefault("COMPLIANCE_OCR_THREADS", "1")
+os.environ["COMPLIANCE_OCR_CACHE"] = "off"
+
+from scans import degrade, image_pdf, render  # noqa: E402
+
+from compliance.engine import load_report  # noqa: E402
+from compliance.readers.ocr import engine, prepare  # noqa: E402
+from compliance.readers.ocr.lattice import group_lines, page_tables  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+DOCUMENTS = {  # file: 0-based pages holding tables 三 and 四
+    "2023_jiangsu-huaian-hongzequ-zhengfu.pdf": [2, 3],
+    "2024_jiangsu-huaian-shi-zhengfu.pdf": [3, 4],
+}
+QUALITIES = {
+    "200 dpi clean": (200, {}),
+    "200 dpi tilt 1.5° speckle JPEG75": (200, {"tilt": 1.5, "speckle": 0.002, "jpeg": 75}),
+    "150 dpi clean": (150, {}),
+    "150 dpi tilt 1.0° speckle JPEG75": (150, {"tilt": -1.0, "speckle": 0.002, "jpeg": 75}),
+}
+
+
+def cells(report):  # type: ignore[no-untyped-def]
+    return {
+        (t, r, c): x.value for t in ("T3", "T4") for r, row in report.tables.get(t, {}).items() for c, x in row.items()
+    }
+
+
+def stages(source: Path, numbers: list[int], dpi: int, damage: dict, timings: dict[str, float]) -> list:  # type: ignore[type-arg]
+    started = time.perf_counter()
+    images = render(source, numbers, dpi)
+    timings["render"] += time.perf_counter() - started
+    images = [degrade(image, **damage) for image in images]
+    for image in images:
+        started = time.perf_counter()
+        grey = prepare.despeckle(prepare.rotate(image, prepare.skew_angle(image)))
+        rules, erased = prepare.find_rules(grey)
+        timings["prepare"] += time.perf_counter() - started
+        boxes = engine.recognise(erased, dpi, rules, timings)
+        started = time.perf_counter()
+        _, rest = page_tables(boxes, rules, 1)
+        group_lines(rest)
+        timings["grid"] += time.perf_counter() - started
+    return images
+
+
+def main() -> None:
+    engine.recognise(prepare.to_grey(render(CORPUS / next(iter(DOCUMENTS)), [0], 100)[0]), 100)  # load models
+    for quality, (dpi, damage) in QUALITIES.items():
+        right = total = pages = 0
+        timings = dict.fromkeys(("render", "prepare", "detect", "recognise", "grid"), 0.0)
+        whole = 0.0
+        for name, numbers in DOCUMENTS.items():
+            source = CORPUS / name
+            images = stages(source, numbers, dpi, damage, timings)
+            pages += len(images)
+            with tempfile.TemporaryDirectory() as folder:
+                scan = Path(folder) / "scan.pdf"
+                scan.write_bytes(image_pdf(images, dpi))
+                started = time.perf_counter()
+                report = load_report(scan)
+                whole += time.perf_counter() - started
+            expected, found = cells(load_report(source)), cells(report)
+            right += sum(1 for k, v in expected.items() if found.get(k) == v)
+            total += len(expected)
+        per_page = ", ".join(f"{k} {v / pages:.2f}" for k, v in timings.items())
+        print(
+            f"{quality:34s} cells right {right}/{total} = {100 * right / total:.1f} %   "
+            f"s/page: {per_page}; whole read {whole / pages:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

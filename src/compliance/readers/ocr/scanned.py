@@ -1,0 +1,158 @@
+"""Scanned pages as positioned text: PDF pages rendered with pdfium, image files page by page.
+
+``pdf_pages`` renders the pages of a PDF that have no text layer and OCRs them; ``image_pages``
+does the same for the frames of an image file (multi-page TIFF included). Both return, per page,
+its ruled tables and its remaining text lines in points, top-down, which is the form the PDF
+reader assembles into paragraphs and grids.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from compliance.document import Grid, GridCell, LoadError
+from compliance.model import Loc
+from compliance.readers.ocr.engine import TextBox
+from compliance.readers.ocr.lattice import PageTable, TextLine, group_lines, numeric_reading, page_tables
+from compliance.readers.ocr.pages import OcrPage, read_page
+
+# Render resolution for PDF pages: 200 dpi reads 10.5-pt table digits reliably.
+RENDER_DPI = 200
+# Image files that do not say their resolution are taken to be scanned at this.
+DEFAULT_IMAGE_DPI = 200
+MAX_IMAGE_PIXELS = 60_000_000  # a decompression bomb is refused, not rendered
+MAX_FRAMES = 300
+
+
+@dataclass
+class PageItems:
+    number: int
+    height: float
+    tables: list[PageTable]
+    lines: list[TextLine]
+
+
+def items(page: OcrPage) -> PageItems:
+    tables, rest = page_tables(page.boxes, page.rules, page.number)
+    unruled, rest = unruled_tables(rest, page.number)
+    return PageItems(page.number, page.height, tables + unruled, group_lines(rest))
+
+
+# A page needs this many figures outside its ruled tables before it is searched for unruled ones.
+_MIN_LOOSE_FIGURES = 6
+
+
+def unruled_tables(boxes: list[TextBox], number: int) -> tuple[list[PageTable], list[TextBox]]:
+    """Tables printed without rules, found by the shared geometric grid builder; the boxes left.
+
+    As for PDF text layers: whatever the builder finds aligned in columns is a table. Each cell
+    keeps the lowest confidence of the boxes it took, and is read as a number like a ruled cell.
+    """
+    from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
+
+    if sum(1 for b in boxes if is_number_shaped(b.text)) < _MIN_LOOSE_FIGURES:
+        return [], boxes
+    words = [Word(b.text, b.x0, b.top, b.x1, b.bottom, number, confidence=b.confidence) for b in boxes]
+    tables: list[PageTable] = []
+    taken: set[int] = set()
+    for block in blocks_from_words(words):
+        if not isinstance(block, Grid):
+            continue
+        rows = []
+        for row in block.rows:
+            cells = []
+            for cell in row:
+                box = cell.loc.bbox
+                inside = [i for i, b in enumerate(boxes) if box is not None and _within(b, box)]
+                taken.update(inside)
+                text, confidence = cell.text, min((boxes[i].confidence for i in inside), default=None)
+                if inside and not cell.span_copy:
+                    text, confidence = numeric_reading(text, confidence)
+                cells.append(GridCell(text, Loc(page=number, bbox=box), cell.span_copy, confidence))
+            rows.append(cells)
+        boxes_of = [c.loc.bbox for row in rows for c in row if c.loc.bbox is not None]
+        if boxes_of:
+            top, bottom = min(b[1] for b in boxes_of), max(b[3] for b in boxes_of)
+            tables.append(PageTable(rows, top, bottom, min(b[0] for b in boxes_of), max(b[2] for b in boxes_of)))
+    return tables, [b for i, b in enumerate(boxes) if i not in taken]
+
+
+def _within(box: TextBox, cell: tuple[float, float, float, float]) -> bool:
+    x, y = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+    return cell[0] - 0.5 <= x <= cell[2] + 0.5 and cell[1] - 0.5 <= y <= cell[3] + 0.5
+
+
+def pdf_pages(data: bytes, indexes: list[int], sha256: str | None) -> list[PageItems]:
+    """OCR the given 0-based pages of a PDF."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        found = []
+        for index in indexes:
+            page = document[index]
+            try:
+                # A page of absurd size is rendered at a lower resolution rather than exhaust memory.
+                width, height = page.get_size()
+                dpi = min(float(RENDER_DPI), 72 * (MAX_IMAGE_PIXELS / max(width * height, 1.0)) ** 0.5)
+                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                image = bitmap.to_numpy()
+            finally:
+                page.close()
+            if image.ndim == 3:
+                image = image[:, :, 0]
+            found.append(items(read_page(image, index + 1, dpi, sha256)))
+        return found
+    finally:
+        document.close()
+
+
+def image_pages(data: bytes, sha256: str | None) -> list[PageItems]:
+    """OCR every frame of an image file."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():
+            # Oversized frames are refused below, with a finding rather than a warning on stderr.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            picture = Image.open(io.BytesIO(data))
+        found = []
+        for number, frame in enumerate(ImageSequence.Iterator(picture), start=1):
+            if number > MAX_FRAMES:
+                break
+            if frame.width * frame.height > MAX_IMAGE_PIXELS:
+                raise LoadError(
+                    f"图片过大（{frame.width}×{frame.height} 像素），无法识别",
+                    f"the image is too large to read ({frame.width}×{frame.height} pixels)",
+                )
+            dpi = _dpi(frame.info.get("dpi"))
+            found.append(items(read_page(frame.convert("L"), number, dpi, sha256)))
+        return found
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        raise LoadError(
+            f"图片文件已损坏或格式不受支持，无法识别（{type(exc).__name__}）",
+            f"the image is damaged or in an unsupported format ({type(exc).__name__})",
+        ) from exc
+
+
+def _dpi(value: object) -> float:
+    try:
+        dpi = float(value[0]) if isinstance(value, tuple) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, IndexError):
+        return DEFAULT_IMAGE_DPI
+    return dpi if 50 <= dpi <= 1200 else DEFAULT_IMAGE_DPI
+
+
+def require_engine() -> None:
+    """A clear LoadError when the OCR engine is not installed."""
+    try:
+        import cv2  # noqa: F401
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError as exc:
+        raise LoadError(
+            "需要 OCR 文字识别，但未安装识别引擎（rapidocr-onnxruntime）",
+            "OCR is needed but the engine (rapidocr-onnxruntime) is not installed",
+        ) from exc

@@ -1,0 +1,112 @@
+"""Legacy word-processor files (.doc, WPS .wps, .rtf): converted to DOCX by LibreOffice, then read as DOCX.
+
+LibreOffice (``soffice``) is run directly, never through a shell, in a private temporary folder
+with its own throw-away user profile (so it neither touches nor waits for the user's running
+LibreOffice), without a window, with a time limit; the whole process group is killed when the
+limit is reached. Without LibreOffice the file becomes one ``input`` finding that says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from compliance.document import Document, LoadError
+from compliance.hookspecs import hookimpl
+
+CONVERT_TIMEOUT = 120.0  # seconds; a first start of LibreOffice alone can take ten
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_RTF_MAGIC = b"{\\rtf"
+
+
+def find_soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) -> bytes:
+    """The DOCX LibreOffice makes of ``data``; LoadError when it is missing, fails or times out."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise LoadError(
+            f"读取 {suffix} 文件需要 LibreOffice（soffice）进行格式转换，但本机未安装",
+            f"reading a {suffix} file needs LibreOffice (soffice) to convert it, and it is not installed",
+        )
+    with tempfile.TemporaryDirectory(prefix="compliance-convert-") as folder:
+        work = Path(folder)
+        source = work / f"input{suffix}"
+        source.write_bytes(data)
+        out = work / "out"
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(out),
+            str(source),
+        ]
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=folder,
+            start_new_session=True,  # its own process group, so a timeout kills soffice.bin too
+        )
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise LoadError(
+                f"LibreOffice 转换 {suffix} 文件超时（{timeout:g} 秒）",
+                f"LibreOffice took longer than {timeout:g} s to convert the {suffix} file",
+            ) from exc
+        converted = out / "input.docx"
+        if process.returncode != 0 or not converted.is_file():
+            raise LoadError(
+                f"LibreOffice 无法转换该 {suffix} 文件，文件可能已损坏或加密",
+                f"LibreOffice could not convert the {suffix} file; it may be damaged or encrypted",
+            )
+        return converted.read_bytes()
+
+
+class OfficeReader:
+    name = "office"
+    extensions = (".doc", ".wps", ".rtf")
+
+    def sniff(self, data: bytes, path: str) -> int:
+        lower = path.lower()
+        if data.startswith(_RTF_MAGIC):
+            return 95
+        if data.startswith(_OLE_MAGIC):
+            # An encrypted .docx is an OLE file too: the DOCX reader explains that one.
+            return 90 if lower.endswith((".doc", ".wps")) else 40 if not lower.endswith(".docx") else 0
+        return 0
+
+    def read(self, data: bytes, path: str) -> Document:
+        from compliance.readers.docx import DocxReader
+
+        if not data.startswith((_OLE_MAGIC, _RTF_MAGIC)):
+            # Never start LibreOffice for bytes that are not even a legacy Word or RTF file.
+            raise LoadError("不是有效的 Word（.doc/.wps）或 RTF 文件", "not a valid Word (.doc/.wps) or RTF file")
+        suffix = ".rtf" if data.startswith(_RTF_MAGIC) else Path(path).suffix.lower() or ".doc"
+        if suffix not in self.extensions:
+            suffix = ".doc"
+        document = DocxReader().read(convert_to_docx(data, suffix), path)
+        document.format = suffix.lstrip(".")
+        document.sha256 = hashlib.sha256(data).hexdigest()
+        return document
+
+
+@hookimpl
+def compliance_readers() -> list[object]:
+    return [OfficeReader()]
