@@ -1,9 +1,7 @@
 """PDF read with pdfplumber: ruled tables by cell geometry, prose in reading order; scans by OCR.
 
-Each page's ruled tables are found from their drawn lines. A row drawn as two or more cells is table
-data, even when only its label is filled (its values are blank, not missing); a row drawn as one cell
-across the frame is prose that happens to sit inside a ruled frame (some word processors draw the
-whole page as a one-column table), so it is read as text. Text
+Each page's tables are found by ``pdf_tables`` (ruled ones by their drawn lines, unruled ones by
+alignment). A table carried over a page break with nothing between becomes one grid. Text
 outside tables becomes paragraphs: wrapped lines are joined when a line runs to the right margin
 and the next is not indented. Page numbers and running headers in the margins are dropped.
 Every location carries its page and a running line number. pdfplumber is imported only here,
@@ -18,15 +16,22 @@ import io
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from compliance.document import Block, Document, Grid, GridCell, LoadError, Paragraph
 from compliance.hookspecs import hookimpl
 from compliance.model import Loc
-from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
-from compliance.readers.grid import clean_cell, clean_inline
+from compliance.readers.grid import clean_inline
 from compliance.readers.pdf_objects import PageObjects
+from compliance.readers.pdf_tables import (
+    PageTable,
+    closing_rules,
+    grid_box,
+    segment_bbox,
+    table_segments,
+    unruled_tables,
+)
 
 MAX_PAGES = 300
 # Share of the page height at the top and bottom where page numbers and running heads live.
@@ -53,14 +58,6 @@ class _Line:
     @property
     def in_margin(self) -> bool:
         return self.top < self.height * _MARGIN or self.bottom > self.height * (1 - _MARGIN)
-
-
-@dataclass
-class _Table:
-    rows: list[list[GridCell]]
-    top: float
-    page: int
-    row_tops: list[float] = field(default_factory=list)
 
 
 class PdfReader:
@@ -126,12 +123,12 @@ def read_pdf(data: bytes) -> list[Block]:
     return _assemble(_drop_running_heads(lines), tables)
 
 
-def _ocr_pages(data: bytes, indexes: list[int]) -> tuple[list[_Table], list[_Line]]:
+def _ocr_pages(data: bytes, indexes: list[int]) -> tuple[list[PageTable], list[_Line]]:
     """Pages without a text layer (scans), read by OCR into the same tables and lines."""
     from compliance.readers.ocr.scanned import pdf_pages, require_engine
 
     require_engine()
-    tables: list[_Table] = []
+    tables: list[PageTable] = []
     lines: list[_Line] = []
     for page in pdf_pages(data, indexes, hashlib.sha256(data).hexdigest()):
         page_tables, page_lines = ocr_items(page)
@@ -140,9 +137,9 @@ def _ocr_pages(data: bytes, indexes: list[int]) -> tuple[list[_Table], list[_Lin
     return tables, lines
 
 
-def ocr_items(page: Any) -> tuple[list[_Table], list[_Line]]:
+def ocr_items(page: Any) -> tuple[list[PageTable], list[_Line]]:
     """One OCR'd page (``ocr.scanned.PageItems``) as this reader's tables and text lines."""
-    tables: list[_Table] = []
+    tables: list[PageTable] = []
     lines: list[_Line] = []
     for table in page.tables:
         # As for text-layer tables: a row with one filled cell is prose inside a frame.
@@ -153,13 +150,13 @@ def ocr_items(page: Any) -> tuple[list[_Table], list[_Line]]:
                 current.append(row)
                 continue
             if current:
-                tables.append(_Table(rows=current, top=_row_top(current[0]), page=page.number))
+                tables.append(PageTable(rows=current, top=_row_top(current[0]), page=page.number))
                 current = []
             if filled and filled[0].loc.bbox:
                 x0, top, x1, bottom = filled[0].loc.bbox
                 lines.append(_Line(filled[0].text, x0, x1, top, bottom, page.number, page.height))
         if current:
-            tables.append(_Table(rows=current, top=_row_top(current[0]), page=page.number))
+            tables.append(PageTable(rows=current, top=_row_top(current[0]), page=page.number))
     for found in page.lines:
         text = clean_inline(found.text)
         line = _Line(text, found.x0, found.x1, found.top, found.bottom, page.number, page.height)
@@ -174,7 +171,7 @@ def _row_top(row: list[GridCell]) -> float:
 
 def assemble_ocr(pages: list[Any]) -> list[Block]:
     """Blocks of OCR'd pages (image files), assembled exactly like a PDF's."""
-    tables: list[_Table] = []
+    tables: list[PageTable] = []
     lines: list[_Line] = []
     for page in pages:
         page_tables, page_lines = ocr_items(page)
@@ -183,10 +180,10 @@ def assemble_ocr(pages: list[Any]) -> list[Block]:
     return _assemble(_drop_running_heads(lines), tables)
 
 
-def _read_pages(pages: list[Any], data: bytes) -> tuple[list[_Table], list[_Line], int]:
+def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[_Line], int]:
     """Tables, text lines and the character count of every page."""
     lines: list[_Line] = []
-    tables: list[_Table] = []
+    tables: list[PageTable] = []
     chars = 0
     try:
         fast: PageObjects | None = PageObjects(data)
@@ -219,15 +216,15 @@ def _fast_objects(fast: PageObjects | None, index: int, page: Any) -> dict[str, 
         return None
 
 
-def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
+def _read_page(page: Any) -> tuple[list[PageTable], list[_Line]]:
     number = page.page_number
-    tables: list[_Table] = []
+    tables: list[PageTable] = []
     masks: list[tuple[float, float, float, float]] = []
-    closing = _closing_rules(page)
+    closing = closing_rules(page)
     for found in page.find_tables({"explicit_horizontal_lines": closing} if closing else None):
-        for segment in _table_segments(found, number):
+        for segment in table_segments(found, number):
             tables.append(segment)
-            masks.append(_segment_bbox(found, segment))
+            masks.append(segment_bbox(found, segment))
 
     def outside(obj: dict) -> bool:
         x = (obj["x0"] + obj["x1"]) / 2
@@ -235,10 +232,10 @@ def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in masks)
 
     text_page = page.filter(outside) if masks else page
-    unruled = _unruled_tables(text_page, number)
+    unruled = unruled_tables(text_page, number)
     if unruled:
         tables.extend(unruled)
-        masks.extend(_grid_box(t.rows) for t in unruled)
+        masks.extend(grid_box(t.rows) for t in unruled)
         text_page = page.filter(outside)
     lines = []
     height = float(page.height)
@@ -253,152 +250,6 @@ def _read_page(page: Any) -> tuple[list[_Table], list[_Line]]:
     return tables, lines
 
 
-# A page needs this many figures outside its ruled tables before it is searched for unruled ones.
-_MIN_LOOSE_FIGURES = 6
-
-
-def _unruled_tables(page: Any, number: int) -> list[_Table]:
-    """Tables printed without rules (a borderless Word table, a report typeset in columns).
-
-    The words outside ruled tables go through the geometric grid builder that layout text and
-    OCR use; whatever it finds aligned in columns becomes a table, the rest stays prose.
-    """
-    found = page.extract_words(keep_blank_chars=False, use_text_flow=False)
-    if sum(1 for w in found if is_number_shaped(w["text"])) < _MIN_LOOSE_FIGURES:
-        return []
-    words = [
-        Word(clean_inline(w["text"]), float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), number)
-        for w in found
-    ]
-    tables = []
-    for block in blocks_from_words(words):
-        if not isinstance(block, Grid):
-            continue
-        rows = [[GridCell(c.text, Loc(page=number, bbox=c.loc.bbox), c.span_copy) for c in row] for row in block.rows]
-        tops = [min((c.loc.bbox[1] for c in row if c.loc.bbox), default=0.0) for row in block.rows]
-        tables.append(_Table(rows=rows, top=min(tops), page=number, row_tops=tops))
-    return tables
-
-
-def _grid_box(rows: list[list[GridCell]]) -> tuple[float, float, float, float]:
-    boxes = [c.loc.bbox for row in rows for c in row if c.loc.bbox is not None]
-    return (
-        min(b[0] for b in boxes) - 1,
-        min(b[1] for b in boxes) - 1,
-        max(b[2] for b in boxes) + 1,
-        max(b[3] for b in boxes) + 1,
-    )
-
-
-def _closing_rules(page: Any) -> list[dict]:
-    """Horizontal rules a table broken by a page edge lacks, where its vertical rules end.
-
-    Browsers and word processors draw a border shared by two rows once: when the rows fall on
-    two pages, the row at the top of the next page (or the bottom of this one) has its side rules
-    but no rule closing it, and the table finder would drop it. A vertical rule ending above all
-    of its table's horizontal rules (or below them all) marks such a row; a rule is added there.
-    """
-    edges = page.edges
-    # Borders drawn as thin filled rectangles bring hairline edges across their ends: not rules.
-    horizontals = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 2]
-    verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 2]
-    if not horizontals or len(verticals) < 2:
-        return []
-    added: list[dict] = []
-    for end in ("top", "bottom"):
-        ends: dict[int, list[dict]] = {}
-        for edge in verticals:
-            ends.setdefault(round(edge[end]), []).append(edge)
-        for y, group in ends.items():
-            if len(group) < 2:
-                continue
-            x0, x1 = min(e["x0"] for e in group), max(e["x1"] for e in group)
-            across = [h["top"] for h in horizontals if h["x0"] < x1 - 1 and h["x1"] > x0 + 1]
-            if not across:
-                continue
-            beyond = y < min(across) - 2 if end == "top" else y > max(across) + 2
-            if beyond:
-                added.append(
-                    {"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
-                )
-    return added
-
-
-def _table_segments(table: Any, page: int) -> list[_Table]:
-    """Split a ruled table into runs of data rows (two or more filled cells) and expand spans."""
-    texts = table.extract()
-    rows = table.rows
-    # pdfplumber aligns each row's cells on the sorted distinct left edges of all cells.
-    xs = sorted({cell[0] for cell in table.cells})
-    right = table.bbox[2]
-    origins = [
-        (cell, text)
-        for row, row_text in zip(rows, texts, strict=False)
-        for cell, text in zip(row.cells, row_text, strict=False)
-        if cell is not None
-    ]
-    segments: list[_Table] = []
-    current: list[list[GridCell]] = []
-    tops: list[float] = []
-
-    def close() -> None:
-        nonlocal current, tops
-        if current:
-            segments.append(_Table(rows=current, top=tops[0], page=page, row_tops=tops))
-        current, tops = [], []
-
-    for row, row_text in zip(rows, texts, strict=False):
-        filled = sum(1 for t in row_text if t and t.strip())
-        drawn = [index for index, cell in enumerate(row.cells) if cell is not None]
-        if filled == 0 and current:
-            continue  # an empty ruled row inside a table neither ends it nor adds to it
-        # One filled cell in a row drawn as several cells is a row printed with blank values when
-        # it is the row's first drawn cell, its label (slots to its left are group labels spanning
-        # down from above); one cell across the frame is prose.
-        label_only = filled == 1 and len(drawn) >= 2 and bool((row_text[drawn[0]] or "").strip())
-        if filled < 2 and not label_only:
-            close()
-            continue
-        # The row's own height is its shortest cell; taller cells span down into later rows.
-        top = row.bbox[1]
-        bottom = min(cell[3] for cell in row.cells if cell is not None)
-        grid_row: list[GridCell] = []
-        for index, (cell, text) in enumerate(zip(row.cells, row_text, strict=False)):
-            if cell is not None:
-                grid_row.append(GridCell(clean_cell(text or ""), Loc(page=page, bbox=_box(cell))))
-                continue
-            # A slot covered by a cell spanning from the left or from above: a copy.
-            x_start = xs[index] if index < len(xs) else right
-            x_end = xs[index + 1] if index + 1 < len(xs) else right
-            cx, cy = (x_start + x_end) / 2, (top + bottom) / 2
-            cover = next(
-                ((c, t) for c, t in origins if c[0] <= cx <= c[2] and c[1] <= cy <= c[3]),
-                None,
-            )
-            if cover is None:
-                grid_row.append(GridCell("", Loc(page=page)))
-            else:
-                grid_row.append(
-                    GridCell(clean_cell(cover[1] or ""), Loc(page=page, bbox=_box(cover[0])), span_copy=True)
-                )
-        current.append(grid_row)
-        tops.append(top)
-    close()
-    return segments
-
-
-def _box(cell: tuple) -> tuple[float, float, float, float]:
-    return (round(cell[0], 1), round(cell[1], 1), round(cell[2], 1), round(cell[3], 1))
-
-
-def _segment_bbox(table: Any, segment: _Table) -> tuple[float, float, float, float]:
-    boxes = [c.loc.bbox for row in segment.rows for c in row if c.loc.bbox is not None]
-    x0, _, x1, _ = table.bbox
-    top = min((b[1] for b in boxes), default=segment.top)
-    bottom = max((b[3] for b in boxes), default=segment.top)
-    return (x0, top, x1, bottom)
-
-
 def _drop_running_heads(lines: list[_Line]) -> list[_Line]:
     """Drop margin lines printed identically on several pages (running headers and footers)."""
     pages = {line.page for line in lines}
@@ -409,9 +260,9 @@ def _drop_running_heads(lines: list[_Line]) -> list[_Line]:
     return [line for line in lines if not (line.in_margin and re.sub(r"\d+", "#", line.text) in repeated)]
 
 
-def _assemble(lines: list[_Line], tables: list[_Table]) -> list[Block]:
+def _assemble(lines: list[_Line], tables: list[PageTable]) -> list[Block]:
     """Interleave text and tables by page and position; join wrapped lines into paragraphs."""
-    items: list[tuple[int, float, int, _Line | _Table]] = [(ln.page, ln.top, 0, ln) for ln in lines]
+    items: list[tuple[int, float, int, _Line | PageTable]] = [(ln.page, ln.top, 0, ln) for ln in lines]
     items += [(t.page, t.top, 1, t) for t in tables]
     items.sort(key=lambda item: (item[0], item[1], item[2]))
     page_edges = _page_edges(lines, tables)
@@ -419,7 +270,7 @@ def _assemble(lines: list[_Line], tables: list[_Table]) -> list[Block]:
     line_number = 0
     previous: _Line | None = None
     for _, _, _, item in items:
-        if isinstance(item, _Table):
+        if isinstance(item, PageTable):
             rows = []
             first = line_number + 1
             for row in item.rows:
@@ -451,7 +302,7 @@ def _assemble(lines: list[_Line], tables: list[_Table]) -> list[Block]:
     return blocks
 
 
-def _continued(grid: Grid, table: _Table, rows: list[list[GridCell]]) -> bool:
+def _continued(grid: Grid, table: PageTable, rows: list[list[GridCell]]) -> bool:
     """Does ``table`` (first on its page) carry on ``grid`` (last on the page before), column for column?"""
     pages = {cell.loc.page for cell in grid.rows[-1]}
     if pages != {table.page - 1} or not rows:
@@ -465,7 +316,7 @@ def _continued(grid: Grid, table: _Table, rows: list[list[GridCell]]) -> bool:
     return all(a is None or b is None or abs(a[0] - b[0]) <= 3 for a, b in zip(above, below, strict=True))
 
 
-def _page_edges(lines: list[_Line], tables: list[_Table]) -> dict[int, tuple[float, float]]:
+def _page_edges(lines: list[_Line], tables: list[PageTable]) -> dict[int, tuple[float, float]]:
     """The left and right edges of each page's text block, tables included.
 
     A page holding mostly a table has few prose lines; measured by them alone, a short heading
