@@ -4,8 +4,9 @@ Ruled tables come from pdfplumber's table finder, helped where a table is broken
 (``closing_rules``); a ruled table is cut into runs of data rows with spans expanded
 (``table_segments``). A row drawn as two or more cells is table data even when only its label is
 filled (its values are blank, not missing); a row drawn as one cell across the frame is prose that
-sits inside a ruled frame (some word processors draw the whole page as a one-column table). What is printed outside ruled tables and aligned in columns goes through the
-geometric grid builder that layout text, OCR and OFD use (``unruled_tables``).
+sits inside a ruled frame (some word processors draw the whole page as a one-column table). What
+is printed outside ruled tables and aligned in columns goes through the geometric grid builder
+that layout text, OCR and OFD use (``unruled_tables``).
 """
 
 from __future__ import annotations
