@@ -365,3 +365,10 @@ def test_builder_leaves_values_standing_between_columns_unplaced() -> None:
     rows = {row[0]: row[1:] for g in grids for row in _texts(g)}
     assert rows["first"] == ["1", "2", "3"]
     assert rows["third"] == ["7", "7"]  # not ["7", "", "7"] nor ["", "7", "7"]: the mapping decides
+
+
+def test_layout_unit_one_space_after_its_figure_belongs_to_it() -> None:
+    from compliance.readers.layout_text import _runs
+
+    runs = [text for _, text in _runs("政府集中采购 37 356.2100 万元", in_table=True)]
+    assert runs == ["政府集中采购", "37", "356.2100 万元"]

@@ -55,7 +55,7 @@ def _runs(line: str, in_table: bool = False) -> list[tuple[int, str]]:
     for number, match in enumerate(matches):
         start, text = match.start(), match.group()
         more_cells = in_table or number < len(matches) - 1
-        pieces = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+        pieces = _units_joined([(m.start(), m.group()) for m in re.finditer(r"\S+", text)], text)
         trailing = 0  # how many numbers end the run
         while trailing < len(pieces) and is_number_shaped(pieces[len(pieces) - 1 - trailing][1]):
             trailing += 1
@@ -90,6 +90,21 @@ def _table_lines(lines: list[str]) -> list[bool]:
             if _beside_table(lines, spread, index) and len(_runs(line, in_table=True)) >= 2:
                 spread[index] = True
     return spread
+
+
+_UNITS = ("万元", "元", "%")
+
+
+def _units_joined(pieces: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
+    """A unit printed one space after its figure (``356.21 万元``) belongs to the figure."""
+    out: list[tuple[int, str]] = []
+    for offset, piece in pieces:
+        if out and piece in _UNITS and is_number_shaped(out[-1][1]):
+            start = out[-1][0]
+            out[-1] = (start, text[start : offset + len(piece)])
+        else:
+            out.append((offset, piece))
+    return out
 
 
 def _beside_table(lines: list[str], spread: list[bool], index: int) -> bool:
