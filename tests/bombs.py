@@ -23,13 +23,23 @@ def sample_text() -> str:
 
 
 def _deflate_zeros(size: int, byte: bytes = b" ") -> bytes:
-    """Raw deflate of ``size`` copies of one byte, made in 1 MiB steps (no big buffer)."""
+    """Raw deflate of ``size`` copies of one byte (a multiple of 1 MiB), built without compressing it all.
+
+    After a full flush deflate keeps no history, so every 1 MiB block compresses to the same bytes:
+    one block is made and repeated, then the stream is closed.
+    """
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = packer.compress(byte * (1 << 20)) + packer.flush(zlib.Z_FULL_FLUSH)
+    return block * (size >> 20) + packer.flush(zlib.Z_FINISH)
+
+
+def _zlib_zeros(size: int, byte: bytes = b" ") -> bytes:
+    """The same as zlib data (header and checksum), as PDF FlateDecode streams carry it."""
+    checksum = 1
     chunk = byte * (1 << 20)
-    parts = [packer.compress(chunk) for _ in range(size >> 20)]
-    parts.append(packer.compress(byte * (size & ((1 << 20) - 1))))
-    parts.append(packer.flush())
-    return b"".join(parts)
+    for _ in range(size >> 20):
+        checksum = zlib.adler32(chunk, checksum)
+    return b"\x78\xda" + _deflate_zeros(size, byte) + struct.pack(">I", checksum)
 
 
 def _zip_with_lying_member(base: bytes, member: str, raw_deflate: bytes, claimed_size: int) -> bytes:
@@ -124,7 +134,7 @@ def _zlib_of(parts: int, chunk: bytes) -> bytes:
 
 def pdf_flate_bomb(inflated: int = 1 << 30) -> tuple[str, bytes]:
     """A content stream of a few hundred KB that inflates to ``inflated`` bytes of spaces."""
-    return "flate.pdf", _pdf_with_stream(_zlib_of(inflated >> 20, b" " * (1 << 20)))
+    return "flate.pdf", _pdf_with_stream(_zlib_zeros(inflated))
 
 
 def pdf_many_operators(count: int = 400_000) -> tuple[str, bytes]:
