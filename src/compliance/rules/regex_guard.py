@@ -59,7 +59,7 @@ def _walk(items: list[tuple[Any, Any]], inside_unbounded: bool, pattern: str) ->
         if op in (sre_parse.GROUPREF, getattr(sre_parse, "GROUPREF_EXISTS", None)):
             raise UnsafePattern(f"regular expression {pattern!r} uses a back-reference")
         if op in _REPEATS:
-            low, high, body = arg
+            _low, high, body = arg
             unbounded = high == _MAXREPEAT
             if inside_unbounded:
                 raise UnsafePattern(f"regular expression {pattern!r} nests a repeat inside an unbounded repeat")
