@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from compliance.claimspec import ClaimPattern, ClaimPatterns, NumberGrammar, load_claim_patterns
 from compliance.mapping.normalize import to_simplified
-from compliance.mapping.numbers import chinese_numeral
+from compliance.mapping.numbers import MAX_DIGITS, chinese_numeral
 from compliance.model import Claim, Loc
 
 _CN_CHARS = "零〇一二两三四五六七八九十百千万"
@@ -176,6 +176,8 @@ def figure_value(match: re.Match[str]) -> int | Decimal | None:
     """The figure a pattern matched, exact: 1,234 → 1234; 1.48万 → 14800; 一百零二 → 102; 元 → 万元."""
     digits = match["num"].replace(",", "").replace("，", "")
     value: int | Decimal | None
+    if len(digits) > MAX_DIGITS:  # not a figure: a run of digits no report prints as one
+        return None
     if digits[0].isdigit():
         value = Decimal(digits)
     else:

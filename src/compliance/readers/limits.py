@@ -96,7 +96,7 @@ class SafeZip:
         try:
             self.archive = zipfile.ZipFile(io.BytesIO(data))
             self.entries = self.archive.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        except Exception as exc:  # BadZipFile, but also ValueError, OSError, NotImplementedError…
             raise LoadError(f"{kind} 文件已损坏或被截断", f"the {kind} file is damaged or truncated") from exc
         if len(self.entries) > self.limits.max_entries:
             raise LimitExceeded(
@@ -148,7 +148,9 @@ class SafeZip:
                             f"{self.kind} entry {name} inflates more than {limits.max_ratio} times (a zip bomb?)",
                         )
                     parts.append(chunk)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        except LoadError:
+            raise
+        except Exception as exc:  # zipfile, zlib, bz2, lzma: each has its own errors for damaged data
             raise LoadError(
                 f"{self.kind} 文件已损坏：条目 {name} 无法解压",
                 f"the {self.kind} file is damaged: {name} cannot be read",
