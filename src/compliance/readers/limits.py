@@ -38,7 +38,6 @@ class Limits:
     max_streams_total: int = 256 * MiB  # bytes inflated from all non-image streams of one PDF
     max_page_objects: int = 100_000  # drawing and text objects on one PDF page
     max_depth: int = 64  # nesting of JSON/YAML structured reports
-    max_line: int = 100_000  # characters of one text line matched by the line patterns
 
     @classmethod
     def keys(cls) -> list[str]:
