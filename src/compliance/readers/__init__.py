@@ -136,6 +136,9 @@ def looks_binary(data: bytes) -> bool:
     return control / len(sample) > 0.05
 
 
+_CELL_GAP = 1024  # characters between two cells of a row, at most, where the next is looked for
+
+
 class LineBlocks:
     """Builds the blocks of a line-oriented document: consecutive table rows become one Grid.
 
@@ -147,8 +150,19 @@ class LineBlocks:
         self.blocks: list[Block] = []
         self._rows: list[list[GridCell]] = []
         self._start = 0
+        self._cells = 0
+        from compliance.readers.limits import current
+
+        self._limit = current().max_cells
 
     def row(self, line: int, cells: list[str], source: str | None = None) -> None:
+        self._cells += len(cells)
+        if self._cells > self._limit:
+            from compliance.readers.limits import LimitExceeded
+
+            raise LimitExceeded(
+                "max_cells", self._limit, f"表格单元格过多（至第 {line} 行）", f"too many table cells (by line {line})"
+            )
         if not self._rows:
             self._start = line
         if source is None:
@@ -158,7 +172,9 @@ class LineBlocks:
         out = []
         position = 0
         for text in cells:
-            found = source.find(text, position) if text else -1
+            # A cell stands near the end of the one before; a bounded search keeps a line of
+            # thousands of cells (some rewritten by cleaning, so never found) linear.
+            found = source.find(text, position, position + len(text) + _CELL_GAP) if text else -1
             start = found if found >= 0 else position
             out.append(GridCell(text, Loc(line=line, column=start + 1)))
             position = start + len(text)
