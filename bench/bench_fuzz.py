@@ -38,6 +38,9 @@ from compliance.readers.limits import LimitExceeded  # noqa: E402
 LOADERS = ("txt", "md", "html", "docx", "pdf", "json", "yaml", "utf16")
 
 
+_MAX_INPUT = 2 * 1024 * 1024  # mutated inputs are cut here, so the fuzzer's own memory stays flat
+
+
 class _Overtime(Exception):
     pass
 
@@ -90,6 +93,8 @@ def mutate(rng: random.Random, data: bytes) -> bytes:
         else:  # repeat a small chunk many times: long lines, deep nesting, many operators
             chunk = bytes(out[position : position + rng.randint(1, 16)]) or b"["
             out[position:position] = chunk * rng.randint(100, 20_000)
+        if len(out) > _MAX_INPUT:
+            del out[_MAX_INPUT:]
     return bytes(out)
 
 
@@ -109,11 +114,12 @@ def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, ou
     signal.signal(signal.SIGALRM, _alarm)
     deadline = time.monotonic() + seconds
     while counts["tried"] < inputs and time.monotonic() < deadline:
-        data = mutate(rng, rng.choice(corpus))
         counts["tried"] += 1
         start = time.perf_counter()
+        data = b""
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
+            data = mutate(rng, rng.choice(corpus))
             loaded = reader.read(data, name)
             if isinstance(loaded, Document):
                 build_report(loaded, registry.layouts, None)
