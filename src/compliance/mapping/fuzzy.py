@@ -8,6 +8,7 @@ matched neighbours leave open, so a typo can never land on a row far from where 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ _NUMERAL_AT = re.compile(r"[一二三四五六七八九十][、.．,，]")
 SINGLE_SLOT_SIMILARITY = 80
 
 
+@functools.lru_cache(maxsize=65536)  # template labels are compared against every table row
 def strip_numbering(label_key: str) -> str:
     return _NUMBERING.sub("", label_key, count=1)
 

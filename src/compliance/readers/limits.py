@@ -38,7 +38,7 @@ class Limits:
     max_streams_total: int = 256 * MiB  # bytes inflated from all non-image streams of one PDF
     max_page_objects: int = 100_000  # drawing and text objects on one PDF page
     max_depth: int = 64  # nesting of JSON/YAML structured reports
-    max_cells: int = 100_000  # table cells of one text or Markdown document (a report has a few hundred)
+    max_cells: int = 20_000  # table cells of one text or Markdown document (a report has a few hundred)
 
     @classmethod
     def keys(cls) -> list[str]:
