@@ -192,6 +192,17 @@ def repeated_title(times: int = 20_000) -> tuple[str, bytes]:
     return "repeated.txt", (text + "\n" + title * times + "\n").encode()
 
 
+def html_rows(rows: int = 30_000) -> tuple[str, bytes]:
+    """A web page with one table of tens of thousands of labelled rows."""
+    body = "".join(f"<tr><td>标签{i}</td><td>{i}</td><td>1</td></tr>" for i in range(rows))
+    return "rows.html", f"<html><body><p>{sample_text()[:200]}</p><table>{body}</table></body></html>".encode()
+
+
+def text_rows(rows: int = 30_000) -> tuple[str, bytes]:
+    """A report followed by tens of thousands of tab-separated rows whose labels match nothing."""
+    return "rows.txt", (sample_text() + "".join(f"标签{i}\t{i}\t{i + 1}\n" for i in range(rows))).encode()
+
+
 def utf16_variants() -> list[tuple[str, bytes]]:
     """The sample in every UTF-16/32 form, with and without BOM."""
     text = sample_text()
@@ -213,6 +224,8 @@ BOMBS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "yaml_deep": yaml_deep,
     "whitespace_lines": whitespace_lines,
     "repeated_title": repeated_title,
+    "html_rows": html_rows,
+    "text_rows": text_rows,
 }
 
 

@@ -64,6 +64,8 @@ EXPECTED = {
     "yaml_deep": "max-depth",
     "whitespace_lines": "no report sections",
     "repeated_title": None,
+    "html_rows": "max-cells",
+    "text_rows": "max-cells",
 }
 
 

@@ -25,7 +25,7 @@ from compliance.model import (
 )
 from compliance.plugins import get_plugin_manager, installed_version
 from compliance.readers import looks_binary
-from compliance.readers.limits import LimitExceeded, Limits, applied
+from compliance.readers.limits import LimitExceeded, Limits, applied, check_cells
 from compliance.rules.base import CheckContext, RuleKind
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -148,7 +148,10 @@ def read_document(path: Path, registry: Registry, options: Options) -> Document 
             )
         raise LoadError("无法识别的文件格式", "unrecognised file format")
     with applied(options.limits):
-        return scored[0][2].read(data, name)
+        loaded: Document | Report = scored[0][2].read(data, name)
+    if isinstance(loaded, Document):
+        check_cells(loaded, options.limits)  # every format: the mapping's cost grows with the rows
+    return loaded
 
 
 def load_report(path: Path, registry: Registry | None = None, options: Options | None = None) -> Report:

@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
-from compliance.document import LoadError
+from compliance.document import Document, Grid, LoadError
 
 MiB = 1024 * 1024
 
@@ -73,6 +73,26 @@ def applied(limits: Limits) -> Iterator[Limits]:
         yield limits
     finally:
         _active.reset(token)
+
+
+def check_table_cells(count: int, shape: str = "") -> None:
+    """Refuse one table of more than ``max-cells`` cells before its cells are read or expanded."""
+    limit = current().max_cells
+    if count > limit:
+        size = shape or str(count)
+        raise LimitExceeded("max_cells", limit, f"表格过大（{size} 个单元格）", f"a table is too large ({size} cells)")
+
+
+def check_cells(document: Document, limits: Limits | None = None) -> None:
+    """Refuse a document whose tables hold more cells than ``max-cells``, whatever its format.
+
+    The mapping matches every table row's label against the template, so a document of tens of
+    thousands of rows costs seconds there even when every reader built it quickly.
+    """
+    limit = (limits or current()).max_cells
+    cells = sum(len(row) for block in document.blocks if isinstance(block, Grid) for row in block.rows)
+    if cells > limit:
+        raise LimitExceeded("max_cells", limit, f"表格单元格过多（{cells} 个）", f"too many table cells ({cells})")
 
 
 # ---- archives ----------------------------------------------------------------------------------
