@@ -7,7 +7,7 @@ a worker whose task overruns its time limit. A worker that dies (a crash in C co
 killer) is replaced the same way. Tasks are plain picklable tuples; the function that runs them
 is given once, when the workers start.
 
-A worker may also be given a memory budget: its address space is capped (``RLIMIT_AS``) at what
+A worker may also be given a memory budget: its data memory is capped (``RLIMIT_DATA``) at what
 it had when it started plus the budget, so an allocation over it fails with MemoryError in that
 worker (which the handler reports for its task) instead of swapping the machine or waking the
 OOM killer. Where the platform has no such limit the budget is ignored.
@@ -42,35 +42,40 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _address_space() -> int | None:
-    """This process's current virtual size in bytes (Linux), or None where it cannot be read."""
+def _data_size() -> int | None:
+    """This process's private writable memory in bytes (VmData, Linux), or None where unknown."""
     try:
-        with open("/proc/self/statm", encoding="ascii") as handle:
-            pages = int(handle.read().split()[0])
+        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         return None
-    import resource
-
-    return pages * resource.getpagesize()
+    return None
 
 
 def limit_memory(budget: int | None) -> bool:
-    """Cap this process's address space at its current size plus ``budget`` bytes; False if unsupported."""
+    """Cap this process's data memory at its current size plus ``budget`` bytes; False if unsupported.
+
+    ``RLIMIT_DATA`` counts the heap and private writable mappings, not shared libraries or address
+    space merely reserved (thread arenas, memory maps of files), so it tracks what a reader really
+    allocates better than ``RLIMIT_AS`` would, and leaves native libraries room to start threads.
+    """
     if not budget:
         return False
     try:
         import resource
     except ImportError:  # not on this platform
         return False
-    current = _address_space()
+    current = _data_size()
     if current is None:
         return False
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     wanted = current + budget
     if hard != resource.RLIM_INFINITY:
         wanted = min(wanted, hard)
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+        resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
     except (ValueError, OSError):
         return False
     return True
