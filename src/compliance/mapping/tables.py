@@ -70,6 +70,8 @@ class LabelIndex:
         if not label_key:
             return None
         if label_key not in self._memo:
+            if len(self._memo) >= _MEMO_SIZE:  # the index lives as long as the process: keep it bounded
+                self._memo.clear()
             self._memo[label_key] = self._match(label_key)
         found = self._memo[label_key]
         return (found[0], set(found[1])) if found is not None else None
@@ -87,6 +89,7 @@ class LabelIndex:
         return None
 
 
+_MEMO_SIZE = 65536
 # Indexes are built once per set of template layouts (the layouts live as long as the process).
 _INDEXES: dict[tuple[tuple[int, ...], str], tuple[list[TemplateLayout], LabelIndex]] = {}
 
