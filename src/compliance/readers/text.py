@@ -58,10 +58,16 @@ class TextReader:
         )
 
 
+def _is_pipe_row(line: str) -> bool:
+    """A Markdown-style row ``| a | b |``: tested with string methods, linear on any line."""
+    stripped = line.strip()
+    return len(stripped) >= 2 and stripped.startswith("|") and stripped.endswith("|")
+
+
 def split_fields(line: str) -> list[str] | None:
     """The cells of a table row in text, or None for a prose line."""
     stripped = line.strip()
-    if len(stripped) >= 2 and stripped.startswith("|") and stripped.endswith("|"):  # | a | b |
+    if _is_pipe_row(line):
         cells = line.strip().strip("|").split("|")
         return [c.strip() for c in cells] if len(cells) >= 2 else None
     if "\t" in line:
@@ -127,7 +133,7 @@ def _has_marked_rows(text: str) -> bool:
     """Tab- or pipe-separated rows: the columns are marked, so positions are not needed."""
     marked = 0
     for line in text.splitlines():
-        if ("\t" in line or _PIPE_ROW.match(line)) and split_fields(line) is not None:
+        if ("\t" in line or _is_pipe_row(line)) and split_fields(line) is not None:
             marked += 1
             if marked >= 2:
                 return True
