@@ -105,7 +105,11 @@ def cross_year_rules(registry: Registry, options: Options) -> list[LoadedRule]:
 
 
 def failure_finding(failed: Failed, what: str) -> Finding:
-    if failed.reason == "timeout":
+    if failed.reason == "memory":
+        limit = int(failed.detail or 0) // (1024 * 1024)
+        message = f"{what}时内存超过限制 max-memory = {limit} MB，已停止该报告的检查，其他报告照常检查"
+        message_en = f"{what} went over the limit max-memory = {limit} MB; the report was skipped, the batch went on"
+    elif failed.reason == "timeout":
         message = f"{what}超时：超过 {failed.detail} 仍未完成，已停止该报告的检查，其他报告照常检查"
         message_en = f"{what} timed out after {failed.detail}; the report was skipped, the batch went on"
     else:
@@ -131,7 +135,7 @@ def run_batch(files: list[Path], options: Options, batch: BatchOptions | None = 
     results: list[ReportResult | None] = [None] * len(tasks)
     blobs: list[bytes | None] = [None] * len(tasks)
     handler = functools.partial(_handle, options)
-    with WorkerPool(handler, batch.jobs, batch.timeout) as pool:
+    with WorkerPool(handler, batch.jobs, batch.timeout, options.limits.max_memory) as pool:
         for index, out in _run(pool, tasks, batch.progress, "checking"):
             if isinstance(out, Failed):
                 source = tasks[index][1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -25,6 +26,7 @@ from compliance.engine import (
 from compliance.formatters import configure
 from compliance.layout import LayoutError
 from compliance.model import SEVERITY_ORDER, FindingsDocument
+from compliance.readers.limits import Limits
 from compliance.ruledoc import ENGINE_RULES
 
 FAIL_ON = ("error", "warning", "info", "never")
@@ -140,6 +142,12 @@ def cli() -> None:
     help="Seconds allowed per report (0: no limit); a report over it becomes one input finding.",
 )
 @NO_CACHE_OPTION
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=None,
+    help="MB of memory each worker may allocate (0: no limit; default 1024, or [limits] max-memory).",
+)
 @click.option("--summary", "summary_csv", type=click.Path(dir_okay=False), help="Write one CSV row per report here.")
 @click.option("--previous", type=click.Path(dir_okay=False), help="Last year's report of the same agency.")
 @click.option("--regions", type=click.Path(dir_okay=False), help="Region manifest (CSV or YAML) for roll-up rules.")
@@ -159,6 +167,7 @@ def check(
     jobs: int,
     timeout: float,
     no_cache: bool,
+    max_memory: int | None,
     summary_csv: str | None,
     previous: str | None,
     regions: str | None,
@@ -193,6 +202,7 @@ def check(
         severity=dict(cfg.severity),
         rule_options=config.rule_options(loaded, registry.rules),
         max_bytes=max_bytes,
+        limits=_limits(cfg, max_memory),
     )
     # Structured reports may carry their own suppressions, so their Report objects come back too.
     structured = any(f.suffix.lower() in (".json", ".yaml", ".yml") for f in files)
@@ -261,6 +271,11 @@ def _apply_baseline(document: FindingsDocument, baseline_file: str | None, write
         raise UsageProblem(str(exc)) from exc
     for note in notes:
         click.echo(note, err=True)
+
+
+def _limits(cfg: config.Config, max_memory: int | None) -> Limits:
+    limits = cfg.reader_limits()
+    return limits if max_memory is None else dataclasses.replace(limits, max_memory=max_memory * 1024 * 1024)
 
 
 def _batch_options(

@@ -11,12 +11,13 @@ from __future__ import annotations
 import difflib
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from compliance.readers.limits import Limits
 from compliance.suppressions import ConfigSuppression
 
 if sys.version_info >= (3, 11):
@@ -57,6 +58,25 @@ class Config(BaseModel):
     suppressions: list[ConfigSuppression] = Field(
         default_factory=list, description="Findings to suppress: rule, where, and a mandatory reason."
     )
+    limits: dict[str, int] = Field(
+        default_factory=dict,
+        description="What one input file may cost (docs/security.md): max-memory, max-unzipped, max-pages, …",
+    )
+
+    @field_validator("limits")
+    @classmethod
+    def _known_limits(cls, value: dict[str, int]) -> dict[str, int]:
+        known = Limits.keys()
+        for name, number in value.items():
+            if name not in known:
+                raise ValueError(f"unknown limit '{name}'{_nearest(name, known)}")
+            if number < 0:
+                raise ValueError(f"limit '{name}' must not be negative")
+        return value
+
+    def reader_limits(self) -> Limits:
+        """The limits in force: the defaults, overridden by this configuration's ``[limits]``."""
+        return replace(Limits(), **{name.replace("-", "_"): number for name, number in self.limits.items()})
 
 
 @dataclass

@@ -25,6 +25,7 @@ from compliance.model import (
 )
 from compliance.plugins import get_plugin_manager, installed_version
 from compliance.readers import looks_binary
+from compliance.readers.limits import LimitExceeded, Limits, applied, check_cells
 from compliance.rules.base import CheckContext, RuleKind
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -92,6 +93,7 @@ class Options:
     severity: dict[str, str] = field(default_factory=dict)  # rule id or category → severity
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_bytes: int = DEFAULT_MAX_BYTES
+    limits: Limits = field(default_factory=Limits)  # what one file may cost a reader (readers/limits.py)
 
 
 def matches(selector: str, spec: RuleSpec) -> bool:
@@ -145,7 +147,11 @@ def read_document(path: Path, registry: Registry, options: Options) -> Document 
                 "binary content in no recognised document format (such as PDF or DOCX)",
             )
         raise LoadError("无法识别的文件格式", "unrecognised file format")
-    return scored[0][2].read(data, name)
+    with applied(options.limits):
+        loaded: Document | Report = scored[0][2].read(data, name)
+    if isinstance(loaded, Document):
+        check_cells(loaded, options.limits)  # every format: the mapping's cost grows with the rows
+    return loaded
 
 
 def load_report(path: Path, registry: Registry | None = None, options: Options | None = None) -> Report:
@@ -265,7 +271,12 @@ def check_file(path: Path, registry: Registry, options: Options, previous: Repor
     try:
         report = load_report(path, registry, options)
     except LoadError as exc:
+        if isinstance(exc.__cause__, MemoryError):  # a reader wrapped the worker's memory limit
+            exc = _out_of_memory(options)
         failed = ReportResult(source=str(path), findings=[input_finding(exc)])
+        return CheckedReport(path, None, with_fingerprints(failed))
+    except MemoryError:
+        failed = ReportResult(source=str(path), findings=[input_finding(_out_of_memory(options))])
         return CheckedReport(path, None, with_fingerprints(failed))
     except Exception as exc:  # a reader bug is still one finding for this file, not a crash
         crash = LoadError(f"读取文件时出错：{type(exc).__name__}: {exc}", f"reader failed: {type(exc).__name__}: {exc}")
@@ -276,6 +287,13 @@ def check_file(path: Path, registry: Registry, options: Options, previous: Repor
         source=str(path), template=report.template, year=report.year, agency=report.agency, findings=findings
     )
     return CheckedReport(path, report, with_fingerprints(result))
+
+
+def _out_of_memory(options: Options) -> LimitExceeded:
+    limit = options.limits.max_memory
+    return LimitExceeded(
+        "max_memory", limit, "读取文件所需内存超过限制", "reading the file needs more memory than allowed"
+    )
 
 
 def summarise(results: list[ReportResult]) -> FindingsDocument:

@@ -6,6 +6,11 @@ pipe; the parent knows which task each worker holds and when it started, and kil
 a worker whose task overruns its time limit. A worker that dies (a crash in C code, the OOM
 killer) is replaced the same way. Tasks are plain picklable tuples; the function that runs them
 is given once, when the workers start.
+
+A worker may also be given a memory budget: its data memory is capped (``RLIMIT_DATA``) at what
+it had when it started plus the budget, so an allocation over it fails with MemoryError in that
+worker (which the handler reports for its task) instead of swapping the machine or waking the
+OOM killer. Where the platform has no such limit the budget is ignored.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ Handler = Callable[[Any], Any]
 
 @dataclass(frozen=True)
 class Failed:
-    """A task that produced no result: ``reason`` is ``timeout`` or ``crash``."""
+    """A task that produced no result: ``reason`` is ``timeout``, ``memory`` or ``crash``."""
 
     reason: str
     detail: str = ""
@@ -37,8 +42,48 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _serve(conn: Connection, handler: Handler) -> None:
+def _data_size() -> int | None:
+    """This process's private writable memory in bytes (VmData, Linux), or None where unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def limit_memory(budget: int | None) -> bool:
+    """Cap this process's data memory at its current size plus ``budget`` bytes; False if unsupported.
+
+    ``RLIMIT_DATA`` counts the heap and private writable mappings, not shared libraries or address
+    space merely reserved (thread arenas, memory maps of files), so it tracks what a reader really
+    allocates better than ``RLIMIT_AS`` would, and leaves native libraries room to start threads.
+    """
+    if not budget:
+        return False
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return False
+    current = _data_size()
+    if current is None:
+        return False
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    wanted = current + budget
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _serve(conn: Connection, handler: Handler, memory: int | None = None) -> None:
     """Worker loop: receive ``(index, task)``, send ``(index, result)``; ``None`` stops."""
+    limit_memory(memory)
     while True:
         try:
             message = conn.recv()
@@ -49,6 +94,8 @@ def _serve(conn: Connection, handler: Handler) -> None:
         index, task = message
         try:
             result = handler(task)
+        except MemoryError:
+            result = Failed("memory", f"{memory or 0}")
         except Exception as exc:  # the handler isolates its own failures; this is the last guard
             result = Failed("crash", f"{type(exc).__name__}: {exc}")
         conn.send((index, result))
@@ -63,10 +110,14 @@ class _Worker:
 
 
 class WorkerPool:
-    """``jobs`` worker processes running ``handler``; ``run`` yields ``(index, result | Failed)``."""
+    """``jobs`` worker processes running ``handler``; ``run`` yields ``(index, result | Failed)``.
 
-    def __init__(self, handler: Handler, jobs: int, timeout: float | None) -> None:
+    ``memory`` is each worker's budget in bytes beyond its size at start (None: unlimited).
+    """
+
+    def __init__(self, handler: Handler, jobs: int, timeout: float | None, memory: int | None = None) -> None:
         self.handler = handler
+        self.memory = memory if memory and memory > 0 else None
         self.jobs = max(1, jobs)
         self.timeout = timeout if timeout and timeout > 0 else None
         self._ctx = _context()
@@ -83,7 +134,7 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_serve, args=(child, self.handler), daemon=True)
+        process = self._ctx.Process(target=_serve, args=(child, self.handler, self.memory), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)

@@ -8,13 +8,16 @@ records each claim with its sentence, span, line and the cell or derived subtota
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from compliance.claimspec import ClaimPattern, ClaimPatterns, NumberGrammar, load_claim_patterns
 from compliance.mapping.normalize import to_simplified
-from compliance.mapping.numbers import chinese_numeral
+from compliance.mapping.numbers import MAX_DIGITS, chinese_numeral
 from compliance.model import Claim, Loc
 
 _CN_CHARS = "零〇一二两三四五六七八九十百千万"
@@ -49,18 +52,24 @@ class _Prepared:
     # (offset in text, the paragraph it came from) for each joined piece, in order.
     pieces: list[tuple[int, ProseLine]]
 
+    @functools.cached_property
+    def _kept(self) -> list[int]:
+        """How many characters normalising keeps before each offset (counted once, not per claim)."""
+        counts = [0] * (len(self.text) + 1)
+        for match in _KEPT.finditer(self.text):
+            counts[match.end()] = 1
+        return list(itertools.accumulate(counts))
+
     def loc_at(self, offset: int) -> Loc:
-        found: tuple[int, ProseLine] | None = None
-        for piece in self.pieces:
-            if piece[0] > offset:
-                break
-            found = piece
-        if found is None:
+        # The last piece starting at or before the offset, found by bisection (pieces are in
+        # order): a paragraph of thousands of claims must not scan every piece for each.
+        at = bisect.bisect_right(self.pieces, offset, key=lambda piece: piece[0]) - 1
+        if at < 0:
             return Loc()
-        start, source = found
+        start, source = self.pieces[at]
         # Normalising drops spaces and Markdown marks; count the characters it keeps to find
         # the same point in the paragraph as printed.
-        within = _source_index(source.text, len(_KEPT.findall(self.text[start:offset])))
+        within = _source_index(source.text, self._kept[offset] - self._kept[start])
         return Loc(
             line=source.line,
             page=source.page,
@@ -176,6 +185,8 @@ def figure_value(match: re.Match[str]) -> int | Decimal | None:
     """The figure a pattern matched, exact: 1,234 → 1234; 1.48万 → 14800; 一百零二 → 102; 元 → 万元."""
     digits = match["num"].replace(",", "").replace("，", "")
     value: int | Decimal | None
+    if len(digits) > MAX_DIGITS:  # not a figure: a run of digits no report prints as one
+        return None
     if digits[0].isdigit():
         value = Decimal(digits)
     else:

@@ -8,6 +8,7 @@ matched neighbours leave open, so a typo can never land on a row far from where 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ _NUMERAL_AT = re.compile(r"[一二三四五六七八九十][、.．,，]")
 SINGLE_SLOT_SIMILARITY = 80
 
 
+@functools.lru_cache(maxsize=65536)  # template labels are compared against every table row
 def strip_numbering(label_key: str) -> str:
     return _NUMBERING.sub("", label_key, count=1)
 
@@ -107,18 +109,31 @@ def find_titles(text: str, sections: list[SectionSpec]) -> list[TitleMatch]:
 
 
 def _in_order(found: list[tuple[int, TitleMatch]]) -> list[TitleMatch]:
-    """Longest chain of matches with strictly increasing section order (ties: fewer edits)."""
+    """Longest chain of matches with strictly increasing section order (ties: fewer edits).
+
+    Section orders are few, so the best chain ending at each order is kept and a match looks
+    only at those: n log n in the number of matches (a title repeated thousands of times on one
+    line stays cheap), with the same choice among ties as trying every earlier match in turn.
+    """
     if not found:
         return []
     chains: list[tuple[int, int, int]] = []  # (length, -edits, previous index)
+    by_end = sorted(range(len(found)), key=lambda i: found[i][1].end)
+    ready = 0  # matches in by_end[:ready] end before the current match starts
+    best_at: dict[int, tuple[int, int, int]] = {}  # order -> (length, -edits, -index) of the best chain
     for i, (order, match) in enumerate(found):
+        while ready < len(by_end) and by_end[ready] < i and found[by_end[ready]][1].end <= match.start:
+            j = by_end[ready]
+            ready += 1
+            entry = (chains[j][0], chains[j][1], -j)
+            if found[j][0] not in best_at or entry > best_at[found[j][0]]:
+                best_at[found[j][0]] = entry
         best = (1, -match.distance, -1)
-        for j in range(i):
-            if found[j][0] < order and found[j][1].end <= match.start:
-                length, edits, _ = chains[j]
-                candidate = (length + 1, edits - match.distance, j)
-                if candidate[:2] > best[:2]:
-                    best = candidate
+        earlier = [entry for at, entry in best_at.items() if at < order]
+        if earlier:
+            length, edits, negative = max(earlier)
+            if (length + 1, edits - match.distance) > best[:2]:
+                best = (length + 1, edits - match.distance, -negative)
         chains.append(best)
     last = max(range(len(found)), key=lambda i: chains[i][:2])
     out: list[TitleMatch] = []

@@ -17,7 +17,12 @@ from compliance.model import CellStatus
 PLACEHOLDERS = frozenset({"", "/", "-", "--", "—", "——", "–", "－", "无", "\\", "—-", "-—"})
 _SPACES = re.compile(r"[\s\u2009\u202f\u00a0]+")
 _GROUPING = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
-_NUMBER = re.compile(r"^(?P<sign>[+\-]{0,2})(?P<digits>\d+(?:\.\d+)?)(?P<unit>万元|元|件|项|个|条)?$")
+# Figures in a report have a few digits; a run of hundreds is not a figure (and Python refuses to
+# turn more than 4300 digits into an int), so longer runs are not numbers.
+MAX_DIGITS = 30
+_NUMBER = re.compile(
+    rf"^(?P<sign>[+\-]{{0,2}})(?P<digits>\d{{1,{MAX_DIGITS}}}(?:\.\d{{1,{MAX_DIGITS}}})?)(?P<unit>万元|元|件|项|个|条)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 def chinese_numeral(text: str) -> int | None:
     """Value of a Chinese numeral such as 十三, 一百零二, 二〇二三 (digit by digit), or None."""
-    if not text:
+    if not text or len(text) > MAX_DIGITS:
         return None
     if all(ch in _CN_DIGITS for ch in text) and len(text) > 1:
         return int("".join(str(_CN_DIGITS[ch]) for ch in text))

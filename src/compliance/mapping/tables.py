@@ -70,6 +70,8 @@ class LabelIndex:
         if not label_key:
             return None
         if label_key not in self._memo:
+            if len(self._memo) >= _MEMO_SIZE:  # the index lives as long as the process: keep it bounded
+                self._memo.clear()
             self._memo[label_key] = self._match(label_key)
         found = self._memo[label_key]
         return (found[0], set(found[1])) if found is not None else None
@@ -87,6 +89,7 @@ class LabelIndex:
         return None
 
 
+_MEMO_SIZE = 65536
 # Indexes are built once per set of template layouts (the layouts live as long as the process).
 _INDEXES: dict[tuple[tuple[int, ...], str], tuple[list[TemplateLayout], LabelIndex]] = {}
 
@@ -165,19 +168,32 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
             row.row_id, row.versions = found[0], found[1]
     notes: list[Note] = []
     order = {row_id: number for number, row_id in enumerate(index.order)}
+    # The matched rows around each row, kept as the loop goes (one pass each way, not a search per
+    # row: a table of many thousands of rows stays linear). Rows after the current one are not
+    # changed by the loop, so their matches can be listed once, before it.
+    after_at: list[str | None] = [None] * len(rows)
+    following: str | None = None
+    for number in range(len(rows) - 1, -1, -1):
+        after_at[number] = following
+        if rows[number].row_id in order:
+            following = rows[number].row_id
+    before: str | None = None
+    taken = {r.row_id for r in rows}
     for number, row in enumerate(rows):
         if row.row_id is not None or not row.label_key or row.blank:
+            if row.row_id in order:
+                before = row.row_id
             continue
-        before = next((r.row_id for r in reversed(rows[:number]) if r.row_id in order), None)
-        after = next((r.row_id for r in rows[number + 1 :] if r.row_id in order), None)
+        after = after_at[number]
         low = order[before] if before is not None else -1
         high = order[after] if after is not None else len(order)
-        taken = {r.row_id for r in rows}
         open_rows = [r for r in index.order[low + 1 : high] if r in wanted and r not in taken]
         chosen = fuzzy_row(row.label_key, {r: index.labels_of(r) for r in open_rows})
         if chosen is None:
             continue
         row.row_id = chosen
+        taken.add(chosen)
+        before = chosen if chosen in order else before
         row.versions = {version for k, r, version in index.entries if r == chosen}
         notes.append(
             Note(

@@ -28,7 +28,47 @@ class Decoded:
     encoding: str
 
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# UTF-32's BOMs begin with UTF-16's, so they are tried first.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Wide encodings without a BOM, told apart by where their zero bytes fall: (codec, unit, positions
+# within a unit where text of Latin letters, digits and line ends has its zero bytes).
+_WIDE = (("utf-32-le", 4, (2, 3)), ("utf-32-be", 4, (0, 1)), ("utf-16-le", 2, (1,)), ("utf-16-be", 2, (0,)))
+_SAMPLE = 4096
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 (either byte order, with or without BOM) when the bytes are such text."""
+    for bom, encoding in _BOMS[1:]:
+        if data.startswith(bom):
+            return encoding
+    sample = data[:_SAMPLE]
+    zeros = [i for i, byte in enumerate(sample) if byte == 0]
+    if not zeros:
+        return None
+    for encoding, unit, positions in _WIDE:
+        usable = len(sample) - len(sample) % unit
+        if usable < unit or len(data) % unit:
+            continue
+        # Most zero bytes sit where this encoding puts them (CJK characters such as U+4E00 put a
+        # few elsewhere), and the sample decodes to printable text.
+        if sum(1 for i in zeros if i % unit in positions) < 0.9 * len(zeros):
+            continue
+        if _reads_as_text(sample[:usable].decode(encoding, errors="replace")):
+            return encoding
+    return None
+
+
+def _reads_as_text(text: str) -> bool:
+    if not text:
+        return False
+    odd = sum(1 for ch in text if ch == "\ufffd" or (not ch.isprintable() and ch not in "\t\r\n\f\v"))
+    return odd <= max(2, len(text) // 100)
 
 
 def _radical_forms() -> dict[int, str]:
@@ -53,10 +93,12 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
 
 
 def _decode(data: bytes, declared: str | None = None) -> Decoded:
-    """Decode report text: BOM, then a declared charset, then UTF-8, then detection (GBK family)."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return Decoded(data.decode(encoding, errors="replace"), encoding)
+    """Decode report text: BOM or UTF-16/32 form, then a declared charset, UTF-8, detection (GBK family)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return Decoded(data.decode("utf-8-sig", errors="replace"), "utf-8-sig")
+    wide = wide_encoding(data)
+    if wide is not None:
+        return Decoded(data.decode(wide, errors="replace").lstrip("\ufeff"), wide)
     if declared:
         name = declared.strip().lower()
         if name in ("gb2312", "gbk"):
@@ -85,13 +127,16 @@ _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 
 
 def looks_binary(data: bytes) -> bool:
-    sample = data[:4096]
+    sample = data[:_SAMPLE]
     if not sample:
         return False
-    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return True
+    if b"\x00" in sample:
+        return wide_encoding(data) is None
     control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return control / len(sample) > 0.05
+
+
+_CELL_GAP = 1024  # characters between two cells of a row, at most, where the next is looked for
 
 
 class LineBlocks:
@@ -105,8 +150,19 @@ class LineBlocks:
         self.blocks: list[Block] = []
         self._rows: list[list[GridCell]] = []
         self._start = 0
+        self._cells = 0
+        from compliance.readers.limits import current
+
+        self._limit = current().max_cells
 
     def row(self, line: int, cells: list[str], source: str | None = None) -> None:
+        self._cells += len(cells)
+        if self._cells > self._limit:
+            from compliance.readers.limits import LimitExceeded
+
+            raise LimitExceeded(
+                "max_cells", self._limit, f"表格单元格过多（至第 {line} 行）", f"too many table cells (by line {line})"
+            )
         if not self._rows:
             self._start = line
         if source is None:
@@ -116,7 +172,9 @@ class LineBlocks:
         out = []
         position = 0
         for text in cells:
-            found = source.find(text, position) if text else -1
+            # A cell stands near the end of the one before; a bounded search keeps a line of
+            # thousands of cells (some rewritten by cleaning, so never found) linear.
+            found = source.find(text, position, position + len(text) + _CELL_GAP) if text else -1
             start = found if found >= 0 else position
             out.append(GridCell(text, Loc(line=line, column=start + 1)))
             position = start + len(text)

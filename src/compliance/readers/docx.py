@@ -1,11 +1,12 @@
 """DOCX (Word): paragraphs and real tables in document order, read with python-docx.
 
-A DOCX file is a zip archive, so it is inspected before it is opened: too many entries, too much
-uncompressed data, or a suspicious compression ratio (a zip bomb) is refused, and an encrypted or
-damaged archive is a LoadError. python-docx parses the XML with entity resolution switched off.
+A DOCX file is a zip archive, so it is inflated under the limits (readers/limits.py) before it is
+opened: too many entries, too much inflated data, or a suspicious compression ratio (a zip bomb)
+is refused, and an encrypted or damaged archive is a LoadError. python-docx parses the XML with
+entity resolution switched off.
 Heading styles give ``heading_level``; automatic numbering (``一、``, ``（一）``, ``1.``) is rendered
 into the paragraph text, because Word keeps it out of the text runs. Merged cells (``gridSpan``,
-``vMerge``) are expanded with copies flagged ``span_copy``.
+``vMerge``) are expanded with copies flagged ``span_copy``, clamped to the table's width.
 """
 
 from __future__ import annotations
@@ -20,11 +21,9 @@ from compliance.document import Block, Document, Grid, GridCell, LoadError, Para
 from compliance.hookspecs import hookimpl
 from compliance.model import Loc
 from compliance.readers.grid import MAX_GRID_CELLS, clean_cell, clean_inline
+from compliance.readers.limits import SafeZip
 from compliance.readers.numbering import Numbering
 
-MAX_ENTRIES = 2000
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 200  # deflate rarely beats 1:100 on real XML; bombs reach 1:1000 and more
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
 
@@ -65,36 +64,22 @@ class DocxReader:
 
 
 def check_archive(data: bytes) -> None:
-    """Refuse encrypted, damaged or bomb-like archives before any XML is parsed."""
+    """Refuse encrypted, damaged or bomb-like archives before any XML is parsed.
+
+    Every member is inflated once under the limits (``limits.SafeZip``), counting the bytes it
+    really produces, so python-docx then opens an archive whose members are known to fit.
+    """
     if data.startswith(_OLE_MAGIC):
         raise LoadError(
             "文件是加密的 Word 文档或旧版 .doc 格式，无法读取；请另存为未加密的 .docx",
             "the file is an encrypted Word document or a legacy .doc; save it as an unencrypted .docx",
         )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise LoadError("Word（DOCX）文件已损坏或被截断", "the DOCX file is damaged or truncated") from exc
-    if len(entries) > MAX_ENTRIES:
-        raise LoadError(
-            f"DOCX 压缩包条目过多（{len(entries)} 个）", f"the DOCX archive has too many entries ({len(entries)})"
-        )
-    total = sum(entry.file_size for entry in entries)
-    if total > MAX_UNCOMPRESSED:
-        raise LoadError(
-            f"DOCX 解压后过大（{total} 字节），疑为压缩炸弹", f"the DOCX expands to {total} bytes: a zip bomb?"
-        )
-    for entry in entries:
-        if entry.flag_bits & 0x1:
-            raise LoadError("DOCX 文件已加密，无法读取", "the DOCX file is encrypted")
-        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-            raise LoadError(
-                f"DOCX 条目 {entry.filename} 压缩比异常，疑为压缩炸弹",
-                f"DOCX entry {entry.filename} has a suspicious compression ratio: a zip bomb?",
-            )
-    if "word/document.xml" not in {entry.filename for entry in entries}:
+    archive = SafeZip(data, "DOCX")
+    if "word/document.xml" not in archive.names:
         raise LoadError("压缩包中没有 Word 正文（word/document.xml）", "the archive has no word/document.xml")
+    for name in archive.names:
+        if not name.endswith("/"):
+            archive.read(name)
 
 
 def docx_blocks(word: Any) -> list[Block]:
@@ -142,20 +127,38 @@ def _heading_level(style: Any) -> int | None:
 
 
 def table_grid(table: Any, first_line: int) -> Grid | None:
-    """A Word table as a grid; a merged cell is printed once and its other slots are copies."""
+    """A Word table as a grid; a merged cell is printed once and its other slots are copies.
+
+    Spans are read from the XML here rather than through python-docx's ``row.cells``: a
+    ``gridSpan`` is clamped to the table's real width (its grid columns, or its widest row), and a
+    ``vMerge`` continuation takes the cell above from the previous row already built, so an
+    absurd span or a long vertical merge costs one step per printed cell, not per claimed one.
+    """
+    from docx.table import _Cell
+
+    width = _table_width(table._tbl)
     rows: list[list[GridCell]] = []
-    above: list[Any] = []
+    above: list[tuple[Any, str]] = []
     cells = 0
-    for offset, row in enumerate(table.rows):
+    for offset, tr in enumerate(table._tbl.tr_lst):
         line = first_line + offset
         out: list[GridCell] = []
-        current: list[Any] = []
-        for column, cell in enumerate(row.cells):
-            tc = cell._tc
-            copy = (current and current[-1] is tc) or (column < len(above) and above[column] is tc)
-            text = clean_cell("\n".join(p.text for p in cell.paragraphs))
-            out.append(GridCell(text, Loc(line=line), span_copy=bool(copy)))
-            current.append(tc)
+        current: list[tuple[Any, str]] = []
+        for tc in tr.tc_lst:
+            column = len(current)
+            if column >= width:
+                break
+            if tc.vMerge == "continue" and column < len(above):
+                root, text = above[column]
+                span = min(max(tc.grid_span, 1), width - column)
+                for _ in range(span):
+                    current.append((root, text))
+                    out.append(GridCell(text, Loc(line=line), span_copy=True))
+                continue
+            text = clean_cell("\n".join(p.text for p in _Cell(tc, table).paragraphs))
+            for slot in range(min(max(tc.grid_span, 1), width - column)):
+                current.append((tc, text))
+                out.append(GridCell(text, Loc(line=line), span_copy=slot > 0))
         cells += len(out)
         if cells > MAX_GRID_CELLS:
             break
@@ -165,6 +168,13 @@ def table_grid(table: Any, first_line: int) -> Grid | None:
     if not rows:
         return None
     return Grid(rows=rows, loc=Loc(line=first_line, line_end=first_line + len(rows) - 1))
+
+
+def _table_width(tbl: Any) -> int:
+    """The number of grid columns a row may fill: the declared grid, else the most cells in a row."""
+    declared = len(tbl.tblGrid.gridCol_lst) if tbl.tblGrid is not None else 0
+    printed = max((len(tr.tc_lst) for tr in tbl.tr_lst), default=0)
+    return max(declared, printed, 1)
 
 
 @hookimpl

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from compliance.document import GridCell
 from compliance.model import Loc
 from compliance.readers import RADICALS
+from compliance.readers.limits import check_table_cells
 
 # Limits that keep a hostile table (colspan="100000") from exhausting memory.
 MAX_COLSPAN = 200
@@ -82,6 +83,7 @@ def expand_spans(rows: list[list[SpanCell]]) -> list[list[GridCell]]:
         for cell in row:
             cell.colspan = _bounded(cell.colspan, MAX_COLSPAN)
     width = max((sum(c.colspan for c in row) for row in rows), default=0)
+    check_table_cells(width * len(rows), f"{len(rows)} × {width}")  # before any cell is built
     if width * len(rows) > MAX_GRID_CELLS:
         rows = rows[: max(1, MAX_GRID_CELLS // max(width, 1))]
     pending: dict[int, _Pending] = {}

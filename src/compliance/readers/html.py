@@ -20,6 +20,7 @@ from compliance.hookspecs import hookimpl
 from compliance.model import Loc
 from compliance.readers import decode_text
 from compliance.readers.grid import SpanCell, clean_cell, clean_inline, expand_spans
+from compliance.readers.limits import check_table_cells
 
 _SKIP = frozenset(
     [
@@ -381,7 +382,9 @@ def cell_text(cell: etree._Element) -> str:
 
 def table_grid(table: etree._Element) -> Grid | None:
     rows: list[list[SpanCell]] = []
-    for row in _rows_of(table):
+    printed = _rows_of(table)
+    check_table_cells(sum(len(_cells_of(row)) for row in printed))  # before any cell's text is read
+    for row in printed:
         cells = [
             SpanCell(cell_text(c), _span(c.get("rowspan")), _span(c.get("colspan")), Loc(line=c.sourceline))
             for c in _cells_of(row)

@@ -43,7 +43,19 @@ def _separates(before: str, after: str) -> bool:
     return len(before) > 1 and len(after) > 1 and _cjk(before[-1]) and _cjk(after[0])
 
 
+# A line this long is prose (a layout page is a few hundred columns wide): one run, not split, so
+# a hostile line of thousands of words costs one step instead of a scan per word.
+_LONG_LINE = 1000
+
+
 def _runs(line: str, in_table: bool = False) -> list[tuple[int, str]]:
+    if len(line) > _LONG_LINE:
+        stripped = line.strip()
+        return [(len(line) - len(line.lstrip()), stripped)] if stripped else []
+    return _split_runs(line, in_table)
+
+
+def _split_runs(line: str, in_table: bool) -> list[tuple[int, str]]:
     """(character offset, text) of each run; see ``_separates`` for single spaces that part runs.
 
     Letter-spaced text (``三 、 本``, as justified table cells print) is not parted; a number
@@ -118,6 +130,23 @@ def _beside_table(lines: list[str], spread: list[bool], index: int) -> bool:
     return False
 
 
+def _beside_tables(lines: list[str], spread: list[bool]) -> list[bool]:
+    """``_beside_table`` for every line in two passes (blank runs are not walked once per line)."""
+    above: list[bool] = []
+    last = False  # is the nearest non-blank line so far a table line?
+    for index, line in enumerate(lines):
+        above.append(last)
+        if line.strip():
+            last = spread[index]
+    below: list[bool] = [False] * len(lines)
+    last = False
+    for index in range(len(lines) - 1, -1, -1):
+        below[index] = last
+        if lines[index].strip():
+            last = spread[index]
+    return [a or b for a, b in zip(above, below, strict=True)]
+
+
 def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -131,11 +160,18 @@ def text_words(text: str, first_line: int = 1, *, wide: bool = False) -> list[Wo
     raws = text.split("\n")
     lines = [raw.replace("\f", "").rstrip("\r").expandtabs(8) for raw in raws]
     spread = _table_lines(lines)
+    beside = _beside_tables(lines, spread)
     for offset, (raw, line) in enumerate(zip(raws, lines, strict=True)):
         page += raw.count("\f")
         number = first_line + offset
-        for column, run in _runs(line, _beside_table(lines, spread, offset)):
-            x0 = _display_width(line[:column]) if wide else column
+        measured, width = 0, 0  # display width of line[:measured], carried from run to run
+        for column, run in _runs(line, beside[offset]):
+            if wide:
+                if column < measured:  # runs come left to right; measure afresh if one does not
+                    measured, width = 0, 0
+                width += _display_width(line[measured:column])
+                measured = column
+            x0 = width if wide else column
             x1 = x0 + (_display_width(run) if wide else len(run))
             words.append(Word(run, x0, number, x1, number + 1, page if paged else None, number, column))
     return words

@@ -16,6 +16,10 @@ from compliance.hookspecs import hookimpl
 from compliance.readers import LineBlocks, decode_text, looks_binary
 from compliance.readers.grid import clean_cell
 
+# Sniffing patterns stay on one line ([ \t], never \s, which also crosses line ends) and never put
+# two runs of the same characters side by side: linear on any input, even many blank lines.
+_SNIFF_PIPE_ROW = re.compile(rb"(?m)^[ \t]*\|[^\n]*\|[ \t\r]*$")
+_SNIFF_ALIGNMENT = re.compile(rb"(?m)^[ \t]*(?:\|[ \t]*)?:?-{3,}:?[ \t]*\|")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+|$)")
 _ALIGNMENT_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
@@ -38,8 +42,8 @@ class MarkdownReader:
         if path.lower().endswith(self.extensions):
             return 90
         head = data[:8192]
-        pipe_rows = len(re.findall(rb"(?m)^\s*\|.*\|\s*$", head))
-        alignment = re.search(rb"(?m)^\s*\|?\s*:?-{3,}:?\s*\|", head) is not None
+        pipe_rows = len(_SNIFF_PIPE_ROW.findall(head))
+        alignment = _SNIFF_ALIGNMENT.search(head) is not None
         return 65 if pipe_rows >= 3 and alignment else 0
 
     def read(self, data: bytes, path: str) -> Document:

@@ -23,6 +23,8 @@ from compliance.document import Block, Document, Grid, GridCell, LoadError, Para
 from compliance.hookspecs import hookimpl
 from compliance.model import Loc
 from compliance.readers.grid import clean_inline
+from compliance.readers.limits import current
+from compliance.readers.pdf_limits import check_page_count, check_page_objects, check_streams
 from compliance.readers.pdf_objects import PageObjects
 from compliance.readers.pdf_tables import (
     PageTable,
@@ -33,7 +35,6 @@ from compliance.readers.pdf_tables import (
     unruled_tables,
 )
 
-MAX_PAGES = 300
 # Share of the page height at the top and bottom where page numbers and running heads live.
 _MARGIN = 0.08
 _PAGE_NUMBER = re.compile(
@@ -82,6 +83,9 @@ def read_pdf(data: bytes) -> list[Block]:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     encrypted = b"/Encrypt" in data
+    limits = current()
+    check_streams(data, limits)  # before any parser inflates one whole
+    check_page_count(data, limits)  # before pdfplumber builds every page
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = pdf.pages
@@ -89,10 +93,10 @@ def read_pdf(data: bytes) -> list[Block]:
                 raise LoadError(
                     "PDF 文件没有页面，可能已损坏或被截断", "the PDF has no pages; it may be damaged or truncated"
                 )
-            if len(pages) > MAX_PAGES:
+            if len(pages) > limits.max_pages:
                 raise LoadError(
-                    f"PDF 页数过多（{len(pages)} 页，上限 {MAX_PAGES} 页）",
-                    f"the PDF has too many pages ({len(pages)}; limit {MAX_PAGES})",
+                    f"PDF 页数过多（{len(pages)} 页，上限 max-pages = {limits.max_pages} 页）",
+                    f"the PDF has too many pages ({len(pages)}; limit max-pages = {limits.max_pages})",
                 )
             tables, lines, _ = _read_pages(pages, data)
             scanned = [index for index, page in enumerate(pages) if not page.chars]
@@ -191,6 +195,8 @@ def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[_L
         fast = None
     try:
         for index, page in enumerate(pages):
+            if fast is not None:  # pdfminer would build a dict per object, whatever their number
+                check_page_objects(fast.object_count(index), index + 1, current())
             objects = _fast_objects(fast, index, page)
             if objects is not None:
                 # pdfplumber caches a page's parsed objects here; filling the cache with

@@ -41,6 +41,16 @@ class PageObjects:
     def close(self) -> None:
         self._document.close()
 
+    def object_count(self, index: int) -> int | None:
+        """How many objects page ``index`` draws (pdfium parses the content, in C), or None."""
+        if index >= len(self._document):
+            return None
+        pdfium_page = self._document[index]
+        try:
+            return int(self._raw.FPDFPage_CountObjects(pdfium_page.raw))
+        finally:
+            pdfium_page.close()
+
     def objects(self, index: int, page: Any) -> dict[str, list[dict]] | None:
         """The chars, lines and rects of page ``index`` (0-based), or None to leave it to pdfminer."""
         if index >= len(self._document):

@@ -1,8 +1,15 @@
-"""Structured reports (contract §3) as JSON or YAML: read straight into the Report model."""
+"""Structured reports (contract §3) as JSON or YAML: read straight into the Report model.
+
+Both formats are read under the limits: nesting deeper than ``max-depth`` is refused before a
+recursive parser sees it (JSON is measured first; YAML is counted as it is composed), and YAML
+aliases are refused outright: a report has no use for them, and nested aliases expand
+exponentially ("billion laughs").
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +20,7 @@ from compliance.document import LoadError
 from compliance.hookspecs import hookimpl
 from compliance.model import Report
 from compliance.readers import decode_text, looks_binary
+from compliance.readers.limits import LimitExceeded, current
 
 
 class _StructuredReader:
@@ -27,6 +35,8 @@ class _StructuredReader:
             raise LoadError("文件不是文本（含二进制内容）", "the file is binary, not text")
         try:
             payload = self.parse(decode_text(data).text)
+        except RecursionError as exc:  # a last guard: the depth limits should stop this first
+            raise _too_deep(current().max_depth) from exc
         except (ValueError, yaml.YAMLError) as exc:
             raise LoadError(
                 f"{self.name.upper()} 格式错误：{_first_line(exc)}", f"malformed {self.name}: {_first_line(exc)}"
@@ -59,6 +69,47 @@ def _decimals(value: Any) -> Any:
     return value
 
 
+def _too_deep(limit: int) -> LimitExceeded:
+    return LimitExceeded("max_depth", limit, "结构化年报嵌套层数过深", "the structured report is nested too deeply")
+
+
+# A JSON string (escapes included), written as an unrolled loop so it matches in linear time.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_OPEN_CLOSE = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in JSON text (brackets inside strings ignored)."""
+    depth = deepest = 0
+    for match in _OPEN_CLOSE.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+class _ReportLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases and counting nesting as the document is composed."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            mark = event.start_mark
+            raise LoadError(
+                f"YAML 别名（*{event.anchor}）不允许用于结构化年报（第 {mark.line + 1} 行）",
+                f"YAML aliases (*{event.anchor}, line {mark.line + 1}) are not allowed in a structured report",
+            )
+        self.depth += 1
+        limit = current().max_depth
+        if self.depth > limit:
+            raise _too_deep(limit)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 class JsonReader(_StructuredReader):
     name = "json"
     extensions = (".json",)
@@ -69,6 +120,9 @@ class JsonReader(_StructuredReader):
         return 30 if data.lstrip()[:1] == b"{" else 0
 
     def parse(self, text: str) -> Any:
+        limit = current().max_depth
+        if json_depth(text) > limit:
+            raise _too_deep(limit)
         return json.loads(text, parse_float=Decimal)
 
 
@@ -80,7 +134,11 @@ class YamlReader(_StructuredReader):
         return 90 if path.lower().endswith((".yaml", ".yml")) else 0
 
     def parse(self, text: str) -> Any:
-        return yaml.safe_load(text)
+        loader = _ReportLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
 
 
 @hookimpl

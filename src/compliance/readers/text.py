@@ -24,9 +24,11 @@ _SPACED_ROW = re.compile(
 )
 
 
-# A Markdown-style table row: | a | b | (the outer pipes may be missing on one side).
-_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# A Markdown alignment row |---|:--:|. No two runs of the same characters stand side by side, so
+# matching stays linear in the line (no backtracking blow-up on long runs of spaces).
+_PIPE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*(?:\|\s*)?$")
+# Rows printed with spaces are short; longer lines are prose and never reach the pattern.
+_SPACED_ROW_MAX = 200
 _MARKDOWN_HEADING = re.compile(r"^\s*(#{1,6})\s+\S")
 
 
@@ -56,9 +58,16 @@ class TextReader:
         )
 
 
+def _is_pipe_row(line: str) -> bool:
+    """A Markdown-style row ``| a | b |``: tested with string methods, linear on any line."""
+    stripped = line.strip()
+    return len(stripped) >= 2 and stripped.startswith("|") and stripped.endswith("|")
+
+
 def split_fields(line: str) -> list[str] | None:
     """The cells of a table row in text, or None for a prose line."""
-    if _PIPE_ROW.match(line):
+    stripped = line.strip()
+    if _is_pipe_row(line):
         cells = line.strip().strip("|").split("|")
         return [c.strip() for c in cells] if len(cells) >= 2 else None
     if "\t" in line:
@@ -76,8 +85,8 @@ def split_fields(line: str) -> list[str] | None:
         if filled >= 2 or blank_row:
             return fields
         return None
-    match = _SPACED_ROW.match(line.strip())
-    if match and len(line) < 200:
+    match = _SPACED_ROW.match(stripped) if len(line) < _SPACED_ROW_MAX else None
+    if match:
         numbers = match["numbers"].split()
         if all(is_number_shaped(n) for n in numbers):
             return [match["label"] or "", *numbers]
@@ -132,7 +141,7 @@ def _has_marked_rows(text: str) -> bool:
     """Tab- or pipe-separated rows: the columns are marked, so positions are not needed."""
     marked = 0
     for line in text.splitlines():
-        if ("\t" in line or _PIPE_ROW.match(line)) and split_fields(line) is not None:
+        if ("\t" in line or _is_pipe_row(line)) and split_fields(line) is not None:
             marked += 1
             if marked >= 2:
                 return True

@@ -21,6 +21,7 @@ from compliance.layout import RuleSpec, TableSpec, TemplateLayout
 from compliance.model import CellStatus, Finding, Report
 from compliance.rules.base import CheckContext, RuleKind, finding, row_evidence
 from compliance.rules.blanks import resolve_table
+from compliance.rules.regex_guard import SafePattern
 
 Number = int | Decimal
 
@@ -158,8 +159,8 @@ class CopyPasteParams(_Params):
     min_chars: int = 60  # shorter sections ("无。") say too little to call them copied
     # Regexes replaced by a placeholder before comparing, so a changed year or figure does
     # not hide a copied paragraph.
-    normalise: list[str] = Field(default_factory=list)
-    sentence_split: str = "[。；;！？\\n]"
+    normalise: list[SafePattern] = Field(default_factory=list)
+    sentence_split: SafePattern = "[。；;！？\\n]"
     quotes: int = 2
     quote_chars: int = 60
 

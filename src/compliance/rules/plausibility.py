@@ -16,6 +16,7 @@ from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
 from compliance.model import Cell, Finding
 from compliance.rules.base import CheckContext, RuleKind, finding, row_evidence
+from compliance.rules.regex_guard import SafePattern
 
 
 def _value(cell: Cell | None) -> int | Decimal | None:
@@ -203,7 +204,7 @@ class TopicsKind(RuleKind):
 class GovEvalParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # Reports of people's governments (not their departments) must report evaluation results.
-    government_agency: str
+    government_agency: SafePattern
     # Item → words any of which shows the item is reported ("责任追究" is also written "追究责任").
     words: dict[str, list[str]]
     # Where the statement must stand, per template; a template not listed means anywhere.
@@ -236,7 +237,7 @@ class GovEvalKind(RuleKind):
 
 class PeriodParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    pattern: str  # named groups y1 m1 d1 y2 m2 d2
+    pattern: SafePattern  # named groups y1 m1 d1 y2 m2 d2
 
 
 class PeriodKind(RuleKind):

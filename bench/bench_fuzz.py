@@ -1,0 +1,212 @@
+"""Long mutation fuzz of every loader: inputs tried, refusals, timeouts, crashes and memory, per loader.
+
+Each loader (reader + template mapping) gets our own samples as seeds (reports/*.txt rendered as
+text, Markdown, HTML, DOCX, PDF, JSON and YAML, plus UTF-16) and reads mutated copies of them:
+bytes flipped, cut, inserted, deleted, duplicated, and chunks repeated thousands of times (the
+cheap way to reach the limits). Every input must end as a Document/Report or a LoadError within
+``--timeout`` seconds; anything else is a crash. Each loader runs in its own process under the
+batch worker's memory cap, so a MemoryError is counted, not fatal. A script that prints figures,
+not a test:
+
+    python bench/bench_fuzz.py [--seconds 120] [--inputs 100000] [--loaders txt,md,...] [--seed 1]
+
+Crashing and timed-out inputs are written to ``--out`` (default /tmp/compliance-fuzz) to replay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import random
+import resource
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from compliance.document import Document, LoadError  # noqa: E402
+from compliance.engine import get_registry  # noqa: E402
+from compliance.mapping.build import build_report  # noqa: E402
+from compliance.model import Report  # noqa: E402
+from compliance.pool import limit_memory  # noqa: E402
+from compliance.readers.limits import LimitExceeded  # noqa: E402
+
+LOADERS = ("txt", "md", "html", "docx", "pdf", "json", "yaml", "utf16")
+
+
+_MAX_INPUT = 2 * 1024 * 1024  # mutated inputs are cut here, so the fuzzer's own memory stays flat
+
+
+class _Overtime(Exception):
+    pass
+
+
+def seeds(loader: str) -> tuple[str, str, list[bytes]]:
+    """(reader name, file name, seed inputs) for one loader."""
+    import yaml
+    from documents import minimal_pdf, pdf_ruled_table, pdf_text, to_docx, to_html, to_markdown
+
+    samples = sorted((HERE.parent / "reports").glob("*.txt"))[:3]
+    texts = [p.read_text(encoding="utf-8") for p in samples]
+    if loader == "txt":
+        return "text", "r.txt", [t.encode() for t in texts]
+    if loader == "utf16":
+        return "text", "r.txt", [t.encode(e) for t in texts[:1] for e in ("utf-16", "utf-16-be", "utf-32-le")]
+    if loader == "md":
+        return "markdown", "r.md", [to_markdown(t).encode() for t in texts]
+    if loader == "html":
+        return "html", "r.html", [to_html(t).encode() for t in texts]
+    if loader == "docx":
+        return "docx", "r.docx", [to_docx(t) for t in texts[:2]]
+    if loader == "pdf":
+        table = pdf_ruled_table(72, 700, [150, 60, 60], [["Label", "A", "Total"], ["row", "1", "1"]])
+        return "pdf", "r.pdf", [minimal_pdf([pdf_text(72, 780, "Annual report") + table])]
+    from compliance.engine import load_report
+
+    reports = [load_report(p).model_dump(mode="json") for p in samples]
+    if loader == "json":
+        import json
+
+        return "json", "r.json", [json.dumps(r, ensure_ascii=False).encode() for r in reports]
+    return "yaml", "r.yaml", [yaml.safe_dump(r, allow_unicode=True).encode() for r in reports]
+
+
+def mutate(rng: random.Random, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 6)):
+        position = rng.randrange(max(len(out), 1))
+        action = rng.random()
+        if action < 0.3 and out:
+            out[position] ^= rng.randint(1, 255)
+        elif action < 0.4:
+            del out[position:]
+        elif action < 0.6:
+            out[position:position] = rng.randbytes(rng.randint(1, 64))
+        elif action < 0.75:
+            del out[position : position + rng.randint(1, 512)]
+        elif action < 0.9:
+            out[position:position] = out[position : position + rng.randint(1, 256)]
+        else:  # repeat a small chunk many times: long lines, deep nesting, many operators
+            chunk = bytes(out[position : position + rng.randint(1, 16)]) or b"["
+            out[position:position] = chunk * rng.randint(100, 20_000)
+        if len(out) > _MAX_INPUT:
+            del out[_MAX_INPUT:]
+    return bytes(out)
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _Overtime
+
+
+def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, out: Path, memory: int) -> dict:
+    limit_memory(memory)
+    registry = get_registry()
+    reader_name, name, corpus = seeds(loader)
+    reader = next(r for r in registry.readers if r.name == reader_name)
+    rng = random.Random(seed)
+    counts = {"tried": 0, "read": 0, "refused": 0, "limit": 0, "timeout": 0, "crash": 0, "memory": 0}
+    crashes: dict[str, int] = {}
+    slowest = 0.0
+    signal.signal(signal.SIGALRM, _alarm)
+    deadline = time.monotonic() + seconds
+    while counts["tried"] < inputs and time.monotonic() < deadline:
+        counts["tried"] += 1
+        start = time.perf_counter()
+        data = b""
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            data = mutate(rng, rng.choice(corpus))
+            loaded = reader.read(data, name)
+            if isinstance(loaded, Document):
+                build_report(loaded, registry.layouts, None)
+            else:
+                assert isinstance(loaded, Report)
+            counts["read"] += 1
+        except LimitExceeded:
+            counts["limit"] += 1
+        except LoadError:
+            counts["refused"] += 1
+        except _Overtime:
+            counts["timeout"] += 1
+            (out / f"{loader}-timeout-{counts['tried']}").write_bytes(data)
+        except MemoryError:
+            counts["memory"] += 1
+            (out / f"{loader}-memory-{counts['tried']}").write_bytes(data)
+        except Exception as exc:
+            counts["crash"] += 1
+            kind = f"{type(exc).__name__}: {str(exc)[:80]}"
+            crashes[kind] = crashes.get(kind, 0) + 1
+            (out / f"{loader}-crash-{counts['tried']}").write_bytes(data)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        slowest = max(slowest, time.perf_counter() - start)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"loader": loader, **counts, "slowest_s": round(slowest, 2), "peak_mb": round(peak), "crashes": crashes}
+
+
+def _run(args: tuple) -> dict:
+    return fuzz(*args)
+
+
+def _fuzz_in_rounds(context: Any, loader: str, args: argparse.Namespace) -> dict:
+    """Fuzz one loader in rounds of ``--round`` inputs, each in a fresh process, and add them up.
+
+    A batch worker is not reused for ever either; fresh processes keep caches that grow with
+    every distinct input (parsed cells, matched labels) from eating the memory budget.
+    """
+    total: dict = {"loader": loader, "crashes": {}, "slowest_s": 0.0, "peak_mb": 0}
+    deadline = time.monotonic() + args.seconds
+    tried = 0
+    seed = args.seed
+    while tried < args.inputs and time.monotonic() < deadline:
+        budget = min(args.round, args.inputs - tried)
+        seconds = max(1.0, deadline - time.monotonic())
+        task = (loader, seconds, budget, args.timeout, seed, args.out, args.memory * 1024 * 1024)
+        with context.Pool(1, maxtasksperchild=1) as pool:
+            row = pool.apply(_run, (task,))
+        for name, value in row.items():
+            if name in ("loader", "crashes"):
+                continue
+            if name in ("slowest_s", "peak_mb"):
+                total[name] = max(total[name], value)
+            else:
+                total[name] = total.get(name, 0) + value
+        for kind, count in row["crashes"].items():
+            total["crashes"][kind] = total["crashes"].get(kind, 0) + count
+        tried += row["tried"]
+        seed += 1
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=120.0, help="time budget per loader")
+    parser.add_argument("--inputs", type=int, default=100_000, help="inputs per loader (whichever ends first)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds one input may take")
+    parser.add_argument("--memory", type=int, default=400, help="MB a loader may allocate beyond its start")
+    parser.add_argument("--loaders", default=",".join(LOADERS))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--round", type=int, default=2000, help="inputs per fresh process")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/compliance-fuzz"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    context = multiprocessing.get_context("fork")
+    columns = ("tried", 8), ("read", 7), ("refused", 8), ("limit", 6), ("timeout", 7), ("crash", 6), ("memory", 6)
+    print(f"{'loader':8} " + " ".join(f"{n:>{w}}" for n, w in columns) + f" {'slowest':>8} {'peak MB':>7}")
+    for loader in args.loaders.split(","):
+        row = _fuzz_in_rounds(context, loader, args)
+        print(
+            f"{row['loader']:8} {row['tried']:>8} {row['read']:>7} {row['refused']:>8} {row['limit']:>6} "
+            f"{row['timeout']:>7} {row['crash']:>6} {row['memory']:>6} {row['slowest_s']:>7}s {row['peak_mb']:>7}",
+            flush=True,
+        )
+        for kind, count in row["crashes"].items():
+            print(f"    {count} × {kind}")
+
+
+if __name__ == "__main__":
+    main()
