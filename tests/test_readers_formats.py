@@ -110,3 +110,21 @@ def test_kangxi_radicals_read_as_the_ideographs_they_show(tmp_path: Path) -> Non
     assert {r: {c: v.value for c, v in cells.items()} for r, cells in folded.tables["T3"].items()} == {
         r: {c: v.value for c, v in cells.items()} for r, cells in original.tables["T3"].items()
     }
+
+
+def _values(report: Report) -> dict:
+    return {
+        t: {r: {c: v.value for c, v in cells.items()} for r, cells in rows.items()} for t, rows in report.tables.items()
+    }
+
+
+def test_utf16_without_bom_of_mostly_chinese_text_reads_like_utf8(tmp_path: Path) -> None:
+    """CJK characters with a zero low byte (一 U+4E00) put zero bytes where Latin text has none."""
+    for sample in SAMPLES:
+        text = sample.read_text(encoding="utf-8")
+        original = load_report(sample, get_registry())
+        for encoding in ("utf-16-le", "utf-16-be"):
+            path = tmp_path / f"{encoding}-{sample.name}"
+            path.write_bytes(text.encode(encoding))
+            report = load_report(path, get_registry())
+            assert _values(report) == _values(original), (sample.name, encoding)

@@ -51,14 +51,19 @@ def wide_encoding(data: bytes) -> str | None:
     zeros = [i for i, byte in enumerate(sample) if byte == 0]
     if not zeros:
         return None
+    # Most zero bytes sit where an encoding puts them for Latin letters, digits and line ends;
+    # CJK characters whose low byte is zero (U+4E00 一, U+5E00 …) put some elsewhere, so in a text
+    # of mostly Chinese the share can be well below all. The best-placed encoding whose sample
+    # decodes to printable text wins.
+    ranked = []
     for encoding, unit, positions in _WIDE:
         usable = len(sample) - len(sample) % unit
         if usable < unit or len(data) % unit:
             continue
-        # Most zero bytes sit where this encoding puts them (CJK characters such as U+4E00 put a
-        # few elsewhere), and the sample decodes to printable text.
-        if sum(1 for i in zeros if i % unit in positions) < 0.9 * len(zeros):
-            continue
+        share = sum(1 for i in zeros if i % unit in positions) / len(zeros)
+        if share >= 0.6:
+            ranked.append((share, -unit, encoding, usable))
+    for _, _, encoding, usable in sorted(ranked, reverse=True):
         if _reads_as_text(sample[:usable].decode(encoding, errors="replace")):
             return encoding
     return None
