@@ -140,3 +140,13 @@ def test_pdf_short_heading_on_a_page_of_tables_is_not_joined_to_the_next_line() 
     )
     texts = [b.text for b in read(minimal_pdf([page])) if isinstance(b, Paragraph)]
     assert texts == ["Heading four", "Caption one"]
+
+
+def test_pdf_row_broken_by_the_page_edge_keeps_its_whole_label() -> None:
+    """A row split over two pages: its figures on the first, the rest of its label on the next."""
+    first = pdf_ruled_table(72, 300, [150, 60, 60, 60], [*ROWS[:2], ["(6) other", "5", "6", "11"]])
+    second = pdf_ruled_table(72, 800, [150, 60, 60, 60], [["handling", "", "", ""], ["(7) total", "6", "8", "14"]])
+    grids = [b for b in read(minimal_pdf([first, second])) if isinstance(b, Grid)]
+    assert len(grids) == 1
+    rows = [[c.text for c in row] for row in grids[0].rows]
+    assert rows[-2:] == [["(6) otherhandling", "5", "6", "11"], ["(7) total", "6", "8", "14"]]

@@ -22,6 +22,7 @@ from typing import Any
 from compliance.document import Block, Document, Grid, GridCell, LoadError, Paragraph
 from compliance.hookspecs import hookimpl
 from compliance.model import Loc
+from compliance.readers.geometry import is_number_shaped
 from compliance.readers.grid import clean_inline
 from compliance.readers.limits import current
 from compliance.readers.pdf_limits import check_page_count, check_page_objects, check_streams
@@ -291,6 +292,12 @@ def _assemble(lines: list[_Line], tables: list[PageTable]) -> list[Block]:
             if isinstance(last, Grid) and _continued(last, item, rows):
                 # The same table carried over a page break, nothing printed between: one grid, so
                 # that a caption or header row above the first part still speaks for the rest.
+                if _rest_of_row(last.rows[-1], rows[0]):
+                    # A row broken by the page edge: its label goes on at the top of this page.
+                    for above, below in zip(last.rows[-1], rows[0], strict=True):
+                        if below.text and not below.span_copy:
+                            above.text = f"{above.text}{below.text}"
+                    rows = rows[1:]
                 last.rows.extend(rows)
                 last.loc = last.loc.model_copy(update={"line_end": line_number})
             else:
@@ -306,6 +313,13 @@ def _assemble(lines: list[_Line], tables: list[PageTable]) -> list[Block]:
             blocks.append(Paragraph(text=item.text, loc=Loc(page=item.page, line=line_number)))
         previous = item
     return blocks
+
+
+def _rest_of_row(above: list[GridCell], below: list[GridCell]) -> bool:
+    """Is ``below`` (first row on a page, only text) the rest of ``above`` (last row before, with figures)?"""
+    has_figures = any(is_number_shaped(c.text) for c in above if c.text)
+    texts = [c.text for c in below if c.text and not c.span_copy]
+    return has_figures and bool(texts) and not any(is_number_shaped(t) for t in texts)
 
 
 def _continued(grid: Grid, table: PageTable, rows: list[list[GridCell]]) -> bool:

@@ -130,9 +130,18 @@ def table_segments(table: Any, page: int) -> list[PageTable]:
         if filled == 0 and current:
             continue  # an empty ruled row inside a table neither ends it nor adds to it
         # One filled cell in a row drawn as several cells is a row printed with blank values when
-        # it is the row's first drawn cell, its label (slots to its left are group labels spanning
-        # down from above); one cell across the frame is prose.
-        label_only = filled == 1 and len(drawn) >= 2 and bool((row_text[drawn[0]] or "").strip())
+        # it is text, not a figure, with drawn cells after it: its label (cells to its left are
+        # empty group-label cells, or slots of group labels spanning down from above). Such a row
+        # may also be the rest of a row broken by a page edge, which the assembly joins. One cell
+        # across the frame is prose.
+        drawn_texts = [(row_text[i] or "").strip() for i in drawn]
+        label_at = next((k for k, text in enumerate(drawn_texts) if text), None)
+        label_only = (
+            filled == 1
+            and label_at is not None
+            and label_at < len(drawn_texts) - 1
+            and not is_number_shaped(drawn_texts[label_at])
+        )
         if filled < 2 and not label_only:
             close()
             continue
