@@ -3,7 +3,8 @@
 A source is any corpus document (``../shared/corpus/real``, ``../shared/seeds``, our ``reports/*.txt``)
 that the engine reads into at least one table grid: the crawler dumps whose tables are run-together
 digits have no grid and are left out. Renderings land in ``$COMPLIANCE_RENDER_CACHE`` (default
-``.cache/renderings`` in the checkout, never committed) as ``<version>/<source sha256>/<name>.<ext>``,
+``.cache/renderings`` in the checkout, never committed) as ``<version>/<key>/<name>.<ext>``, the key
+hashing the source and what LibreOffice is given (for a non-HTML source, HTML of the engine's reading),
 so a second run finds them all and converts nothing. LibreOffice is started once per step for all
 sources together, because its start-up is most of its cost.
 """
@@ -115,7 +116,10 @@ def discover(files: Iterable[Path] | None = None) -> list[Source]:
 
 
 def plan(source: Source, root: Path) -> Plan:
-    made = Plan(source, root / RECIPE_VERSION / source.sha256)
+    # Renderings of a non-HTML source start from the engine's reading of it: a change in reading
+    # must make them anew, so the folder is keyed by what LibreOffice is given, not the source alone.
+    key = hashlib.sha256(source.sha256.encode() + _lo_input(source)).hexdigest()
+    made = Plan(source, root / RECIPE_VERSION / key)
     names = made.names
     names["lo-docx"] = ".docx"
     pdfs = list(PAGES)
