@@ -94,7 +94,8 @@ def split_fields(line: str) -> list[str] | None:
 
 
 def text_blocks(text: str, first_line: int = 1) -> list[Block]:
-    if looks_like_layout(text) and not _has_marked_rows(text):
+    # Marked rows are cheap to find and settle it; measuring alignment reads every line twice.
+    if not _has_marked_rows(text) and looks_like_layout(text):
         return _spaced_rows(layout_blocks(text, first_line))
     builder = LineBlocks()
     for offset, raw_line in enumerate(text.splitlines()):
