@@ -144,6 +144,21 @@ def looks_binary(data: bytes) -> bool:
 _CELL_GAP = 1024  # characters between two cells of a row, at most, where the next is looked for
 
 
+def located_cells(cells: list[str], source: str, loc: Loc) -> list[GridCell]:
+    """Cells of a row printed in ``source`` (which starts at ``loc``), each at its own character column."""
+    out = []
+    position = 0
+    for text in cells:
+        # A cell stands near the end of the one before; a bounded search keeps a line of
+        # thousands of cells (some rewritten by cleaning, so never found) linear.
+        found = source.find(text, position, position + len(text) + _CELL_GAP) if text else -1
+        start = found if found >= 0 else position
+        column = loc.column + start if loc.column is not None else None
+        out.append(GridCell(text, loc.model_copy(update={"column": column})))
+        position = start + len(text)
+    return out
+
+
 class LineBlocks:
     """Builds the blocks of a line-oriented document: consecutive table rows become one Grid.
 
@@ -174,16 +189,7 @@ class LineBlocks:
             where = Loc(line=line)  # one location for the whole row: its cells share the line
             self._rows.append([GridCell(text, where) for text in cells])
             return
-        out = []
-        position = 0
-        for text in cells:
-            # A cell stands near the end of the one before; a bounded search keeps a line of
-            # thousands of cells (some rewritten by cleaning, so never found) linear.
-            found = source.find(text, position, position + len(text) + _CELL_GAP) if text else -1
-            start = found if found >= 0 else position
-            out.append(GridCell(text, Loc(line=line, column=start + 1)))
-            position = start + len(text)
-        self._rows.append(out)
+        self._rows.append(located_cells(cells, source, Loc(line=line, column=1)))
 
     def paragraph(self, line: int, text: str, heading_level: int | None = None, source: str | None = None) -> None:
         self.end_table()

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-from compliance.document import Block, Document, Grid, GridCell, LoadError, Paragraph
+from compliance.document import Block, Document, Grid, LoadError, Paragraph
 from compliance.hookspecs import hookimpl
 from compliance.model import Loc
-from compliance.readers import LineBlocks, decode_text, looks_binary
+from compliance.readers import LineBlocks, decode_text, located_cells, looks_binary
 from compliance.readers.geometry import is_number_shaped
 from compliance.readers.layout_text import layout_blocks, looks_like_layout
 
@@ -122,14 +122,7 @@ def _spaced_rows(blocks: list[Block]) -> list[Block]:
             out.append(block)
             continue
         loc = block.loc
-        cells = []
-        position = 0
-        for field in (f.strip() for f in fields):
-            found = block.text.find(field, position) if field else -1
-            start = found if found >= 0 else position
-            column = loc.column + start if loc.column is not None else None
-            cells.append(GridCell(field, loc.model_copy(update={"column": column})))
-            position = start + len(field)
+        cells = located_cells([f.strip() for f in fields], block.text, loc)
         if out and isinstance(out[-1], Grid) and out[-1].loc.line_end == (loc.line or 0) - 1:
             out[-1].rows.append(cells)
             out[-1].loc = out[-1].loc.model_copy(update={"line_end": loc.line})
