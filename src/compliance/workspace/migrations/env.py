@@ -1,0 +1,13 @@
+"""Alembic environment: migrate the engine handed over by compliance.workspace.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from compliance.workspace.db import Base
+
+engine = context.config.attributes["engine"]
+with engine.begin() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
