@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from compliance.cli import audit, check, extract, info  # noqa: F401  (registers the commands)
+from compliance.cli import audit, check, extract, info, serve  # noqa: F401  (registers the commands)
 from compliance.cli.app import UsageProblem, cli
 from compliance.cli.info import explain_text
 

@@ -1,0 +1,145 @@
+"""The workspace app through HTTP: guard and CSRF, upload, report view, inline review, the API."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from workspace_samples import FAULTS, SAMPLES, corrected_version
+
+from compliance.cli import cli
+from compliance.engine import Options, check_file, get_registry
+from compliance.workspace.app import Settings, create_app
+from compliance.workspace.security import CSRF_COOKIE
+
+LOCAL = "http://127.0.0.1"
+TOKEN = "s3cret-token-for-tests"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> TestClient:
+    return TestClient(create_app(Settings(db=str(tmp_path / "audit.db"))), base_url=LOCAL)
+
+
+def _csrf(client: TestClient) -> str:
+    client.get("/")
+    token = client.cookies.get(CSRF_COOKIE)
+    assert token
+    return token
+
+
+def _upload(client: TestClient, paths: list[Path]):  # type: ignore[no-untyped-def]
+    files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in paths]
+    return client.post("/upload", data={"csrf": _csrf(client)}, files=files, follow_redirects=False)
+
+
+def _faulty_id(client: TestClient) -> int:
+    listed = client.get("/api/v1/reports").json()
+    return next(r["id"] for r in listed if r["source"] == FAULTS.name)
+
+
+def test_only_loopback_host_names_are_answered_without_a_token(client: TestClient) -> None:
+    assert client.get("/").status_code == 200
+    assert client.get("/", headers={"host": "attacker.example"}).status_code == 403
+
+
+def test_posts_without_the_csrf_token_are_refused(client: TestClient) -> None:
+    files = [("files", (FAULTS.name, FAULTS.read_bytes(), "text/plain"))]
+    assert client.post("/upload", files=files).status_code == 403
+    assert client.post("/upload", data={"csrf": "forged"}, files=files).status_code == 403
+    assert client.get("/api/v1/reports").json() == []
+
+
+def test_upload_review_and_a_corrected_version(client: TestClient, tmp_path: Path) -> None:
+    samples = sorted(SAMPLES.glob("*.txt"))
+    assert _upload(client, samples).status_code == 303
+    dashboard = client.get("/").text
+    assert dashboard.count('class="report-link"') == len(samples)
+    report_id = _faulty_id(client)
+    page = client.get(f"/reports/{report_id}").text
+    # The failing total of 行政复议 is marked, and so are the four cells that should add up to it.
+    assert re.search(r'id="cell-T4-RV-total" class="cell fail', page)
+    for part in ("upheld", "corrected", "other", "pending"):
+        assert re.search(rf'id="cell-T4-RV-{part}" class="cell part', page)
+    details = client.get(f"/api/v1/reports/{report_id}").json()
+    total = next(f for f in details["findings"] if f["rule"] == "T4-RV-TOTAL")
+    prose = next(f for f in details["findings"] if f["rule"] == "T3-TEXT")
+    csrf = _csrf(client)
+    form = {"csrf": csrf, "fingerprint": prose["fingerprint"], "state": "dismissed", "reviewer": "王审核"}
+    refused = client.post(f"/reports/{report_id}/review", data=form, follow_redirects=False)
+    assert "notice=" in refused.headers["location"]  # no reason: nothing recorded
+    form["reason"] = "口径不同"
+    client.post(f"/reports/{report_id}/review", data=form)
+    form = {"csrf": csrf, "fingerprint": total["fingerprint"], "state": "confirmed", "reviewer": "王审核"}
+    client.post(f"/reports/{report_id}/review", data=form)
+    states = {f["rule"]: f["review"]["state"] for f in client.get(f"/api/v1/reports/{report_id}").json()["findings"]}
+    assert states["T4-RV-TOTAL"] == "confirmed" and states["T3-TEXT"] == "dismissed"
+
+    answer = _upload(client, [corrected_version(tmp_path / "v2" / FAULTS.name)])
+    assert answer.status_code == 303
+    new_id = int(answer.headers["location"].rsplit("/", 1)[1])
+    assert new_id != report_id
+    after = client.get(f"/api/v1/reports/{new_id}").json()
+    assert after["version"] == 2 and after["rectified"] == 1
+    states = {f["rule"]: f["review"]["state"] for f in after["findings"]}
+    assert states["T4-RV-TOTAL"] == "rectified" and states["T3-TEXT"] == "dismissed"
+    assert 'data-state="rectified"' in client.get(f"/reports/{new_id}").text
+
+
+def test_api_check_answers_the_engines_findings_json_and_stores_nothing(client: TestClient) -> None:
+    answer = client.post("/api/v1/check", files=[("files", (FAULTS.name, FAULTS.read_bytes(), "text/plain"))])
+    assert answer.status_code == 200
+    document = answer.json()
+    expected = check_file(FAULTS, get_registry(), Options()).result
+    got = document["reports"][0]
+    assert got["source"] == FAULTS.name
+    assert [f["fingerprint"] for f in got["findings"]] == [f.fingerprint for f in expected.findings]
+    assert document["summary"]["error"] == sum(1 for f in expected.findings if f.severity == "error")
+    assert client.get("/api/v1/reports").json() == []
+    cross = client.post(
+        "/api/v1/check", files=[("files", ("a.txt", b"x", "text/plain"))], headers={"origin": "http://evil.example"}
+    )
+    assert cross.status_code == 403
+
+
+def test_openapi_describes_the_api(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/check", "/api/v1/reports", "/api/v1/reports/{report_id}"} <= set(spec["paths"])
+    assert "/" not in spec["paths"]  # the web pages are not API
+
+
+def test_a_token_guards_pages_and_api(tmp_path: Path) -> None:
+    app = create_app(Settings(db=str(tmp_path / "audit.db"), token=TOKEN))
+    client = TestClient(app, base_url="http://workspace.example")
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login"
+    assert client.get("/api/v1/reports").status_code == 401
+    assert client.get("/api/v1/reports", headers={"authorization": "Bearer wrong"}).status_code == 401
+    assert client.get("/api/v1/reports", headers={"authorization": f"Bearer {TOKEN}"}).json() == []
+    client.get("/login")
+    csrf = client.cookies.get(CSRF_COOKIE)
+    wrong = client.post("/login", data={"csrf": csrf, "token": "nope"}, follow_redirects=False)
+    assert wrong.headers["location"].startswith("/login")
+    client.post("/login", data={"csrf": csrf, "token": TOKEN}, follow_redirects=False)
+    assert client.get("/").status_code == 200
+
+
+def test_serve_refuses_a_network_address_without_a_token(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "a.db"), "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "--token" in result.output
+
+
+def test_dashboard_filters_and_sorts(client: TestClient) -> None:
+    _upload(client, sorted(SAMPLES.glob("*.txt")))
+    listed = client.get("/api/v1/reports").json()
+    region = next(r["region"] for r in listed if r["source"] == FAULTS.name)
+    filtered = client.get("/", params={"region": region}).text
+    assert filtered.count('class="report-link"') == sum(1 for r in listed if r["region"] == region)
+    by_errors = client.get("/", params={"sort": "error", "order": "desc"}).text
+    first = re.search(r'data-report="(\d+)"', by_errors)
+    assert first and int(first.group(1)) == max(listed, key=lambda r: r["error"])["id"]
+    data = json.loads(re.search(r'id="chart-data">(.*?)</script>', by_errors, re.S).group(1))  # type: ignore[union-attr]
+    assert sum(data["byRule"]["values"]) == sum(r["error"] + r["warning"] + r["info"] for r in listed)
