@@ -24,18 +24,23 @@
       { label: "错误", data: agency.error, borderColor: "#b3261e" },
       { label: "警告", data: agency.warning, borderColor: "#d08a00" }]);
   }
-  // A finding chosen (by its link or the address) frames its cell and the cells that add up to it.
-  function focus() {
+  // A finding chosen (a click on it or its link, or the address) frames its cell and the cells that add up to it.
+  function focusFinding(finding) {
     document.querySelectorAll("td.focus").forEach(function (td) { td.classList.remove("focus"); });
-    var id = decodeURIComponent(location.hash.slice(1));
-    var finding = id.indexOf("f-") === 0 ? document.getElementById(id) : null;
     if (!finding) return;
-    var cells = (finding.dataset.cell + " " + finding.dataset.parts).split(" ");
-    cells.forEach(function (cellId) {
+    (finding.dataset.cell + " " + finding.dataset.parts).split(" ").forEach(function (cellId) {
       var td = cellId && document.getElementById(cellId);
       if (td) td.classList.add("focus");
     });
   }
-  window.addEventListener("hashchange", focus);
-  focus();
+  function fromAddress() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (id.indexOf("f-") === 0) focusFinding(document.getElementById(id));
+  }
+  document.addEventListener("click", function (event) {
+    var finding = event.target.closest && event.target.closest(".finding");
+    if (finding && !event.target.closest("form")) focusFinding(finding);
+  });
+  window.addEventListener("hashchange", fromAddress);
+  fromAddress();
 })();
