@@ -143,3 +143,13 @@ def test_dashboard_filters_and_sorts(client: TestClient) -> None:
     assert first and int(first.group(1)) == max(listed, key=lambda r: r["error"])["id"]
     data = json.loads(re.search(r'id="chart-data">(.*?)</script>', by_errors, re.S).group(1))  # type: ignore[union-attr]
     assert sum(data["byRule"]["values"]) == sum(r["error"] + r["warning"] + r["info"] for r in listed)
+
+
+def test_a_finding_about_a_claim_links_to_the_marked_phrase(client: TestClient) -> None:
+    _upload(client, [FAULTS])
+    report_id = _faulty_id(client)
+    page = client.get(f"/reports/{report_id}").text
+    prose = next(f for f in client.get(f"/api/v1/reports/{report_id}").json()["findings"] if f["rule"] == "T3-TEXT")
+    offset = prose["location"]["offset"]
+    assert re.search(rf'<mark class="claim fail" id="claim-{offset}"', page)
+    assert f'href="#claim-{offset}" class="to-claim"' in page

@@ -46,6 +46,8 @@ class TableView:
 class Segment:
     text: str
     claim: str | None = None  # the cell or subtotal the marked phrase is compared with
+    offset: int | None = None  # the claim's offset in the text as read: findings about it name the same
+    failing: list[str] = field(default_factory=list)  # fingerprints of findings about this claim
 
 
 @dataclass
@@ -91,10 +93,13 @@ def sections(structured: dict[str, Any], views: list[FindingView], registry: Reg
     failing: dict[tuple[str, str, str], list[str]] = {}
     parts: dict[tuple[str, str, str], list[str]] = {}
     by_section: dict[str, list[str]] = {}
+    at_offset: dict[int, list[str]] = {}
     for view in views:
         if view.state == "rectified":
             continue
         loc = view.finding.get("location") or {}
+        if loc.get("offset") is not None:
+            at_offset.setdefault(loc["offset"], []).append(view.fingerprint)
         if loc.get("table") and loc.get("row") and loc.get("column"):
             failing.setdefault((loc["table"], loc["row"], loc["column"]), []).append(view.fingerprint)
         elif loc.get("section"):
@@ -115,7 +120,7 @@ def sections(structured: dict[str, Any], views: list[FindingView], registry: Reg
             data = (structured.get("tables") or {}).get(table_id)
             if data:
                 tables.append(_table(table_id, spec, data, failing, parts))
-        segments = _segments(section.get("text") or "", [c for c in claims if c.get("section") == key])
+        segments = _segments(section.get("text") or "", [c for c in claims if c.get("section") == key], at_offset)
         result.append(SectionView(key, section.get("title", key), segments, tables, by_section.get(key, [])))
     return result
 
@@ -160,7 +165,7 @@ def _number(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _segments(text: str, claims: list[dict[str, Any]]) -> list[Segment]:
+def _segments(text: str, claims: list[dict[str, Any]], at_offset: dict[int, list[str]]) -> list[Segment]:
     """The prose cut at each understood claim, in order (a claim found nowhere in it is left unmarked)."""
     segments: list[Segment] = []
     start = 0
@@ -171,11 +176,19 @@ def _segments(text: str, claims: list[dict[str, Any]]) -> list[Segment]:
             continue
         if at > start:
             segments.append(Segment(text[start:at]))
-        segments.append(Segment(phrase, claim.get("target") or claim.get("kind") or ""))
+        offset = (claim.get("loc") or {}).get("offset")
+        failing = at_offset.get(offset, []) if offset is not None else []
+        segments.append(Segment(phrase, claim.get("target") or claim.get("kind") or "", offset, failing))
         start = at + len(phrase)
     if start < len(text):
         segments.append(Segment(text[start:]))
     return segments
+
+
+def claim_offsets(structured: dict[str, Any] | None) -> set[int]:
+    """Where the report's claims start: a finding at one of these offsets is about that claim."""
+    claims = (structured or {}).get("claims") or []
+    return {c["loc"]["offset"] for c in claims if (c.get("loc") or {}).get("offset") is not None}
 
 
 def finding_cell(finding: dict[str, Any]) -> str | None:

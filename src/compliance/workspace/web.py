@@ -78,7 +78,7 @@ def dashboard(
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
 def report_page(request: Request, report_id: int, session: SessionDep) -> HTMLResponse:
     from compliance.engine import get_registry
-    from compliance.workspace.page import finding_cell, finding_parts, sections
+    from compliance.workspace.page import claim_offsets, finding_cell, finding_parts, sections
     from compliance.workspace.review import finding_views, versions
 
     row = _report(session, report_id)
@@ -95,6 +95,7 @@ def report_page(request: Request, report_id: int, session: SessionDep) -> HTMLRe
         rules={k: (r.spec.summary if r else "") for k, r in rules.items()},
         sections=sections(row.structured, views, registry) if row.structured else [],
         versions=versions(session, row.identity),
+        claims=claim_offsets(row.structured),
     )
 
 
