@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# The audit-database fixtures (SQLite and a throwaway PostgreSQL server) for the workspace tests.
+from pgserver import db_url, postgres_server  # noqa: F401
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLES = REPO / "reports"

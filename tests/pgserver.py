@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import itertools
 import os
 import shutil
 import socket
@@ -95,3 +96,21 @@ def fresh_database(server_url: str, name: str) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    with running_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty audit database: a SQLite file, then a database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "audit.db")
+    server = request.getfixturevalue("postgres_server")
+    return fresh_database(server, f"audit_{next(_numbers)}")

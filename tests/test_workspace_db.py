@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pgserver import fresh_database, running_server
 from workspace_samples import FAULTS, corrected_version, sample_folder
 
 from compliance.engine import Options, check_file, expand_paths, get_registry
@@ -20,22 +17,6 @@ from compliance.workspace.review import (
     set_status,
 )
 from compliance.workspace.store import Submitted, audit, region_of
-
-_numbers = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    with running_server() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "audit.db")
-    server = request.getfixturevalue("postgres_server")
-    return fresh_database(server, f"audit_{next(_numbers)}")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,10 @@ TOKEN = "s3cret-token-for-tests"
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> TestClient:
-    return TestClient(create_app(Settings(db=str(tmp_path / "audit.db"))), base_url=LOCAL)
+def client(db_url: str) -> Iterator[TestClient]:
+    app = create_app(Settings(db=db_url))
+    yield TestClient(app, base_url=LOCAL)
+    app.state.engine.dispose()
 
 
 def _csrf(client: TestClient) -> str:
@@ -153,3 +156,24 @@ def test_a_finding_about_a_claim_links_to_the_marked_phrase(client: TestClient) 
     offset = prose["location"]["offset"]
     assert re.search(rf'<mark class="claim fail" id="claim-{offset}"', page)
     assert f'href="#claim-{offset}" class="to-claim"' in page
+
+
+def test_bad_and_oversized_uploads_become_one_input_finding_each(tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "audit.db"), options=Options(max_bytes=2000))
+    client = TestClient(create_app(settings), base_url=LOCAL)
+    files = [
+        ("files", ("../../etc/garbage.bin", bytes(range(256)) * 4, "application/octet-stream")),
+        ("files", (FAULTS.name, FAULTS.read_bytes(), "text/plain")),  # larger than 2000 bytes
+        ("files", ("empty.txt", b"", "text/plain")),
+    ]
+    answer = client.post("/upload", data={"csrf": _csrf(client)}, files=files, follow_redirects=False)
+    assert answer.status_code == 303
+    listed = client.get("/api/v1/reports").json()
+    assert sorted(r["source"] for r in listed) == sorted(["garbage.bin", FAULTS.name, "empty.txt"])
+    for summary in listed:
+        details = client.get(f"/api/v1/reports/{summary['id']}").json()
+        assert [f["rule"] for f in details["findings"]] == ["INPUT"]
+        assert client.get(f"/reports/{summary['id']}").status_code == 200
+    too_large = next(r for r in listed if r["source"] == FAULTS.name)
+    message = client.get(f"/api/v1/reports/{too_large['id']}").json()["findings"][0]["message_en"]
+    assert "too large" in message

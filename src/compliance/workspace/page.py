@@ -59,9 +59,17 @@ class SectionView:
     findings: list[str] = field(default_factory=list)  # fingerprints of findings about the section
 
 
+def _derived(name: str) -> bool:
+    """A location naming a subtotal the template does not print (``@unable``, ``granted+partial``)."""
+    return "@" in name or "+" in name
+
+
 def related_cells(finding: dict[str, Any], registry: Registry) -> list[tuple[str, str, str]]:
-    """The cells an identity finding's total is the sum of (with those on its other side), if any."""
+    """The cells that add up to what the finding is about: an identity's parts, or a derived subtotal's."""
     loc = finding.get("location") or {}
+    table, row, column = loc.get("table"), loc.get("row"), loc.get("column")
+    if table and row and column and (_derived(row) or _derived(column)):
+        return _subtotal_cells(registry, table, row, column)
     rule = registry.rule(finding.get("rule", ""))
     params = rule.params if rule is not None else None
     names = (getattr(params, "lhs", None) or []) + (getattr(params, "rhs", None) or [])
@@ -82,6 +90,18 @@ def related_cells(finding: dict[str, Any], registry: Registry) -> list[tuple[str
     return []
 
 
+def _subtotal_cells(registry: Registry, table: str, row: str, column: str) -> list[tuple[str, str, str]]:
+    spec = _table_spec(registry, table)
+    if spec is None:
+        return []
+    try:
+        rows = spec.expand(row.split("+")) if _derived(row) else [row]
+        columns = spec.expand(column.split("+")) if _derived(column) else [column]
+    except KeyError:
+        return []
+    return [(table, r, c) for r in rows for c in columns]
+
+
 def _table_spec(registry: Registry, table: str, template: str | None = None) -> TableSpec | None:
     layouts = [registry.layouts[template]] if template in registry.layouts else list(registry.layouts.values())
     return next((layout.tables[table] for layout in layouts if table in layout.tables), None)
@@ -100,8 +120,9 @@ def sections(structured: dict[str, Any], views: list[FindingView], registry: Reg
         loc = view.finding.get("location") or {}
         if loc.get("offset") is not None:
             at_offset.setdefault(loc["offset"], []).append(view.fingerprint)
-        if loc.get("table") and loc.get("row") and loc.get("column"):
-            failing.setdefault((loc["table"], loc["row"], loc["column"]), []).append(view.fingerprint)
+        cell = _printed_cell(view.finding)
+        if cell is not None:
+            failing.setdefault(cell, []).append(view.fingerprint)
         elif loc.get("section"):
             by_section.setdefault(loc["section"], []).append(view.fingerprint)
         for key in related_cells(view.finding, registry):
@@ -191,11 +212,18 @@ def claim_offsets(structured: dict[str, Any] | None) -> set[int]:
     return {c["loc"]["offset"] for c in claims if (c.get("loc") or {}).get("offset") is not None}
 
 
-def finding_cell(finding: dict[str, Any]) -> str | None:
+def _printed_cell(finding: dict[str, Any]) -> tuple[str, str, str] | None:
+    """The one printed cell a finding names (None for a section, a claim alone or a derived subtotal)."""
     loc = finding.get("location") or {}
-    if loc.get("table") and loc.get("row") and loc.get("column"):
-        return cell_id(loc["table"], loc["row"], loc["column"])
+    table, row, column = loc.get("table"), loc.get("row"), loc.get("column")
+    if table and row and column and not _derived(row) and not _derived(column):
+        return (table, row, column)
     return None
+
+
+def finding_cell(finding: dict[str, Any]) -> str | None:
+    cell = _printed_cell(finding)
+    return cell_id(*cell) if cell else None
 
 
 def finding_parts(finding: dict[str, Any], registry: Registry) -> list[str]:

@@ -109,7 +109,8 @@ def _store(session: Session, run: Run, submitted: Submitted, checked: CheckedRep
     if result.agency is None or result.year is None:
         # Without agency and year the identity is the file name: the stored name, not a temporary path.
         result = result.model_copy(update={"source": name})
-        result = with_fingerprints(result)
+    # Every finding gets its fingerprint here (the batch's cross-year and roll-up findings come without).
+    result = with_fingerprints(result)
     identity = report_identity(result)
     sha256 = content_hash(submitted.path)
     row = session.scalars(select(ReportRow).where(ReportRow.identity == identity, ReportRow.sha256 == sha256)).first()
