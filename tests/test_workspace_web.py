@@ -177,3 +177,23 @@ def test_bad_and_oversized_uploads_become_one_input_finding_each(tmp_path: Path)
     too_large = next(r for r in listed if r["source"] == FAULTS.name)
     message = client.get(f"/api/v1/reports/{too_large['id']}").json()["findings"][0]["message_en"]
     assert "too large" in message
+
+
+def test_folder_check_agency_years_and_status(client: TestClient, tmp_path: Path) -> None:
+    folder = tmp_path / "incoming"
+    corrected_version(folder / "later" / FAULTS.name)
+    csrf = _csrf(client)
+    missing = client.post("/scan", data={"csrf": csrf, "folder": str(tmp_path / "nowhere")}, follow_redirects=False)
+    assert "notice=" in missing.headers["location"] and client.get("/api/v1/reports").json() == []
+    client.post("/scan", data={"csrf": csrf, "folder": str(folder)})
+    (listed,) = client.get("/api/v1/reports").json()
+    agency_page = client.get("/agency", params={"name": listed["agency"]}).text
+    chart = json.loads(re.search(r'id="agency-data">(.*?)</script>', agency_page, re.S).group(1))  # type: ignore[union-attr]
+    assert chart["labels"] == [str(listed["year"])] and chart["error"] == [listed["error"]]
+    form = {"csrf": csrf, "status": "returned", "reviewer": "钱审核"}
+    client.post(f"/reports/{listed['id']}/status", data=form)
+    assert client.get(f"/api/v1/reports/{listed['id']}").json()["status"] == "returned"
+    form["status"] = "lost"
+    refused = client.post(f"/reports/{listed['id']}/status", data=form, follow_redirects=False)
+    assert "notice=" in refused.headers["location"]
+    assert client.get("/", params={"status": "returned"}).text.count('class="report-link"') == 1
