@@ -197,3 +197,23 @@ def test_folder_check_agency_years_and_status(client: TestClient, tmp_path: Path
     refused = client.post(f"/reports/{listed['id']}/status", data=form, follow_redirects=False)
     assert "notice=" in refused.headers["location"]
     assert client.get("/", params={"status": "returned"}).text.count('class="report-link"') == 1
+
+
+def test_findings_from_the_database_are_the_contracts_json(client: TestClient) -> None:
+    import jsonschema
+
+    from compliance.schemas import build_schema
+
+    _upload(client, sorted(SAMPLES.glob("*.txt")))
+    document = client.get("/api/v1/findings").json()
+    jsonschema.validate(document, build_schema("findings"))
+    registry, options = get_registry(), Options()
+    expected = {p.name: check_file(p, registry, options).result for p in SAMPLES.glob("*.txt")}
+    assert {r["source"] for r in document["reports"]} == set(expected)
+    for result in document["reports"]:
+        assert [f["fingerprint"] for f in result["findings"]] == [
+            f.fingerprint for f in expected[result["source"]].findings
+        ]
+    region = document["reports"][0]["agency"]
+    only = client.get("/api/v1/findings", params={"agency": region}).json()
+    assert [r["agency"] for r in only["reports"]] == [region]

@@ -75,6 +75,23 @@ def reports(
     return [s.as_dict() for s in report_summaries(session, Filters(region, agency, year, status))]
 
 
+@router.get("/findings", summary="The contract's findings JSON of the newest versions, from the database")
+def findings(
+    session: SessionDep,
+    region: str | None = None,
+    agency: str | None = None,
+    year: int | None = None,
+    status: str | None = None,
+) -> Response:
+    from compliance.workspace.export import export
+    from compliance.workspace.queries import Filters
+    from compliance.workspace.review import latest_versions
+
+    wanted = Filters(region, agency, year, status)
+    exported = export(session, [row for row in latest_versions(session) if wanted.keep(row)])
+    return Response(exported.document.model_dump_json(exclude_none=True), media_type="application/json")
+
+
 def _row(session: Session, report_id: int) -> ReportRow:
     row = session.get(ReportRow, report_id)
     if row is None:
