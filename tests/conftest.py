@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# Plugins installed in this environment must not change the suite's results: only built-ins load
+# (tests of the plugin mechanism clear this in the subprocesses they start).
+os.environ["COMPLIANCE_NO_PLUGINS"] = "1"
+
 # The audit-database fixtures (SQLite and a throwaway PostgreSQL server) for the workspace tests.
 from pgserver import db_url, postgres_server  # noqa: F401
 

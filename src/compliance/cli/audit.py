@@ -23,7 +23,7 @@ DB_OPTION = click.option(
 def workspace_missing(exc: ImportError) -> UsageProblem:
     return UsageProblem(
         f"the workspace needs its extra packages ({exc.name} is missing); install them with "
-        "pip install 'compliance[workspace]'"
+        "pip install 'zfxxgk-compliance[workspace]'"
     )
 
 
