@@ -217,3 +217,10 @@ def test_findings_from_the_database_are_the_contracts_json(client: TestClient) -
     region = document["reports"][0]["agency"]
     only = client.get("/api/v1/findings", params={"agency": region}).json()
     assert [r["agency"] for r in only["reports"]] == [region]
+
+
+def test_a_request_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    client = TestClient(create_app(Settings(db=str(tmp_path / "audit.db"), max_request=10_000)), base_url=LOCAL)
+    files = [("files", ("big.txt", b"x" * 20_000, "text/plain"))]
+    assert client.post("/api/v1/check", files=files).status_code == 413
+    assert client.post("/api/v1/check", files=[("files", ("small.txt", b"x" * 100, "text/plain"))]).status_code == 200

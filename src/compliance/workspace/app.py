@@ -38,6 +38,7 @@ class Settings:
     options: Options = field(default_factory=Options)
     timeout: float | None = 60.0
     max_files: int = 500  # files in one upload
+    max_request: int = 1024 * 1024 * 1024  # bytes in one request: uploads are spooled to disk before checking
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -77,6 +78,9 @@ def create_app(settings: Settings) -> FastAPI:
                 return JSONResponse({"detail": "a valid token is required (Authorization: Bearer …)"}, 401)
             if not path.startswith(OPEN_PATHS):
                 return RedirectResponse("/login", 303)
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > request.app.state.settings.max_request:
+            return JSONResponse({"detail": "the request is larger than this workspace accepts"}, 413)
         csrf = request.cookies.get(CSRF_COOKIE) or guard.new_csrf()
         request.state.csrf = csrf
         response = await call_next(request)
