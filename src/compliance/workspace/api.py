@@ -88,7 +88,7 @@ def findings(
     from compliance.workspace.review import latest_versions
 
     wanted = Filters(region, agency, year, status)
-    exported = export(session, [row for row in latest_versions(session) if wanted.keep(row)])
+    exported = export(session, [row for row in latest_versions(session) if wanted.keep(row)], with_reports=False)
     return Response(exported.document.model_dump_json(exclude_none=True), media_type="application/json")
 
 

@@ -72,7 +72,8 @@ class ReportRow(Base):
     region: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
     year: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
     template: Mapped[str | None] = mapped_column(String(10), default=None)
-    structured: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # Deferred: lists of reports never need it, and it is the largest column by far.
+    structured: Mapped[dict[str, Any] | None] = mapped_column(default=None, deferred=True)
     status: Mapped[str] = mapped_column(String(20), default="received")
     status_by: Mapped[str | None] = mapped_column(String(100), default=None)
     status_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -25,8 +25,12 @@ class Export:
     reviews: dict[str, FindingView]  # fingerprint → the finding's review state (current findings only)
 
 
-def export(session: Session, rows: Sequence[ReportRow]) -> Export:
-    """The current findings of ``rows`` (in order) as one findings document, with reports and reviews."""
+def export(session: Session, rows: Sequence[ReportRow], *, with_reports: bool = True) -> Export:
+    """The current findings of ``rows`` (in order) as one findings document, with reports and reviews.
+
+    ``with_reports=False`` leaves the structured reports out (None each): reading them back costs more
+    than the findings, and only what re-renders tables needs them.
+    """
     results: list[ReportResult] = []
     reports: list[Report | None] = []
     reviews: dict[str, FindingView] = {}
@@ -36,6 +40,7 @@ def export(session: Session, rows: Sequence[ReportRow]) -> Export:
         results.append(
             ReportResult(source=row.source, template=row.template, year=row.year, agency=row.agency, findings=findings)
         )
-        reports.append(Report.model_validate(row.structured) if row.structured is not None else None)
+        stored = row.structured if with_reports else None
+        reports.append(Report.model_validate(stored) if stored is not None else None)
         reviews.update({v.fingerprint: v for v in views})
     return Export(summarise(results), reports, reviews)
