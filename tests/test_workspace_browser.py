@@ -138,12 +138,19 @@ def test_upload_review_and_rectify_in_chromium(server: str, browser, tmp_path: P
     assert browser.execute_script("return Chart.getChart('chart-rule') !== undefined")
     _shot(browser, "01-dashboard")
 
-    # Filter by the faulty report's region, then sort by errors.
+    # Sort by errors (a second click: most first), then filter by the faulty report's region.
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, 'a[data-sort="error"]'))
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, 'a[data-sort="error"]'))
+    first = browser.find_element(By.CSS_SELECTOR, "#reports tbody tr[data-report]")
+    assert first.find_elements(By.CSS_SELECTOR, "td.bad")  # the report with errors comes first
     region = browser.find_element(By.XPATH, "//tr[td[contains(@class,'bad')]]/td[1]").text
     Select(browser.find_element(By.NAME, "region")).select_by_visible_text(region)
     _click_and_wait(browser, browser.find_element(By.ID, "filter-submit"))
     assert len(browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr[data-report]")) == 1
     _shot(browser, "02-filtered")
+    _click_and_wait(browser, browser.find_element(By.LINK_TEXT, "历年"))
+    assert browser.execute_script("return Chart.getChart('chart-agency') !== undefined")
+    browser.back()
 
     _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#reports a.report-link"))
     assert browser.find_element(By.ID, "cell-T4-RV-total").get_attribute("class").split().count("fail") == 1
