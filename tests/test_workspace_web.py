@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -161,13 +162,15 @@ def test_a_finding_about_a_claim_links_to_the_marked_phrase(client: TestClient) 
 def test_bad_and_oversized_uploads_become_one_input_finding_each(tmp_path: Path) -> None:
     settings = Settings(db=str(tmp_path / "audit.db"), options=Options(max_bytes=2000))
     client = TestClient(create_app(settings), base_url=LOCAL)
-    files = [
-        ("files", ("../../etc/garbage.bin", bytes(range(256)) * 4, "application/octet-stream")),
-        ("files", (FAULTS.name, FAULTS.read_bytes(), "text/plain")),  # larger than 2000 bytes
-        ("files", ("empty.txt", b"", "text/plain")),
+    uploads = [
+        ("../../etc/garbage.bin", bytes(range(256)) * 4),
+        (FAULTS.name, FAULTS.read_bytes()),  # larger than 2000 bytes
+        ("empty.txt", b""),
     ]
-    answer = client.post("/upload", data={"csrf": _csrf(client)}, files=files, follow_redirects=False)
-    assert answer.status_code == 303
+    for name, data in uploads:  # one at a time: a single file is checked whatever it is
+        files = [("files", (name, data, "application/octet-stream"))]
+        answer = client.post("/upload", data={"csrf": _csrf(client)}, files=files, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/reports/")
     listed = client.get("/api/v1/reports").json()
     assert sorted(r["source"] for r in listed) == sorted(["garbage.bin", FAULTS.name, "empty.txt"])
     for summary in listed:
@@ -177,6 +180,17 @@ def test_bad_and_oversized_uploads_become_one_input_finding_each(tmp_path: Path)
     too_large = next(r for r in listed if r["source"] == FAULTS.name)
     message = client.get(f"/api/v1/reports/{too_large['id']}").json()["findings"][0]["message_en"]
     assert "too large" in message
+
+
+def test_a_folder_upload_leaves_out_files_that_are_not_reports(client: TestClient) -> None:
+    notes = ("folder/NOTES.txt", b"Minutes of the review meeting: nothing about the reports here.")
+    files = [("files", (f"folder/{p.name}", p.read_bytes(), "text/plain")) for p in sorted(SAMPLES.glob("*.txt"))]
+    files.append(("files", (*notes, "text/plain")))
+    answer = client.post("/upload", data={"csrf": _csrf(client)}, files=files, follow_redirects=False)
+    assert "1" in unquote(answer.headers["location"])  # the notice says one file was left out
+    assert sorted(r["source"] for r in client.get("/api/v1/reports").json()) == [
+        p.name for p in sorted(SAMPLES.glob("*.txt"))
+    ]
 
 
 def test_folder_check_agency_years_and_status(client: TestClient, tmp_path: Path) -> None:

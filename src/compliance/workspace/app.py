@@ -148,10 +148,22 @@ def _safe_name(filename: str) -> str:
     return name[:200] or "upload"
 
 
-def check_uploads(session: Session, settings: Settings, files: list[UploadFile], origin: str) -> list[Any]:
-    """Store and check uploaded files under the CLI's limits; the stored report rows, in order."""
+def check_uploads(session: Session, settings: Settings, files: list[UploadFile], origin: str) -> tuple[list[Any], int]:
+    """Store and check uploaded files under the CLI's limits: the stored report rows, and how many were skipped.
+
+    One file is checked whatever it is (like a file named on the command line); several files are a
+    folder, and the files that are not reports (notes, the engine's own output) are left out as
+    ``compliance check`` leaves them out of a folder.
+    """
+    from compliance.engine import expand_paths
     from compliance.workspace.store import audit
 
     with Uploads() as uploads:
         submitted = uploads.save(files[: settings.max_files], settings.options.max_bytes)
-        return audit(session, submitted, settings.options, origin=origin, timeout=settings.timeout)
+        if len(submitted) > 1:
+            reports = {path.resolve() for path in expand_paths([uploads.folder])}
+            kept = [s for s in submitted if s.path.resolve() in reports]
+        else:
+            kept = submitted
+        rows = audit(session, kept, settings.options, origin=origin, timeout=settings.timeout)
+        return rows, len(submitted) - len(kept)

@@ -153,10 +153,11 @@ def upload(
     files: Annotated[list[UploadFile], File()],
 ) -> Response:
     settings: Settings = settings_of(request)
-    rows = check_uploads(session, settings, [f for f in files if f.filename], origin="upload")
-    if len(rows) == 1:
+    rows, skipped = check_uploads(session, settings, [f for f in files if f.filename], origin="upload")
+    if len(rows) == 1 and not skipped:
         return RedirectResponse(f"/reports/{rows[0].id}", 303)
-    return _back("/", f"已检查 {len(rows)} 份报告", None)
+    left_out = f"，{skipped} 个文件不是年度报告，未检查" if skipped else ""
+    return _back("/", f"已检查 {len(rows)} 份报告{left_out}", None)
 
 
 @router.post("/scan", dependencies=[CsrfDep])
