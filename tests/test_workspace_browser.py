@@ -187,3 +187,28 @@ def test_upload_review_and_rectify_in_chromium(server: str, browser, tmp_path: P
         "document.getElementById('f-' + arguments[0]).scrollIntoView()", fixed.get_attribute("data-fingerprint")
     )
     _shot(browser, "05-rectified")
+
+
+def test_a_folder_of_real_reports_in_chromium(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """The real corpus (read from ../shared at run time) uploaded as a folder; screenshots stay in artifacts/."""
+    from selenium.webdriver.common.by import By
+
+    from compliance.engine import expand_paths
+    from conftest import CORPUS, require_shared
+
+    require_shared()
+    reports = expand_paths([CORPUS])
+    browser.get(server + "/")
+    browser.find_element(By.ID, "upload-folder").send_keys(str(CORPUS))
+    _click_and_wait(browser, browser.find_element(By.ID, "upload-submit"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr[data-report]")
+    identities = {(p.name.split("_", 1)[0], p.name.split("_", 1)[1].rsplit(".", 1)[0]) for p in reports}
+    assert len(rows) == len(identities)  # one row per report; a second format of it is a second version
+    failing = int(browser.find_element(By.ID, "count-failing").text)
+    assert 0 < failing <= len(rows)
+    _shot(browser, "real-dashboard")
+    _click_and_wait(
+        browser, browser.find_element(By.XPATH, "//tr[td[contains(@class,'bad')]]//a[@class='report-link']")
+    )
+    assert browser.find_elements(By.CSS_SELECTOR, "td.fail, mark.claim.fail, .finding")
+    _shot(browser, "real-report")
