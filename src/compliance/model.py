@@ -153,6 +153,9 @@ class TableInfo(Strict):
     present: bool = False
     loc: Loc | None = None
     extra_rows: list[str] = Field(default_factory=list)
+    # Template rows not read whose label is printed in the table's section (text extraction lost the
+    # row's structure): present on the page, figures unknown — never "missing".
+    unread_rows: list[str] = Field(default_factory=list)
     # The template version whose layout this table follows; differs from the report's
     # template in hybrid reports (V2021 table 二 with a V2019 single-row （六）其他处理).
     layout: str | None = None

@@ -12,6 +12,7 @@ from compliance.mapping.runon import split_run_on
 from compliance.mapping.sections import SectionSpan, find_section_spans, find_title
 from compliance.mapping.single_row import map_single_row_table
 from compliance.mapping.tables import LabelIndex, MappedTable, PrintedHeaders, map_row_table, matched_row_ids
+from compliance.mapping.text_rows import paragraph_row, printed_unread, with_wrapped_label
 from compliance.model import CellStatus, Loc, OutlineEntry, Report, Section, Source, TableInfo, TemplateEvidence
 
 TABLE_IDS = ("T2", "T3", "T4")
@@ -138,10 +139,15 @@ def build_report(
             tables[table_id] = _ordered(mapped, spec.row_ids())
             mapped.notes.extend(review_table(table_id, spec, mapped.data))
         notes.extend(mapped.notes)
+        in_section = [i for i, key_of in block_section.items() if key_of == spec.section]
+        readable = _readable(mapped)
+        # A table none of whose cells could be read has no read rows, whatever was matched.
+        read_rows = set(mapped.data) if readable else set()
         table_info[table_id] = TableInfo(
-            present=_readable(mapped),
+            present=readable,
             loc=mapped.loc,
             extra_rows=mapped.extra_rows,
+            unread_rows=printed_unread(document.blocks, in_section, spec, read_rows),
             layout=table_layout,
             row_layouts=mapped.row_layouts,
         )
@@ -233,12 +239,20 @@ def _grids_by_table(
     indexes = {t: LabelIndex.build(list(layouts.values()), t) for t in ("T2", "T3")}
     result: dict[str, list[Grid]] = {t: [] for t in TABLE_IDS}
     for block_index, block in enumerate(document.blocks):
+        if isinstance(block, Paragraph):
+            in_table = table_of_section.get(block_section.get(block_index) or "")
+            loose = paragraph_row(document.blocks, block_index, indexes[in_table]) if in_table in indexes else None
+            if loose is not None:
+                result[in_table].append(loose)  # type: ignore[index]
+            continue
         if not isinstance(block, Grid):
             continue
         table_id = table_of_section.get(block_section.get(block_index) or "")
         if table_id is None:
             # Tables printed outside their section (an appendix, a missing heading): go by content.
             table_id = _table_by_content(block, indexes)
+        if table_id in indexes:
+            block = with_wrapped_label(document.blocks, block_index, indexes[table_id])
         if table_id is not None:
             result[table_id].append(block)
     return result

@@ -76,6 +76,14 @@ class LabelIndex:
         found = self._memo[label_key]
         return (found[0], set(found[1])) if found is not None else None
 
+    def match_whole(self, label_key: str) -> bool:
+        """Whether the key is one row's label exactly (numbering aside): no group label, no annotation."""
+        if not label_key:
+            return False
+        bare = strip_numbering(label_key)
+        rows = {row for k, row, _ in self.entries if k == label_key or (len(bare) >= 4 and strip_numbering(k) == bare)}
+        return len(rows) == 1
+
     def _match(self, label_key: str) -> tuple[str, set[str]] | None:
         for strategy in (_exact, _suffix, _prefix, _bare):
             hits = [(row, version, k) for k, row, version in self.entries if strategy(label_key, k)]
@@ -126,6 +134,8 @@ class _Row:
     blank: bool = False
     # The version the sub-table's printed column header follows, when it names one (see headers).
     header_version: str | None = None
+    # Matched by the label-only line before it rather than by its own label.
+    by_pending: bool = False
 
 
 def _collect_rows(grids: list[Grid], vocabulary: HeaderVocabulary | None = None) -> list[_Row]:
@@ -163,11 +173,15 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
             if found is not None and found[0] in wanted:
                 row.row_id, row.versions = found[0], found[1]
             continue
-        found = index.match(row.label_key) or index.match(row.pending + row.label_key)
+        found = index.match(row.label_key)
+        if found is None and row.pending:
+            found = index.match(row.pending + row.label_key)
+            row.by_pending = found is not None
         if found is not None:
             row.row_id, row.versions = found[0], found[1]
-    notes: list[Note] = []
     order = {row_id: number for number, row_id in enumerate(index.order)}
+    _drop_out_of_order(rows, order)
+    notes: list[Note] = []
     # The matched rows around each row, kept as the loop goes (one pass each way, not a search per
     # row: a table of many thousands of rows stays linear). Rows after the current one are not
     # changed by the loop, so their matches can be listed once, before it.
@@ -207,6 +221,35 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
     if table == "T3":
         notes.extend(_assign_by_position(table, rows, index, wanted))
     return notes
+
+
+def _drop_out_of_order(rows: list[_Row], order: dict[str, int]) -> None:
+    """Unmatch rows labelled from the line above them whose row falls outside the template order of
+    the rows matched by their own labels around them: the line belonged to another row."""
+    own = [(n, order[r.row_id]) for n, r in enumerate(rows) if not r.by_pending and r.row_id in order and not r.blank]
+    before: list[int | None] = [None] * len(rows)
+    after: list[int | None] = [None] * len(rows)
+    last: int | None = None
+    at = 0
+    for number in range(len(rows)):
+        while at < len(own) and own[at][0] < number:
+            last = own[at][1]
+            at += 1
+        before[number] = last
+    last = None
+    at = len(own) - 1
+    for number in range(len(rows) - 1, -1, -1):
+        while at >= 0 and own[at][0] > number:
+            last = own[at][1]
+            at -= 1
+        after[number] = last
+    for number, row in enumerate(rows):
+        if not row.by_pending or row.row_id not in order:
+            continue
+        place = order[row.row_id]
+        low, high = before[number], after[number]
+        if (low is not None and place <= low) or (high is not None and place >= high):
+            row.row_id, row.versions, row.by_pending = None, set(), False
 
 
 def _assign_by_position(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str]) -> list[Note]:

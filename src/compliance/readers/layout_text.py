@@ -209,9 +209,29 @@ def _aligned_values(words: list[Word]) -> int:
 
 
 def looks_like_layout(text: str) -> bool:
-    """Several lines print values after a wide gap, aligned with values on nearby lines."""
-    aligned = max(_aligned_values(text_words(text)), _aligned_values(text_words(text, wide=True)))
+    """Several lines print values after a wide gap, aligned with values on nearby lines.
+
+    Only values padded by two spaces or more count: text that separates every field by one space
+    (``pdftotext -raw``, copy and paste from a viewer) lines up figures of equal width by accident —
+    ``0 0 0 0`` under ``0 0 0 0`` — and carries no positions worth reading.
+    """
+    lines = [raw.replace("\f", "").rstrip("\r").expandtabs(8) for raw in text.split("\n")]
+    aligned = max(
+        _aligned_values(_padded(text_words(text), lines)), _aligned_values(_padded(text_words(text, wide=True), lines))
+    )
     return aligned >= _MIN_ALIGNED_VALUES
+
+
+def _padded(words: list[Word], lines: list[str]) -> list[Word]:
+    """The words printed after a gap of two spaces or more, and every line's first word."""
+    kept = []
+    for word in words:
+        line = lines[(word.line or 1) - 1] if word.line is not None and word.line <= len(lines) else ""
+        column = word.column or 0
+        gap = line[max(0, column - 2) : column]
+        if column == 0 or not line[:column].strip() or gap == "  ":
+            kept.append(word)
+    return kept
 
 
 def layout_blocks(text: str, first_line: int = 1) -> list[Block]:

@@ -20,8 +20,12 @@ from compliance.readers.layout_text import layout_blocks, looks_like_layout
 
 # A row printed with spaces instead of tabs: a label followed by at least three numbers.
 _SPACED_ROW = re.compile(
-    r"^(?P<label>.*?[^\d\s+\-.,])?\s*(?P<numbers>(?:[+\-]{0,2}\d[\d.,]*(?:万元|元)?\s+){2,}[+\-]{0,2}\d[\d.,]*(?:万元|元)?)\s*$"
+    r"^(?P<label>.*?[^\d\s+\-.,])?\s*"
+    r"(?P<numbers>(?:[+\-]{0,2}\d[\d.,]*(?: ?(?:万元|元))?\s+){1,}[+\-]{0,2}\d[\d.,]*(?: ?(?:万元|元))?)\s*$"
 )
+# A row of two figures must carry a short label: prose wrapped by a PDF ends in figures too
+# (``…共 5 条、申请 783``), but never after a label of a few characters.
+_TWO_FIGURE_LABEL = 20
 
 
 # A Markdown alignment row |---|:--:|. No two runs of the same characters stand side by side, so
@@ -87,10 +91,18 @@ def split_fields(line: str) -> list[str] | None:
         return None
     match = _SPACED_ROW.match(stripped) if len(line) < _SPACED_ROW_MAX else None
     if match:
-        numbers = match["numbers"].split()
+        numbers = re.findall(r"[+\-]{0,2}\d[\d.,]*(?: ?(?:万元|元))?", match["numbers"])
+        label = (match["label"] or "").strip()
+        if len(numbers) == 2 and not (label and len(label) <= _TWO_FIGURE_LABEL and _label_end(label[-1])):
+            return None
         if all(is_number_shaped(n) for n in numbers):
-            return [match["label"] or "", *numbers]
+            return [label, *numbers]
     return None
+
+
+def _label_end(char: str) -> bool:
+    """A row label ends in a CJK character or closing bracket, never in prose punctuation (，。；、)."""
+    return char not in "，。；、：,.;:" and (ord(char) >= 0x2E80 or char in ")）]】”")
 
 
 def text_blocks(text: str, first_line: int = 1) -> list[Block]:

@@ -46,6 +46,10 @@ class SectionsKind(RuleKind):
             highest = max(highest, rank)
 
 
+# How many of a table's row labels must be printed for an unread table to count as printed.
+PRINTED_ROWS = 3
+
+
 class TablePresentParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tables: list[str]
@@ -69,6 +73,21 @@ class TablePresentKind(RuleKind):
             section_key = spec.section if spec else None
             section = ctx.report.section(section_key) if section_key else None
             where = f"第{section.title[:1]}部分" if section else "报告中"
+            if info is not None and len(info.unread_rows) >= PRINTED_ROWS:
+                # The rows' labels are on the page: the table is printed, this reading lost its
+                # structure (a text extraction). Not the agency's fault; still nothing verified.
+                yield finding(
+                    rule,
+                    f"{where}印有{spec.title if spec else table}表格（可见 {len(info.unread_rows)} 个行标签），"
+                    "但未能读出其数字，无法核验",
+                    severity="warning",
+                    section=section_key,
+                    table=table,
+                    loc=section.loc if section else None,
+                    message_en=f"the {table} table is printed ({len(info.unread_rows)} row labels seen) "
+                    "but its figures could not be read: cannot verify",
+                )
+                continue
             yield finding(
                 rule,
                 f"{where}未找到可读取的{spec.title if spec else table}表格（可能是图片、附件或缺失），无法核验",
@@ -98,8 +117,22 @@ class TableShapeKind(RuleKind):
             return  # no table at all: STRUCT-TABLE-PRESENT says so once
         info = ctx.report.table_info.get(params.table)
         if params.axis == "rows":
+            unread = set(info.unread_rows) if info else set()
             for row in spec.rows:
-                if row.id not in data:
+                if row.id in unread:
+                    # Printed but not read (text extraction lost its structure): the row is there;
+                    # the checks that need its figures say "cannot verify".
+                    yield finding(
+                        rule,
+                        f"{spec.title}表“{row.label}”行已印出，但未能读出其数字，无法核验该行",
+                        severity="info",
+                        section=spec.section,
+                        table=params.table,
+                        row=row.id,
+                        loc=info.loc if info else None,
+                        message_en=f"{params.table} row {row.id} is printed but its figures could not be read",
+                    )
+                elif row.id not in data:
                     yield finding(
                         rule,
                         f"{spec.title}表缺少模板行“{row.label}”",

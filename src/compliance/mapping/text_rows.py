@@ -1,0 +1,193 @@
+"""Table rows that text extraction printed without their structure.
+
+Two shapes are read, both recognised by the template's row labels (a reader cannot tell them from prose);
+a row still unread whose label is printed in the table's section is *present but unread* — never missing:
+
+**A label printed above its figures.**
+
+A table cell too narrow for its label wraps it over several lines; text extraction that follows the
+page's reading order (``pdftotext -raw``, copy and paste from a PDF viewer, many OCR exports) then prints
+the label's lines first and the row's figures on a line of their own::
+
+    2.其他法律行政
+    法规禁止公开
+    0 0 0 0 0 0 0
+
+The reader sees two paragraphs and a row without a label. Here the lines right above such a row are
+tried as its label: the fewest of them, read together, that name exactly one template row (group labels
+printed above it, such as ``（三）不予公开``, may come first — the label index matches by suffix). Nothing
+is taken when no run of lines names a row, so a caption or a sentence never becomes a label.
+
+**A row of one figure printed as a line of text** (``行政许可 9487``): the reader keeps a line with one
+figure as prose, since wrapped prose ends in figures too. A line whose text before its figure is exactly
+a row label of the table (numbering aside) is that row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from compliance.document import Block, Grid, GridCell, Paragraph
+from compliance.layout import TableSpec
+from compliance.mapping.cells import split_row
+from compliance.mapping.fuzzy import strip_numbering
+from compliance.mapping.normalize import key
+from compliance.mapping.tables import LabelIndex
+
+# A label, then one figure (a unit may follow it): the whole line.
+_LABEL_FIGURE = re.compile(
+    r"^(?P<label>.{0,39}?[^\d\s.,+\-])\s*(?P<figure>[+\-]?\d[\d,]*(?:\.\d+)?(?: ?(?:万元|元))?)$"
+)
+_FIGURE = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?(?: ?(?:万元|元))?$")
+# A wrapped label's lines are short: a cell a few characters wide. Longer lines are prose.
+LINE_MAX = 24
+# How many lines a label (with its group labels) may take.
+LINES_MAX = 10
+
+
+def with_wrapped_label(blocks: list[Block], at: int, index: LabelIndex) -> Grid:
+    """The grid at ``blocks[at]``, its first row of figures labelled from the lines above it when it has
+    no label. The lines are the short paragraphs right above the grid and the label-only rows the grid
+    starts with (a reader that measures columns keeps a label's last line as a row of its own)."""
+    grid = blocks[at]
+    assert isinstance(grid, Grid)
+    first = next((n for n, row in enumerate(grid.rows) if _has_figures(row)), None)
+    if first is None or split_row(grid.rows[first]).label.strip():
+        return grid
+    leading = grid.rows[:first]
+    if not all(_label_only(row) for row in leading):
+        return grid
+    following = grid.rows[first + 1] if first + 1 < len(grid.rows) else None
+    if following is not None and _has_figures(following) and not split_row(following).label.strip():
+        # Several rows of figures under a stack of labels: which label is whose is a matter of order,
+        # left to the table mapping (it assigns them by position where the count fits).
+        return grid
+    pieces = [(p.text.strip(), p.loc) for p in _lines_above(blocks, at)]
+    pieces += [(split_row(row).label.strip(), row[0].loc) for row in leading]
+    for count in range(1, len(pieces) + 1):
+        taken = pieces[-count:]
+        label = "".join(text for text, _ in taken)
+        if index.match(key(label)) is None:
+            continue
+        # The label goes on a line of its own right above the figures, the way a label split over two
+        # lines is read anyway: the table mapping takes it only where it fits the template's row order
+        # between the rows around it (an extraction that scrambled its lines gives labels that do not).
+        label_row = [GridCell(label, taken[0][1])]
+        kept = leading[: max(0, len(leading) - count)]
+        return replace(grid, rows=[*kept, label_row, *grid.rows[first:]])
+    return grid
+
+
+def _has_figures(row: list[GridCell]) -> bool:
+    return sum(1 for c in split_row(row).values if c.text.strip()) >= 2
+
+
+def _label_only(row: list[GridCell]) -> bool:
+    split = split_row(row)
+    return bool(split.label.strip()) and len(split.label.strip()) <= LINE_MAX and not _has_figures(row)
+
+
+def _lines_above(blocks: list[Block], at: int) -> list[Paragraph]:
+    """The short paragraphs printed on the lines right above the grid, top to bottom."""
+    lines: list[Paragraph] = []
+    expected = blocks[at].loc.line
+    for index in range(at - 1, max(-1, at - 1 - LINES_MAX), -1):
+        block = blocks[index]
+        if not isinstance(block, Paragraph) or len(block.text.strip()) > LINE_MAX or "\n" in block.text:
+            break
+        line = block.loc.line
+        # Only lines that touch: a blank line or a gap in the numbering ends the label.
+        if expected is None or line is None or line != expected - 1:
+            break
+        lines.append(block)
+        expected = line
+    return lines[::-1]
+
+
+def paragraph_row(blocks: list[Block], at: int, index: LabelIndex) -> Grid | None:
+    """A one-figure line whose label is exactly a row label of the table, as a one-row grid: the label
+    before the figure on the line, or — for a line holding only the figure — on the short lines above."""
+    paragraph = blocks[at]
+    assert isinstance(paragraph, Paragraph)
+    text = paragraph.text.strip()
+    if len(text) > 48 or "\n" in text:
+        return None
+    match = _LABEL_FIGURE.match(text)
+    if match is not None and index.match_whole(key(match["label"])):
+        label, label_loc, figure = match["label"], paragraph.loc, match["figure"]
+        figure_loc = paragraph.loc.model_copy(update={"column": (paragraph.loc.column or 1) + match.start("figure")})
+    elif _FIGURE.match(text) and not _figure_follows(blocks, at):
+        lines = _lines_above(blocks, at)
+        for count in range(1, len(lines) + 1):
+            joined = "".join(p.text.strip() for p in lines[-count:])
+            if index.match_whole(key(joined)):
+                label, label_loc, figure, figure_loc = joined, lines[-count].loc, text, paragraph.loc
+                break
+        else:
+            return None
+    else:
+        return None
+    cells = [GridCell(label, label_loc), GridCell(figure, figure_loc)]
+    return Grid(rows=[cells], loc=label_loc.model_copy(update={"line_end": paragraph.loc.line}))
+
+
+def _figure_follows(blocks: list[Block], at: int) -> bool:
+    """Is the next block another line of bare figures? Then figures are stacked under a stack of labels
+    and which is whose is a matter of order, not of the nearest line."""
+    following = blocks[at + 1] if at + 1 < len(blocks) else None
+    if isinstance(following, Paragraph):
+        return bool(_FIGURE.match(following.text.strip()))
+    if isinstance(following, Grid) and following.rows:
+        return _has_figures(following.rows[0]) and not split_row(following.rows[0]).label.strip()
+    return False
+
+
+def printed_unread(blocks: list[Block], in_section: list[int], spec: TableSpec, read: set[str]) -> list[str]:
+    """Template rows not read whose label is printed among the section's blocks (lines joined, so a
+    label wrapped over lines counts): the row is on the page, its figures could not be placed."""
+    pieces: list[str] = []
+    for index in in_section:
+        block = blocks[index]
+        if isinstance(block, Paragraph):
+            pieces.append(block.text)
+        elif isinstance(block, Grid):
+            pieces.extend(cell.text for row in block.rows for cell in row)
+    printed = key("".join(pieces))
+    unread = []
+    for row in spec.rows:
+        if row.id in read:
+            continue
+        labels = [key(label) for label in (row.label, *row.aliases)]
+        # Numbering is often printed apart from the label (a column of its own): the label's words
+        # are enough when they are long enough to be the row's own.
+        bare = [strip_numbering(label) for label in labels]
+        if any(label in printed for label in labels) or any(_spread_in(b, printed) for b in bare if len(b) >= 6):
+            unread.append(row.id)
+    return unread
+
+
+# A label broken by layout text has other cells' text between its pieces (``4.保护第三方合法权（三）益``):
+# its characters in order within a span this many times its length still print it.
+SPREAD = 3
+# Bounds the search on a long section: the label's first character is tried at this many places.
+_STARTS = 2000
+
+
+def _spread_in(label: str, text: str) -> bool:
+    """Whether every character of ``label`` occurs in ``text``, in order, within a span of
+    ``SPREAD`` times its length."""
+    start = text.find(label[0])
+    tries = 0
+    while start >= 0 and tries < _STARTS:
+        tries += 1
+        limit = start + SPREAD * len(label)
+        at = start
+        for char in label[1:]:
+            at = text.find(char, at + 1, limit)
+            if at < 0:
+                break
+        else:
+            return True
+        start = text.find(label[0], start + 1)
+    return False
