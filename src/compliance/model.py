@@ -255,6 +255,8 @@ CATEGORIES = (
     "plausibility",
     "cross-year",
     "roll-up",
+    "text-quality",
+    "timeliness",
     "internal",
 )
 Category = Literal[
@@ -267,6 +269,8 @@ Category = Literal[
     "plausibility",
     "cross-year",
     "roll-up",
+    "text-quality",
+    "timeliness",
     "internal",
 ]
 

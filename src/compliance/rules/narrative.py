@@ -144,6 +144,9 @@ class NarrativeKind(RuleKind):
             target = Target.parse(claim.target or "")
             if target is None or target.table not in params.tables:
                 continue
+            judge = patterns.pattern(claim.kind)
+            if judge is not None and judge.rule is not None and judge.rule != rule.id:
+                continue  # a statement another rule judges (e.g. "均已办结": T3-DONE-TEXT)
             expected = target_value(ctx, target)
             if expected is None or expected == claim.value or claim.value in component_values(ctx, target):
                 continue
