@@ -42,6 +42,11 @@ def test_repeat_skips_titles_tables_numbers_and_good_reduplication(tmp_path: Pat
     assert quality(check_text(tmp_path, text), "TEXT-REPEAT") == []
 
 
+def test_heading_run_into_its_paragraph_is_not_a_repeat(tmp_path: Path) -> None:
+    text = with_text("（三）主动公开主动公开方面，全年发布信息864条。")
+    assert quality(check_text(tmp_path, text), "TEXT-REPEAT") == []
+
+
 def test_unclosed_bracket_is_found(tmp_path: Path) -> None:
     text = with_text("依据《中华人民共和国政府信息公开条例（以下简称《条例》，开展工作。")
     (found,) = quality(check_text(tmp_path, text), "TEXT-BRACKETS")

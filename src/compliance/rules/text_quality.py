@@ -23,6 +23,9 @@ from compliance.rules.base import CheckContext, RuleKind, finding
 # A sentence with none of these is a heading or a table fragment.
 _SENTENCE_PUNCTUATION = re.compile(r"[，。；：、！？,;]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+# A sub-heading run into its paragraph by a text dump ("（一）主动公开主动公开方面，…"): the
+# repeat is the layout's, not the author's.
+_HEADING_END = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])$")
 _BOOK_TITLE = re.compile(r"《[^《》\n]{0,80}》")
 _CJK = "\u4e00-\u9fff"
 
@@ -104,7 +107,7 @@ class RepeatedPhraseKind(RuleKind):
             for line in prose_lines(section, params.table_words):
                 for match in pattern.finditer(mask_titles(line)):
                     unit = match.group(1)
-                    if any(a.search(unit) for a in allowed):
+                    if any(a.search(unit) for a in allowed) or _HEADING_END.search(line, 0, match.start()):
                         continue
                     places.append(_Place(excerpt(line, match.start(), match.end()), f"（“{unit}”重复）"))
             if places:
