@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from compliance.model import Finding
-from compliance.rules.statements import about_other_year
+from compliance.rules.narrative import about_other_year
 from conftest import SAMPLES
 from helpers import check_text, load_text, replace_field
 
@@ -144,3 +144,27 @@ def test_nothing_else_to_report_after_fee_statement_passes(tmp_path: Path) -> No
 def test_section_six_silent_on_fees_is_still_s6_fee(tmp_path: Path) -> None:
     found = check_text(tmp_path, _section_six("本年度承办人大代表建议9件。"))
     assert statements(found) == [] and [f.rule for f in found if f.rule == "S6-FEE"] == ["S6-FEE"]
+
+
+T4_ROW = "2\t1\t0\t1\t4\t1\t0\t0\t1\t2\t0\t0\t0\t0\t0"
+NO_REVIEW = "全年未发生因政府信息公开被申请行政复议的情况。"
+
+
+def _t4_negative(tmp_path: Path, text: str) -> list[Finding]:
+    return [f for f in check_text(tmp_path, text) if f.rule == "T4-TEXT" and f.actual == 0]
+
+
+def test_no_review_statement_against_cases_is_an_error(tmp_path: Path) -> None:
+    (found,) = _t4_negative(tmp_path, with_sentence(NO_REVIEW))
+    assert (found.severity, found.expected) == ("error", 4)
+
+
+def test_no_review_statement_about_another_year_is_skipped(tmp_path: Path) -> None:
+    assert _t4_negative(tmp_path, with_sentence("2022年" + NO_REVIEW)) == []
+
+
+def test_no_review_statement_against_a_derived_total_is_info(tmp_path: Path) -> None:
+    assert T4_ROW in CLEAN
+    text = with_sentence(NO_REVIEW).replace(T4_ROW, T4_ROW.replace("1\t4\t1", "1\t\t1", 1))
+    (found,) = _t4_negative(tmp_path, text)
+    assert (found.severity, found.expected) == ("info", 4) and "推算" in found.message

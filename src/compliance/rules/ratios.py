@@ -17,8 +17,7 @@ from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
 from compliance.model import Finding, KeyRatios, round_ratio
 from compliance.rules.base import CheckContext, RuleKind, finding
-from compliance.rules.narrative import Target, target_value
-from compliance.rules.statements import uncertain
+from compliance.rules.narrative import Target, target_value, uncertain
 
 # Each ratio: numerator and denominator targets (narrative.Target syntax).
 _RATIOS: dict[str, tuple[str, str]] = {

@@ -10,7 +10,6 @@ A sentence that names other years but not the report's year is about another yea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -19,12 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from compliance.claimspec import load_claim_patterns
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
-from compliance.model import CellStatus, Claim, Finding
+from compliance.model import Claim, Finding
 from compliance.rules.base import CheckContext, RuleKind, finding
-from compliance.rules.blanks import resolved_table
-from compliance.rules.narrative import Target, target_label, target_value
+from compliance.rules.narrative import Target, about_other_year, target_label, target_value, uncertain
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
@@ -35,39 +32,6 @@ class StatementParams(BaseModel):
     message: str = "{said}，但{where}为 {value}"
     message_en: str = "the prose states {target} is nil but the table says {value}"
     uncertain_note: str = "（该数值来自推断、识别或推算的单元格，请先核对表格读取）"
-
-
-def about_other_year(sentence: str, year: int | None) -> bool:
-    """The sentence names years, and the report's year is not among them."""
-    if year is None:
-        return False
-    years = {int(y) for y in _YEAR.findall(sentence)}
-    return bool(years) and year not in years
-
-
-def uncertain(ctx: CheckContext, target: Target) -> bool:
-    """Whether the target's value rests on a reading the engine is unsure of.
-
-    A total that was blank and derived from its parts, a cell split out of run-together digits,
-    or one read by OCR: the contradiction may then be the reading's own.
-    """
-    found = resolved_table(ctx, target.table)
-    spec = ctx.table_spec(target.table)
-    if found is None or spec is None:
-        return True
-    resolved, _ = found
-    data = ctx.report.tables.get(target.table, {})
-    try:
-        rows = spec.expand(list(target.rows))
-    except KeyError:
-        return True
-    for row in rows:
-        if (row, target.column) in resolved.derived:
-            return True
-        for cell in data.get(row, {}).values():
-            if cell.status is CellStatus.inferred or cell.confidence is not None:
-                return True
-    return False
 
 
 class StatementKind(RuleKind):
