@@ -63,3 +63,26 @@ def test_publication_date_wins_over_signing_date(tmp_path: Path) -> None:
 
 def test_date_inside_the_report_year_is_ignored(tmp_path: Path) -> None:
     assert deadline(check_text(tmp_path, with_header("发布日期：2023-02-20"))) == []
+
+
+def test_manifest_date_wins_and_is_matched_by_path_or_agency(tmp_path: Path) -> None:
+    manifest = tmp_path / "published.csv"
+    manifest.write_text("path,agency,year,published\nreport.txt,,,2024-02-02\n", encoding="utf-8")
+    options = {"PUB-DEADLINE": {"manifest": str(manifest)}}
+    (found,) = deadline(check_text(tmp_path, signed("2024年1月20日"), rule_options=options))
+    assert "登记的发布日期" in found.message and found.actual == 2
+    manifest.write_text("agency,year,published\n青岚市自然资源和规划局,2023,2024-01-30\n", encoding="utf-8")
+    assert deadline(check_text(tmp_path, with_header("发布日期：2024-02-20"), rule_options=options)) == []
+
+
+def test_unusable_manifest_is_a_configuration_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from compliance.cli import cli
+
+    config = tmp_path / "compliance.toml"
+    config.write_text('[options.PUB-DEADLINE]\nmanifest = "missing.csv"\n', encoding="utf-8")
+    report = tmp_path / "report.txt"
+    report.write_text(CLEAN, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(report), "--config", str(config)])
+    assert result.exit_code == 2 and "publication-date manifest" in result.output

@@ -1,9 +1,10 @@
 """Publication timeliness (条例第四十九条): the date a report was published against its deadline.
 
-The date is the one the document states: a publication date in the page's header (发布日期,
-公开日期, 发布时间 — web pages and the crawler dumps of them), else the signing date on the last
-lines of the report. A publication date after the deadline is late; a signing date after it is
-late too (nothing is published before it is signed), but a signing date before it proves nothing.
+The date is the one a supervisor recorded in a manifest (option ``manifest``), else the one the
+document states: a publication date in the page's header (发布日期, 公开日期, 发布时间 — web pages
+and the crawler dumps of them), else the signing date on the last lines of the report. A
+publication date after the deadline is late; a signing date after it is late too (nothing is
+published before it is signed), but a signing date before it proves nothing.
 Deadlines are data: the first entry whose agency pattern matches the report's agency applies,
 so a region adds its own by listing it first.
 """
@@ -14,12 +15,13 @@ import datetime
 import re
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
 from compliance.model import Finding, Loc, Report
 from compliance.rules.base import CheckContext, RuleKind, finding
+from compliance.rules.publication_dates import date_for, read_dates
 
 _DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
 _YEAR = r"(?P<y>\d{4}|[〇○零Ｏ一二三四五六七八九]{4})"
@@ -87,11 +89,27 @@ def signing_date(report: Report, lines: int) -> tuple[datetime.date, Loc | None]
     return None
 
 
+class TimelinessOptions(BaseModel):
+    """A supervisor's own record of publication dates (rules/publication_dates.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    # CSV or YAML with path (or agency and year) and published; relative to the working directory.
+    manifest: str | None = None
+
+    @field_validator("manifest")
+    @classmethod
+    def _readable(cls, value: str | None) -> str | None:
+        if value is not None:
+            read_dates(value)  # a manifest that cannot be used is a configuration error
+        return value
+
+
 class TimelinessKind(RuleKind):
     """PUB-DEADLINE: the stated publication (or signing) date is not after the statutory deadline."""
 
     name = "timeliness"
     Params = TimelinessParams
+    Options = TimelinessOptions
 
     def check(self, rule: RuleSpec, params: TimelinessParams, ctx: CheckContext) -> Iterator[Finding]:
         report = ctx.report
@@ -101,8 +119,12 @@ class TimelinessKind(RuleKind):
         if deadline is None:
             return
         due = datetime.date(report.year + 1, deadline.month, deadline.day)
-        stated = published_date(report, params.published_words)
-        kind = "发布日期"
+        options: TimelinessOptions = self.options(rule, ctx)
+        recorded = None
+        if options.manifest:
+            recorded = date_for(read_dates(options.manifest), report.source.path, report.agency, report.year)
+        stated = (recorded, None) if recorded else published_date(report, params.published_words)
+        kind = "登记的发布日期" if recorded else "发布日期"
         if stated is None:
             stated, kind = signing_date(report, params.signing_lines), "落款日期"
         if stated is None:
@@ -119,7 +141,7 @@ class TimelinessKind(RuleKind):
             expected=None,
             actual=late,
             evidence=f"{kind} {when.isoformat()}",
-            message_en=f"stated {'publication' if kind == '发布日期' else 'signing'} date {when} is after {due}",
+            message_en=f"{'signing' if kind == '落款日期' else 'publication'} date {when} is after {due}",
         )
 
 
