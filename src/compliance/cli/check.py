@@ -37,7 +37,7 @@ from compliance.ruledoc import ENGINE_RULES
     "output_format",
     default="text",
     show_default=True,
-    help="Output format: text, json, sarif, junit, github, csv, markdown, html, or one a plugin adds.",
+    help="Output format: text, json, sarif, junit, github, csv, markdown, html, xlsx (with --output), or a plugin's.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
 @click.option(
@@ -125,6 +125,8 @@ def check(
     if formatter is None:
         known = ", ".join(sorted(registry.formatters))
         raise UsageProblem(f"unknown format '{output_format}'; choose one of: {known}.")
+    if getattr(formatter, "binary", False) and not output:
+        raise UsageProblem(f"--format {output_format} writes a binary file; give --output FILE.")
     files = expand_paths(existing(paths))
     selected, ignored = split_values(select), split_values(ignore)
     check_selectors(selected, "--select")
@@ -162,8 +164,12 @@ def check(
         rendered = "\n".join(pairing) + "\n\n" + rendered
     elif pairing:
         click.echo("\n".join(pairing), err=True)
-    if output:
-        Path(output).write_text(rendered, encoding="utf-8")
+    if isinstance(rendered, bytes):  # a binary format (checked above to have --output)
+        Path(str(output)).write_bytes(rendered)
+        click.echo(f"wrote {output}", err=True)
+    elif output:
+        # A formatter may ask for another file encoding (csv: with a BOM, so Excel reads it as UTF-8).
+        Path(output).write_text(rendered, encoding=getattr(formatter, "file_encoding", "utf-8"))
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(rendered, nl=False)

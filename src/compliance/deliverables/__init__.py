@@ -1,0 +1,30 @@
+"""Deliverables for supervisors: the Excel 问题清单 of a batch and Word letters to agencies.
+
+Pure functions from findings (and, optionally, the structured reports and review states) to file bytes,
+used by ``compliance check --format xlsx`` and by the workspace's downloads:
+
+- ``findings_workbook(document, reports, reviews)`` → .xlsx (问题清单, 报告汇总, 规则统计)
+- ``notice_docx(result_or_document, reviews, reports=..., letterhead=...)`` → .docx: a 检查意见 for one
+  report's result, a 通报 for a whole findings document
+- ``Review`` / ``reviews`` mapping: fingerprint → state (``confirmed``, ``dismissed``, ``rectify``, …),
+  reason, reviewer and time; dismissed findings are marked in the list and left out of letters.
+
+openpyxl and python-docx are imported only when a file is made.
+"""
+
+from __future__ import annotations
+
+from compliance.deliverables.notice import Letterhead, bulletin_docx, inspection_docx, notice_docx
+from compliance.deliverables.reviews import STATE_LABELS, Review, Reviews
+from compliance.deliverables.workbook import findings_workbook
+
+__all__ = [
+    "STATE_LABELS",
+    "Letterhead",
+    "Review",
+    "Reviews",
+    "bulletin_docx",
+    "findings_workbook",
+    "inspection_docx",
+    "notice_docx",
+]
