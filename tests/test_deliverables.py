@@ -13,6 +13,7 @@ import pytest
 
 from compliance.deliverables import Letterhead, Review, findings_workbook, notice_docx
 from compliance.engine import Options, check_file, get_registry, summarise
+from compliance.formatters import display_path
 from compliance.model import Finding, FindingLocation, FindingsDocument, Report, ReportResult
 from conftest import SAMPLES
 
@@ -67,7 +68,7 @@ def test_workbook_lists_every_finding_with_filters_and_frozen_header(batch) -> N
 def test_workbook_summary_per_report_and_rules(batch) -> None:
     document, reports = batch
     summary = _rows(_workbook(findings_workbook(document, reports)), "报告汇总")
-    assert [r["报告文件"] for r in summary] == [r.source for r in document.reports]
+    assert [r["报告文件"] for r in summary] == [display_path(r.source) for r in document.reports]
     faults, clean = summary
     assert (faults["错误"], faults["结论"]) == (5, "存在错误")
     assert (clean["错误"], clean["警告"], clean["结论"]) == (0, 0, "未发现问题")

@@ -22,6 +22,7 @@ from compliance.cli.app import (
     registry_or_fail,
     split_values,
 )
+from compliance.cli.output import check_output, emit
 from compliance.document import LoadError
 from compliance.engine import Options, enabled_rules, expand_paths, summarise, worst_severity
 from compliance.formatters import configure
@@ -39,7 +40,9 @@ from compliance.ruledoc import ENGINE_RULES
     show_default=True,
     help="Output format: text, json, sarif, junit, github, csv, markdown, html, xlsx (with --output), or a plugin's.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
+@click.option(
+    "--output", "-o", type=click.Path(), help="Write the output to this file (html: or to this folder, as pages)."
+)
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
@@ -125,8 +128,7 @@ def check(
     if formatter is None:
         known = ", ".join(sorted(registry.formatters))
         raise UsageProblem(f"unknown format '{output_format}'; choose one of: {known}.")
-    if getattr(formatter, "binary", False) and not output:
-        raise UsageProblem(f"--format {output_format} writes a binary file; give --output FILE.")
+    check_output(formatter, output_format, output)
     files = expand_paths(existing(paths))
     selected, ignored = split_values(select), split_values(ignore)
     check_selectors(selected, "--select")
@@ -158,21 +160,7 @@ def check(
     if hasattr(formatter, "colour"):
         formatter.colour = output is None and sys.stdout.isatty()
     configure(formatter, rules=[r.spec for r in enabled_rules(registry, options)], fail_on=fail_on)
-    rendered = formatter.render(document, [c.report for c in checked])
-    pairing = pairing_lines(outcome.pairs)
-    if pairing and output_format == "text":
-        rendered = "\n".join(pairing) + "\n\n" + rendered
-    elif pairing:
-        click.echo("\n".join(pairing), err=True)
-    if isinstance(rendered, bytes):  # a binary format (checked above to have --output)
-        Path(str(output)).write_bytes(rendered)
-        click.echo(f"wrote {output}", err=True)
-    elif output:
-        # A formatter may ask for another file encoding (csv: with a BOM, so Excel reads it as UTF-8).
-        Path(output).write_text(rendered, encoding=getattr(formatter, "file_encoding", "utf-8"))
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(rendered, nl=False)
+    emit(formatter, output_format, output, document, [c.report for c in checked], pairing_lines(outcome.pairs))
     threshold = None if fail_on == "never" else SEVERITY_ORDER[fail_on]
     if threshold is not None and worst_severity(document) >= threshold and not write_baseline:
         sys.exit(1)

@@ -27,6 +27,7 @@ from compliance.deliverables.describe import (
     xml_text,
 )
 from compliance.deliverables.reviews import Reviews, review_of, standing
+from compliance.formatters import display_path
 from compliance.model import FindingsDocument, Report, ReportResult
 
 FINDINGS_SHEET = "问题清单"
@@ -106,7 +107,7 @@ def _finding_rows(result: ReportResult, report: Report | None, reviews: Reviews 
             [
                 result.agency,
                 result.year,
-                result.source,
+                display_path(result.source),
                 result.template,
                 section_title(section_key(found)),
                 found.rule,
@@ -131,7 +132,7 @@ def _report_row(result: ReportResult, reviews: Reviews | None) -> list[Any]:
     kept = standing(result.findings, reviews)
     c = counts(kept)
     return [
-        result.source,
+        display_path(result.source),
         report_name(result) if result.agency else None,
         result.year,
         result.template,
@@ -140,7 +141,7 @@ def _report_row(result: ReportResult, reviews: Reviews | None) -> list[Any]:
         c["info"],
         len(result.findings) - len(kept),
         verdict(kept),
-        top_rules(kept),
+        top_rules([f for f in kept if f.severity != "info"]),  # the problems, not the reading notes
     ]
 
 
