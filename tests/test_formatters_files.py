@@ -7,7 +7,9 @@ import io
 import json
 from pathlib import Path
 
+import docx
 import openpyxl
+import pytest
 
 from conftest import REPO, SAMPLES
 from helpers import run_cli
@@ -15,8 +17,9 @@ from helpers import run_cli
 FAULTS = str(SAMPLES / "v2021-faults-2022.txt")
 
 
-def test_xlsx_without_output_is_a_usage_error() -> None:
-    run = run_cli("check", FAULTS, "--format", "xlsx", "--isolated", cwd=REPO)
+@pytest.mark.parametrize("output_format", ["xlsx", "docx"])
+def test_binary_format_without_output_is_a_usage_error(output_format: str) -> None:
+    run = run_cli("check", FAULTS, "--format", output_format, "--isolated", cwd=REPO)
     assert run.exit_code == 2
     assert run.stdout == ""
     assert "--output" in run.stderr and len(run.stderr.strip().splitlines()) == 1
@@ -45,3 +48,12 @@ def test_csv_file_starts_with_a_bom_and_stdout_does_not(tmp_path: Path) -> None:
     assert data.decode("utf-8-sig") == piped  # the same rows, only the BOM added
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0]["agency"] == "鹭屿市交通运输局"
+
+
+def test_docx_is_a_notice_for_one_report_and_a_bulletin_for_several(tmp_path: Path) -> None:
+    one, several = tmp_path / "one.docx", tmp_path / "several.docx"
+    assert run_cli("check", FAULTS, "--format", "docx", "-o", str(one), "--isolated", cwd=REPO).exit_code == 1
+    assert run_cli("check", str(SAMPLES), "--format", "docx", "-o", str(several), "--isolated", cwd=REPO).exit_code == 1
+    title = docx.Document(str(one)).paragraphs[0].text
+    assert title.startswith("关于鹭屿市交通运输局2022年") and title.endswith("检查意见")
+    assert docx.Document(str(several)).paragraphs[0].text.endswith("检查情况的通报")

@@ -38,7 +38,7 @@ from compliance.ruledoc import ENGINE_RULES
     "output_format",
     default="text",
     show_default=True,
-    help="Output format: text, json, sarif, junit, github, csv, markdown, html, xlsx (with --output), or a plugin's.",
+    help="Output format: text, json, sarif, junit, github, csv, markdown, html, xlsx, docx (need -o), or a plugin's.",
 )
 @click.option(
     "--output", "-o", type=click.Path(), help="Write the output to this file (html: or to this folder, as pages)."

@@ -48,8 +48,9 @@ RECTIFY: dict[str, str] = {
 # Internal findings are the engine's own failures, never the agency's: they are not sent to agencies.
 NOT_FOR_AGENCIES = frozenset({"internal"})
 
-# Control characters other than tab and newlines are not allowed in XML (xlsx and docx are XML).
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Control characters other than tab and newlines are not allowed in XML (xlsx and docx are XML), and
+# lone surrogates (undecodable bytes kept by a reader) cannot be written as UTF-8 at all.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(value: object) -> str:
