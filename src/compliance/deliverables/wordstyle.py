@@ -54,14 +54,22 @@ def _set_font(font: Any, element: Any, name: str) -> None:
 
 
 def title(document: Any, text: str) -> Any:
+    """The title, centred, in black without the rule Word's Title style draws under it."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
 
+    style = document.styles["Title"]
+    border = style.element.pPr.find(qn("w:pBdr")) if style.element.pPr is not None else None
+    if border is not None:
+        style.element.pPr.remove(border)
     paragraph = document.add_paragraph(style="Title")
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(BODY_PT)
     run = paragraph.add_run(xml_text(text))
     run.font.size = Pt(TITLE_PT)
     run.font.bold = False
+    run.font.color.rgb = RGBColor(0, 0, 0)
     _set_font(run.font, run._element, TITLE_FONT)
     return paragraph
 
@@ -119,6 +127,7 @@ def table(document: Any, headers: list[str], rows: list[list[object]]) -> Any:
     for row in grid.rows:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.line_spacing = 1.0  # not the body's fixed 28 pt
                 for run in paragraph.runs:
                     run.font.size = Pt(11)
     return grid
