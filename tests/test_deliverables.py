@@ -180,3 +180,11 @@ def test_deliverables_import_their_libraries_lazily() -> None:
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "[]"
+
+
+def test_every_public_name_resolves() -> None:
+    import compliance.deliverables as deliverables
+
+    assert all(callable(getattr(deliverables, name)) or name == "STATE_LABELS" for name in deliverables.__all__)
+    with pytest.raises(AttributeError):
+        _ = deliverables.no_such_name  # type: ignore[attr-defined]

@@ -14,9 +14,26 @@ openpyxl and python-docx are imported only when a file is made.
 
 from __future__ import annotations
 
-from compliance.deliverables.notice import Letterhead, bulletin_docx, inspection_docx, notice_docx
-from compliance.deliverables.reviews import STATE_LABELS, Review, Reviews
-from compliance.deliverables.workbook import findings_workbook
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from compliance.deliverables.notice import Letterhead, bulletin_docx, inspection_docx, notice_docx
+    from compliance.deliverables.reviews import STATE_LABELS, Review, Reviews
+    from compliance.deliverables.workbook import findings_workbook
+
+# Where each public name lives: the modules load on first use, so the HTML formatter (which needs only
+# describe) does not load the letter and workbook code on every `compliance check`.
+_HOMES = {
+    "Letterhead": "notice",
+    "bulletin_docx": "notice",
+    "inspection_docx": "notice",
+    "notice_docx": "notice",
+    "STATE_LABELS": "reviews",
+    "Review": "reviews",
+    "Reviews": "reviews",
+    "findings_workbook": "workbook",
+}
 
 __all__ = [
     "STATE_LABELS",
@@ -28,3 +45,10 @@ __all__ = [
     "inspection_docx",
     "notice_docx",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
