@@ -89,9 +89,11 @@ def test_workbook_marks_reviews_and_leaves_dismissed_out_of_the_counts(batch) ->
     assert rows[first.fingerprint]["审核人"] == "张三"
     assert rows[second.fingerprint]["审核状态"] == "已确认"
     faults = _rows(book, "报告汇总")[0]
-    assert faults["已排除"] == 1
+    assert (faults["已排除"], faults["已整改"]) == (1, 0)
     kept = [f for f in document.reports[0].findings if f is not first]
     assert faults["错误"] + faults["警告"] + faults["提示"] == len(kept)
+    fixed = _rows(_workbook(findings_workbook(document, reports, {second.fingerprint: "rectified"})), "报告汇总")[0]
+    assert (fixed["已排除"], fixed["已整改"]) == (0, 1)
 
 
 def _hostile_document() -> FindingsDocument:
@@ -123,16 +125,17 @@ def test_notice_for_one_report_numbers_problems_by_section_without_dismissed(bat
     document, reports = batch
     result = document.reports[0]
     dismissed = next(f for f in result.findings if f.severity == "warning")
-    reviews = {dismissed.fingerprint: Review("dismissed", "口径不同")}
+    rectified = next(f for f in result.findings if f.severity == "error")
+    reviews = {dismissed.fingerprint: Review("dismissed", "口径不同"), rectified.fingerprint: Review("rectified")}
     paragraphs = _paragraphs(notice_docx(result, reviews, reports=[reports[0]]))
     assert paragraphs[0] == f"关于{result.agency}2022年政府信息公开工作年度报告的检查意见"
     assert paragraphs[1] == f"{result.agency}："
     assert any("国办公开办函〔2021〕30号" in p for p in paragraphs)
     problems = _problems(paragraphs)
-    sent = [f for f in result.findings if f.severity in ("error", "warning") and f is not dismissed]
+    sent = [f for f in result.findings if f.severity in ("error", "warning") and f not in (dismissed, rectified)]
     assert len(problems) == len(sent)
     assert [p.split(". ", 1)[0] for p in problems] == [str(n) for n in range(1, len(sent) + 1)]
-    assert not any(dismissed.message in p for p in paragraphs)
+    assert not any(dismissed.message in p or rectified.message in p for p in paragraphs)
     assert all("整改要求：" in p and "位置：" in p for p in problems)
     rv = next(p for p in problems if "表四行政复议" in p)
     assert "表四“行政复议”行“总计”列，第76行" in rv

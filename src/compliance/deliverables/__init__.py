@@ -7,7 +7,8 @@ used by ``compliance check --format xlsx`` and by the workspace's downloads:
 - ``notice_docx(result_or_document, reviews, reports=..., letterhead=...)`` → .docx: a 检查意见 for one
   report's result, a 通报 for a whole findings document
 - ``Review`` / ``reviews`` mapping: fingerprint → state (``confirmed``, ``dismissed``, ``rectify``, …),
-  reason, reviewer and time; dismissed findings are marked in the list and left out of letters.
+  reason, reviewer and time; dismissed and rectified findings are marked in the list and left out of
+  letters and counts.
 
 openpyxl and python-docx are imported only when a file is made.
 """

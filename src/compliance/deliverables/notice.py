@@ -3,7 +3,8 @@
 Written the way a supervising office writes them: a title, the agency addressed, the basis of the check,
 the problems numbered and grouped by the report's sections (each with where it stands in the report and
 what to rectify), the rectification requirements with a deadline, and the issuer with the date. Findings
-a reviewer dismissed are left out; notes (severity info) and the engine's own failures are not sent.
+a reviewer dismissed, and those rectified in a corrected version, are left out; notes (severity info)
+and the engine's own failures are not sent.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def notice_docx(
 
 
 def to_send(findings: Sequence[Finding], reviews: Reviews | None, head: Letterhead) -> list[Finding]:
-    """The findings a letter reports: not dismissed, of the chosen severities, the agency's own, in order."""
+    """The findings a letter reports: still open, of the chosen severities, the agency's own, in order."""
     chosen = [f for f in standing(findings, reviews) if f.severity in head.severities]
     return sorted((f for f in chosen if f.category not in NOT_FOR_AGENCIES), key=document_order)
 

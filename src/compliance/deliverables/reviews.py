@@ -14,6 +14,8 @@ from typing import Any
 
 from compliance.model import Finding
 
+# States that close a finding: a letter no longer reports it, a summary no longer counts it.
+SETTLED = frozenset({"dismissed", "rectified"})
 # The states of the review workflow (issue 16), with the words a supervisor's list uses for them.
 STATE_LABELS: dict[str, str] = {
     "open": "待审核",
@@ -39,8 +41,9 @@ class Review:
         return STATE_LABELS.get(self.state, self.state)
 
     @property
-    def dismissed(self) -> bool:
-        return self.state == "dismissed"
+    def settled(self) -> bool:
+        """Dismissed by the reviewer, or gone from a corrected version: nothing left to ask of the agency."""
+        return self.state in SETTLED
 
 
 Reviews = Mapping[str, Any]
@@ -71,5 +74,10 @@ def review_of(finding: Finding, reviews: Reviews | None) -> Review | None:
 
 
 def standing(findings: Sequence[Finding], reviews: Reviews | None) -> list[Finding]:
-    """The findings a notice reports: every one not dismissed by its reviewer."""
-    return [f for f in findings if not ((r := review_of(f, reviews)) and r.dismissed)]
+    """The findings still open to the agency: neither dismissed nor rectified."""
+    return [f for f in findings if not ((r := review_of(f, reviews)) and r.settled)]
+
+
+def settled_count(findings: Sequence[Finding], reviews: Reviews | None, state: str) -> int:
+    """How many findings a review closed with ``state`` (dismissed or rectified)."""
+    return sum(1 for f in findings if (r := review_of(f, reviews)) and r.state == state)

@@ -26,7 +26,7 @@ from compliance.deliverables.describe import (
     verdict,
     xml_text,
 )
-from compliance.deliverables.reviews import Reviews, review_of, standing
+from compliance.deliverables.reviews import Reviews, review_of, settled_count, standing
 from compliance.formatters import display_path
 from compliance.model import FindingsDocument, Report, ReportResult
 
@@ -65,6 +65,7 @@ REPORT_COLUMNS = (
     ("警告", 7),
     ("提示", 7),
     ("已排除", 8),
+    ("已整改", 8),
     ("结论", 10),
     ("主要问题", 40),
 )
@@ -77,8 +78,9 @@ def findings_workbook(
     """The batch's 问题清单 as an .xlsx file.
 
     ``reports`` (optional, in the order of ``document.reports``) give hybrid reports' table layouts
-    for cell labels. ``reviews`` maps fingerprints to review states; dismissed findings stay in the
-    list, marked, and are not counted in the per-report summary.
+    for cell labels. ``reviews`` maps fingerprints to review states; dismissed and rectified findings
+    stay in the list, marked, and are not counted in the per-report summary. The workspace may pass a
+    finding that went away in a corrected version with the state ``rectified``, to list it as 已整改.
     """
     from openpyxl import Workbook
 
@@ -139,7 +141,8 @@ def _report_row(result: ReportResult, reviews: Reviews | None) -> list[Any]:
         c["error"],
         c["warning"],
         c["info"],
-        len(result.findings) - len(kept),
+        settled_count(result.findings, reviews, "dismissed"),
+        settled_count(result.findings, reviews, "rectified"),
         verdict(kept),
         top_rules([f for f in kept if f.severity != "info"]),  # the problems, not the reading notes
     ]
