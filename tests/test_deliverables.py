@@ -53,6 +53,7 @@ def test_workbook_lists_every_finding_with_filters_and_frozen_header(batch) -> N
     sheet = book["问题清单"]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:S{sheet.max_row}"
+    assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.orientation == "landscape"
     rows = _rows(book, "问题清单")
     findings = [f for r in document.reports for f in r.findings]
     assert len(rows) == len(findings) > 0
