@@ -174,10 +174,12 @@ def _fill(sheet: Any, columns: Sequence[tuple[str, int]], rows: Sequence[Sequenc
     wrap = Alignment(wrap_text=True, vertical="top")
     for values in rows:
         sheet.append([_value(v) for v in values])
-        for cell, (_, width) in zip(sheet[sheet.max_row], columns, strict=True):
+    wide = [width >= 24 for _, width in columns]
+    for cells in sheet.iter_rows(min_row=2, max_row=len(rows) + 1, max_col=len(columns)):
+        for cell, wrapped in zip(cells, wide, strict=True):
             if cell.data_type == "f":
                 cell.data_type = "s"  # report text that starts with "=" stays text
-            if width >= 24:
+            if wrapped:
                 cell.alignment = wrap
     for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
