@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# Plugins installed in this environment must not change the suite's results: only built-ins load
+# (tests of the plugin mechanism clear this in the subprocesses they start).
+os.environ["COMPLIANCE_NO_PLUGINS"] = "1"
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLES = REPO / "reports"

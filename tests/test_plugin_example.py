@@ -37,6 +37,7 @@ def _compliance(plugin_path: Path, *args: str) -> subprocess.CompletedProcess[st
     if args[0] == "check" and "--config" not in args:
         args = (*args, "--isolated")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin_path), os.environ.get("PYTHONPATH", "")])}
+    env.pop("COMPLIANCE_NO_PLUGINS", None)  # this test is about installed plugins
     return subprocess.run(
         [sys.executable, "-c", "from compliance.cli import main; main()", *args],
         capture_output=True,

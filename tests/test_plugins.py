@@ -97,11 +97,11 @@ def test_crashing_rule_is_reported_and_others_still_run(third_party: None) -> No
 
 
 def test_builtin_plugins_come_from_entry_points() -> None:
-    from compliance.plugins import list_plugins
+    from compliance.plugins import DISTRIBUTION, list_plugins
 
     names = {p.name for p in list_plugins()}
     assert {"readers_text", "rules_arithmetic", "rules_structure", "formatters_json", "core_data"} <= names
-    assert all(p.distribution == "compliance" for p in list_plugins() if p.name in names and "_" in p.name)
+    assert all(p.distribution == DISTRIBUTION for p in list_plugins() if p.name in names and "_" in p.name)
 
 
 def test_every_hook_is_documented_in_code_and_readme() -> None:

@@ -58,6 +58,16 @@ class Config(BaseModel):
     suppressions: list[ConfigSuppression] = Field(
         default_factory=list, description="Findings to suppress: rule, where, and a mandatory reason."
     )
+    exclude: list[str] | None = Field(
+        None, description="Paths never taken as reports when a folder is walked (replaces the defaults)."
+    )
+    extend_exclude: list[str] = Field(
+        default_factory=list, alias="extend-exclude", description="Paths left out in addition to `exclude`."
+    )
+    force_exclude: bool = Field(
+        False, alias="force-exclude", description="Apply the excludes to files named on the command line too."
+    )
+    lang: Literal["zh", "en"] | None = Field(None, description="Language of text, Markdown and HTML output.")
     limits: dict[str, int] = Field(
         default_factory=dict,
         description="What one input file may cost (docs/security.md): max-memory, max-unzipped, max-pages, …",

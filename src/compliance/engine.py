@@ -107,6 +107,17 @@ def matches(selector: str, spec: RuleSpec) -> bool:
     )
 
 
+def names_rules(registry: Registry, selector: str) -> bool:
+    """Whether a --select/--ignore/severity entry names a rule id, an id prefix, a category or ALL."""
+    ids = {r.spec.id for r in registry.rules}
+    if selector in ids or selector.upper() == "ALL" or selector in {"input", "internal"}:
+        return True
+    if any(r.spec.category == selector for r in registry.rules):
+        return True
+    prefix = selector.rstrip("-") + "-"
+    return any(i.startswith(prefix) for i in ids)
+
+
 def enabled_rules(registry: Registry, options: Options) -> list[LoadedRule]:
     chosen = []
     for rule in registry.rules:
@@ -196,11 +207,22 @@ def check_report(
 
 
 def _with_severity(found: Finding, spec: RuleSpec, options: Options) -> Finding:
+    """Apply a configured severity to a finding of the rule.
+
+    The configured severity is what the rule's findings are worth in this project: its findings at the
+    rule's default severity take it, and no other finding of the rule stays above it (setting a rule to
+    ``info`` quietens its warning side notes too). Side notes the kind grades lower — such as "cannot
+    verify: the OCR reading is uncertain" — are never raised, so an uncertain reading never becomes the
+    agency's error.
+    """
     override = options.severity.get(spec.id) or options.severity.get(spec.category)
-    if override is None or found.severity != spec.severity:
-        # Only the rule's default severity is overridden; its info/warning side notes stay.
+    if override is None:
         return found
-    return found.model_copy(update={"severity": override})
+    if found.severity == spec.severity:
+        severity = override
+    else:
+        severity = min(found.severity, override, key=SEVERITY_ORDER.__getitem__)
+    return found if severity == found.severity else found.model_copy(update={"severity": severity})
 
 
 def _rule_crash(spec: RuleSpec, exc: Exception) -> Finding:
@@ -246,18 +268,10 @@ def input_finding(exc: LoadError) -> Finding:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders walked recursively in a stable order (hidden files skipped)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    if child.name.upper() == "MANIFEST.MD" or child.name.endswith(".faults.md"):
-                        continue
-                    files.append(child)
-        else:
-            files.append(path)
-    return files
+    """The report files among ``paths`` with the default selection (see ``compliance.discovery``)."""
+    from compliance.discovery import discover, selection_for
+
+    return discover(paths, selection_for(get_registry())).files
 
 
 @dataclass

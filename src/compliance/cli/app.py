@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from compliance import __version__
-from compliance.engine import DEFAULT_MAX_BYTES, get_registry
+from compliance.engine import DEFAULT_MAX_BYTES, get_registry, names_rules
 from compliance.layout import LayoutError
+from compliance.plugins import NO_PLUGINS_ENV
 
 FAIL_ON = ("error", "warning", "info", "never")
 MAX_BYTES_OPTION = click.option(
@@ -42,6 +43,15 @@ def split_values(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def nearest_hint(name: str, known: list[str]) -> str:
+    """`` (did you mean 'X'?)`` for the closest known id, compared case-insensitively; else nothing."""
+    import difflib
+
+    by_upper = {k.upper(): k for k in known}
+    close = difflib.get_close_matches(name.upper(), list(by_upper), n=1, cutoff=0.6)
+    return f" (did you mean '{by_upper[close[0]]}'?)" if close else ""
+
+
 def registry_or_fail():  # type: ignore[no-untyped-def]
     try:
         return get_registry()
@@ -61,18 +71,23 @@ def existing(paths: tuple[str, ...]) -> list[Path]:
 
 def check_selectors(selectors: list[str], option: str) -> None:
     registry = registry_or_fail()
-    known_ids = {r.spec.id for r in registry.rules}
-    categories = {r.spec.category for r in registry.rules} | {"input", "internal"}
     for selector in selectors:
-        prefix = selector.rstrip("-") + "-"
-        if selector in known_ids or selector in categories or selector.upper() == "ALL":
+        if names_rules(registry, selector):
             continue
-        if any(i.startswith(prefix) for i in known_ids):
-            continue
-        raise UsageProblem(f"{option} '{selector}' names no rule id, id prefix or category (see 'compliance rules').")
+        known = {r.spec.id for r in registry.rules} | {r.spec.category for r in registry.rules}
+        hint = nearest_hint(selector, sorted(known)) or " (see 'compliance rules')"
+        raise UsageProblem(f"{option} '{selector}' names no rule id, id prefix or category{hint}.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="compliance")
-def cli() -> None:
+@click.option(
+    "--no-plugins",
+    is_flag=True,
+    help=f"Load only the built-in rules, readers and formats (also: {NO_PLUGINS_ENV}=1).",
+)
+def cli(no_plugins: bool) -> None:
     """Audit 政府信息公开工作年度报告 against the State Council's template."""
+    if no_plugins:
+        # An environment setting, so that batch worker processes load the same plugins.
+        os.environ[NO_PLUGINS_ENV] = "1"

@@ -22,10 +22,12 @@ from compliance.cli.app import (
     registry_or_fail,
     split_values,
 )
+from compliance.cli.inputs import exclude_options, gather
 from compliance.cli.output import check_output, emit
 from compliance.document import LoadError
-from compliance.engine import Options, enabled_rules, expand_paths, summarise, worst_severity
+from compliance.engine import Options, enabled_rules, summarise, worst_severity
 from compliance.formatters import configure
+from compliance.formatters.statistics import render_statistics, rule_counts
 from compliance.model import SEVERITY_ORDER, FindingsDocument
 from compliance.readers.limits import Limits
 from compliance.ruledoc import ENGINE_RULES
@@ -88,6 +90,13 @@ from compliance.ruledoc import ENGINE_RULES
 @click.option("--summary", "summary_csv", type=click.Path(dir_okay=False), help="Write one CSV row per report here.")
 @click.option("--previous", type=click.Path(dir_okay=False), help="Last year's report of the same agency.")
 @click.option("--regions", type=click.Path(dir_okay=False), help="Region manifest (CSV or YAML) for roll-up rules.")
+@exclude_options
+@click.option("--verbose", "-v", is_flag=True, help="Also list on stderr the files skipped as not reports, and why.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the findings, one per line; no notes on stderr.")
+@click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the findings.")
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of text, Markdown and HTML output [zh]."
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -108,6 +117,14 @@ def check(
     summary_csv: str | None,
     previous: str | None,
     regions: str | None,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    force_exclude: bool | None,
+    stdin_filename: str | None,
+    verbose: bool,
+    quiet: bool,
+    statistics: bool,
+    lang: str | None,
 ) -> None:
     """Check reports (files or folders) and print findings."""
     ocr_cache(no_cache)
@@ -129,7 +146,21 @@ def check(
         known = ", ".join(sorted(registry.formatters))
         raise UsageProblem(f"unknown format '{output_format}'; choose one of: {known}.")
     check_output(formatter, output_format, output)
-    files = expand_paths(existing(paths))
+    own = [Path(p) for p in (output, summary_csv, baseline_file, write_baseline) if p]
+    inputs = gather(
+        paths,
+        registry,
+        loaded,
+        exclude=exclude,
+        extend_exclude=extend_exclude,
+        force_exclude=force_exclude,
+        stdin_filename=stdin_filename,
+        own_files=own + ([loaded.path] if loaded.path else []),
+        max_bytes=max_bytes,
+        verbose=verbose and not quiet,
+    )
+    click.get_current_context().call_on_close(inputs.close)
+    files = inputs.files
     selected, ignored = split_values(select), split_values(ignore)
     check_selectors(selected, "--select")
     check_selectors(ignored, "--ignore")
@@ -150,17 +181,25 @@ def check(
     except LoadError as exc:
         raise UsageProblem(f"cannot read --previous '{previous}': {exc.message_en or exc.message}") from exc
     checked = outcome.checked
+    for item in checked:  # standard input is shown by its given name, not the temporary file's
+        shown = inputs.display.get(item.result.source)
+        if shown is not None:
+            item.result.source = shown
     results = suppressions.apply(
         [(c.result, c.report) for c in checked], cfg.suppressions, f"配置文件 {loaded.path}", loaded.root
     )
     document = summarise(results)
-    _apply_baseline(document, baseline_file, write_baseline)
+    _apply_baseline(document, baseline_file, write_baseline, quiet)
     if summary_csv:
         write_summary(Path(summary_csv), document)
     if hasattr(formatter, "colour"):
         formatter.colour = output is None and sys.stdout.isatty()
-    configure(formatter, rules=[r.spec for r in enabled_rules(registry, options)], fail_on=fail_on)
-    emit(formatter, output_format, output, document, [c.report for c in checked], pairing_lines(outcome.pairs))
+    specs = [r.spec for r in enabled_rules(registry, options)]
+    configure(formatter, rules=specs, fail_on=fail_on, lang=lang or cfg.lang or "zh", quiet=quiet)
+    statistics_text = render_statistics(rule_counts(document, specs), output_format) if statistics else None
+    pairing = [] if quiet else pairing_lines(outcome.pairs)
+    reports = [c.report for c in checked]
+    emit(formatter, output_format, output, document, reports, pairing, text=statistics_text, quiet=quiet)
     threshold = None if fail_on == "never" else SEVERITY_ORDER[fail_on]
     if threshold is not None and worst_severity(document) >= threshold and not write_baseline:
         sys.exit(1)
@@ -191,13 +230,15 @@ def _load_config(config_file: str | None, isolated: bool, registry) -> config.Lo
     return loaded
 
 
-def _apply_baseline(document: FindingsDocument, baseline_file: str | None, write_baseline: str | None) -> None:
+def _apply_baseline(
+    document: FindingsDocument, baseline_file: str | None, write_baseline: str | None, quiet: bool = False
+) -> None:
     """Mark findings known to the baseline; write a new one. Notes go to stderr, never stdout."""
     try:
         notes = baseline.gate(document, baseline_file, write_baseline)
     except baseline.BaselineError as exc:
         raise UsageProblem(str(exc)) from exc
-    for note in notes:
+    for note in [] if quiet else notes:
         click.echo(note, err=True)
 
 

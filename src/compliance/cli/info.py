@@ -6,7 +6,7 @@ import json
 
 import click
 
-from compliance.cli.app import UsageProblem, cli, registry_or_fail
+from compliance.cli.app import UsageProblem, cli, nearest_hint, registry_or_fail
 from compliance.ruledoc import ENGINE_RULES
 
 
@@ -14,7 +14,9 @@ def _rule_or_fail(rule_id: str):  # type: ignore[no-untyped-def]
     registry = registry_or_fail()
     rule = registry.rule(rule_id) or registry.rule(rule_id.upper())
     if rule is None:
-        raise UsageProblem(f"unknown rule '{rule_id}' (see 'compliance rules').")
+        known = [r.spec.id for r in registry.rules] + list(ENGINE_RULES)
+        hint = nearest_hint(rule_id, known) or " (see 'compliance rules')"
+        raise UsageProblem(f"unknown rule '{rule_id}'{hint}.")
     return rule
 
 

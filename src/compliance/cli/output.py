@@ -38,15 +38,26 @@ def emit(
     document: FindingsDocument,
     reports: Sequence[Report | None],
     pairing: list[str],
+    *,
+    text: str | None = None,
+    quiet: bool = False,
 ) -> None:
-    """Render and write; the cross-year pairing goes into text output, on stderr otherwise."""
-    if output and hasattr(formatter, "render_pages") and (is_folder(output) or _many(formatter, document)):
+    """Render and write; the cross-year pairing goes into text output, on stderr otherwise.
+
+    ``text`` is output already rendered instead of the formatter's (``--statistics``).
+    """
+    if (
+        text is None
+        and output
+        and hasattr(formatter, "render_pages")
+        and (is_folder(output) or _many(formatter, document))
+    ):
         if pairing:
             click.echo("\n".join(pairing), err=True)
-        _write_pages(formatter, document, reports, output)
+        _write_pages(formatter, document, reports, output, quiet)
         return
-    rendered = formatter.render(document, reports)
-    if pairing and output_format == "text":
+    rendered = formatter.render(document, reports) if text is None else text
+    if pairing and output_format == "text" and text is None:
         rendered = "\n".join(pairing) + "\n\n" + rendered
     elif pairing:
         click.echo("\n".join(pairing), err=True)
@@ -58,10 +69,12 @@ def emit(
             Path(output).write_bytes(rendered)
         else:
             # A formatter may ask for another file encoding (csv: with a BOM, so Excel reads it as UTF-8).
-            Path(output).write_text(rendered, encoding=getattr(formatter, "file_encoding", "utf-8"))
+            encoding = getattr(formatter, "file_encoding", "utf-8") if text is None else "utf-8"
+            Path(output).write_text(rendered, encoding=encoding)
     except OSError as exc:
         raise UsageProblem(f"cannot write '{output}': {exc.strerror or exc}.") from exc
-    click.echo(f"wrote {output}", err=True)
+    if not quiet:
+        click.echo(f"wrote {output}", err=True)
 
 
 def _many(formatter: Any, document: FindingsDocument) -> bool:
@@ -70,7 +83,9 @@ def _many(formatter: Any, document: FindingsDocument) -> bool:
     return limit is not None and len(document.reports) > limit
 
 
-def _write_pages(formatter: Any, document: FindingsDocument, reports: Sequence[Report | None], output: str) -> None:
+def _write_pages(
+    formatter: Any, document: FindingsDocument, reports: Sequence[Report | None], output: str, quiet: bool
+) -> None:
     """A folder gets index.html and report-N.html; a file gets the index, its pages in FILE-reports/."""
     target = Path(output)
     if is_folder(output):
@@ -85,4 +100,5 @@ def _write_pages(formatter: Any, document: FindingsDocument, reports: Sequence[R
             path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageProblem(f"cannot write the pages to '{output}': {exc.strerror or exc}.") from exc
-    click.echo(f"wrote {base / index_name} and {len(pages) - 1} report page(s)", err=True)
+    if not quiet:
+        click.echo(f"wrote {base / index_name} and {len(pages) - 1} report page(s)", err=True)

@@ -40,6 +40,11 @@ SECTION_TITLES: dict[str | None, str] = {
 }
 
 
+def message_for(finding: Finding, lang: str) -> str:
+    """The finding's message in the reader's language (Chinese unless English is asked for and given)."""
+    return finding.message_en if lang == "en" and finding.message_en else finding.message
+
+
 def configure(formatter: Any, **settings: Any) -> None:
     """Give a formatter the run's settings it declares as attributes; others are not its business."""
     for name, value in settings.items():

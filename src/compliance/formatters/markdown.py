@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from compliance.formatters import cell_path, counts, display_path, gating, line_ref, threshold_of
+from compliance.formatters import cell_path, counts, display_path, gating, line_ref, message_for, threshold_of
 from compliance.hookspecs import hookimpl
 from compliance.model import Finding, FindingsDocument, Report
 
@@ -27,6 +27,7 @@ class MarkdownFormatter:
     name = "markdown"
     machine_readable = True
     fail_on = "error"
+    lang = "zh"
 
     def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
         threshold = threshold_of(self.fail_on)
@@ -63,7 +64,7 @@ class MarkdownFormatter:
             lines += ["", f"### `{_cell(display_path(result.source))}`" + (f" — {_cell(head)}" if head else ""), ""]
             lines += ["| severity | rule | where | message |", "|---|---|---|---|"]
             for found in result.findings:
-                message = found.message
+                message = message_for(found, self.lang)
                 if found.expected is not None or found.actual is not None:
                     message += f" (expected {found.expected}, actual {found.actual})"
                 severity = found.severity + (" (known)" if found.baseline == "unchanged" else "")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import click
 
-from compliance.formatters import SECTION_TITLES, line_ref
+from compliance.formatters import SECTION_TITLES, line_ref, message_for
 from compliance.hookspecs import hookimpl
 from compliance.model import Finding, FindingsDocument, Report
 
@@ -32,11 +32,16 @@ class TextFormatter:
     name = "text"
     machine_readable = False
     colour = False
+    lang = "zh"
+    # One line per finding and nothing else (``--quiet``): what a log or grep wants.
+    quiet = False
 
     def _style(self, text: str, **kwargs: object) -> str:
         return click.style(text, **kwargs) if self.colour else text  # type: ignore[arg-type]
 
     def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
+        if self.quiet:
+            return self._concise(document)
         lines: list[str] = []
         for result in document.reports:
             counts = {s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")}
@@ -63,7 +68,8 @@ class TextFormatter:
                 severity = self._style(f"{f.severity:<7}", fg=COLOURS[f.severity])
                 where = _where(f)
                 known_mark = " (baseline)" if f.baseline == "unchanged" else ""
-                lines.append(f"    {severity} {f.rule}: {f.message}" + (f"  [{where}]" if where else "") + known_mark)
+                message = message_for(f, self.lang)
+                lines.append(f"    {severity} {f.rule}: {message}" + (f"  [{where}]" if where else "") + known_mark)
                 if f.expected is not None or f.actual is not None:
                     lines.append(f"             expected {f.expected}, actual {f.actual}")
                 if f.evidence:
@@ -76,13 +82,24 @@ class TextFormatter:
         lines.append(f"{s.reports} report(s): {s.error} error(s), {s.warning} warning(s), {s.info} info")
         return "\n".join(lines) + "\n"
 
+    def _concise(self, document: FindingsDocument) -> str:
+        lines = []
+        for result in document.reports:
+            for f in result.findings:
+                where = _where(f)
+                severity = self._style(f.severity, fg=COLOURS[f.severity])
+                message = message_for(f, self.lang)
+                lines.append(f"{result.source}: {severity} {f.rule}: {message}" + (f"  [{where}]" if where else ""))
+        return "".join(line + "\n" for line in lines)
 
-def _width(text: str) -> int:
+
+def width(text: str) -> int:
+    """Columns the text takes on a terminal: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
+def pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - width(text))
 
 
 def summary_table(document: FindingsDocument) -> list[str]:
@@ -105,10 +122,9 @@ def summary_table(document: FindingsDocument) -> list[str]:
                 top,
             )
         )
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(header) - 1)]
+    widths = [max(width(row[i]) for row in rows) for i in range(len(header) - 1)]
     return [
-        "  ".join([*(_pad(cell, w) for cell, w in zip(row[:-1], widths, strict=True)), row[-1]]).rstrip()
-        for row in rows
+        "  ".join([*(pad(cell, w) for cell, w in zip(row[:-1], widths, strict=True)), row[-1]]).rstrip() for row in rows
     ]
 
 
