@@ -119,3 +119,20 @@ def test_many_reports_split_beside_the_output_file(tmp_path: Path, monkeypatch: 
 def test_a_folder_is_refused_for_single_file_formats(tmp_path: Path) -> None:
     run = run_cli("check", str(FAULTS), "--format", "json", "-o", str(tmp_path), "--isolated", cwd=REPO)
     assert run.exit_code == 2 and "folder" in run.stderr and run.stdout == ""
+
+
+def test_cells_read_with_doubt_are_marked_as_such() -> None:
+    from compliance.engine import Options, check_file
+    from compliance.formatters.html import HtmlFormatter
+    from compliance.model import CellStatus
+
+    checked = check_file(FAULTS, get_registry(), Options())
+    assert checked.report is not None
+    report = checked.report.model_copy(deep=True)
+    cell = report.tables["T2"]["reg"]["valid"]
+    report.tables["T2"]["reg"]["valid"] = cell.model_copy(update={"status": CellStatus.inferred})
+    html = HtmlFormatter().render(
+        FindingsDocument(tool=_document(str(FAULTS)).tool, reports=[checked.result]), [report]
+    )
+    marked = re.findall(r'<td data-cell="([^"]+)"[^>]*data-status="(\w+)"', html)
+    assert marked == [("T2.reg.valid", "inferred")]

@@ -24,6 +24,8 @@ tr.sev-error td.sev{color:#900;font-weight:bold}tr.sev-warning td.sev{color:#850
 table.sortable thead th{cursor:pointer}
 th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
 .rule{font-family:monospace;font-weight:bold;white-space:nowrap}
+td[data-status]::after{content:"?";color:#a50;font-weight:bold;margin-left:.15em}
+td[data-status]{font-style:italic}
 a.back{font-size:.7em;margin-left:.2em;vertical-align:super}
 .prose{white-space:pre-wrap;background:#fafafa;border-left:3px solid #ccc;padding:.5em 1em}
 mark.claim{background:#d8ecff}

@@ -22,9 +22,15 @@ from compliance.deliverables.describe import (
     table_spec,
 )
 from compliance.layout import TableSpec
-from compliance.model import Claim, Finding, Report, ReportResult
+from compliance.model import CellStatus, Claim, Finding, Report, ReportResult
 
 TABLES = ("T2", "T3", "T4")
+# Cells read with doubt, and what the page says about them on hover (marked by the stylesheet).
+UNSURE = {
+    CellStatus.inferred: "由粘连数字拆分推断 / inferred from run-together digits",
+    CellStatus.ambiguous: "列位置不确定 / column not assigned safely",
+    CellStatus.invalid: "非数字 / printed, but not a number",
+}
 
 
 def verdict(findings: list[Finding]) -> str:
@@ -186,6 +192,11 @@ def _grid(page: _Rendering, table: str, spec: TableSpec) -> str:
             if found:
                 attrs += _marked(page, page.target_id(table, row.id, column), found)
                 page.highlighted += any(f.severity != "info" for _, f in found)
+            if cell is not None and cell.status in UNSURE:
+                # A reading the engine is unsure of is shown as such, never as the agency's figure.
+                attrs += f' data-status="{cell.status.value}"'
+                if not found:  # a highlighted cell's title already carries its findings
+                    attrs += f' title="{escape(UNSURE[cell.status])}"'
             label = "" if shared_columns else f'<span class="col">{escape(spec.column_label(column))}</span>'
             out.append(f"<td{attrs}>{label}{escape(raw)}{_back_links(page, found)}</td>")
         out.append("</tr>")
