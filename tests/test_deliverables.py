@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from compliance.deliverables import Letterhead, Review, findings_workbook, notice_docx
+from compliance.deliverables.describe import document_order
 from compliance.engine import Options, check_file, get_registry, summarise
 from compliance.formatters import display_path
 from compliance.model import Finding, FindingLocation, FindingsDocument, Report, ReportResult
@@ -57,7 +58,8 @@ def test_workbook_lists_every_finding_with_filters_and_frozen_header(batch) -> N
     rows = _rows(book, "问题清单")
     findings = [f for r in document.reports for f in r.findings]
     assert len(rows) == len(findings) > 0
-    assert [r["指纹"] for r in rows] == [f.fingerprint for f in findings]
+    in_order = [f for r in document.reports for f in sorted(r.findings, key=document_order)]
+    assert [r["指纹"] for r in rows] == [f.fingerprint for f in in_order]
     rv = next(r for r in rows if r["规则"] == "T4-RV-TOTAL")
     assert (rv["应为"], rv["实为"], rv["严重程度"]) == (4, 5, "错误")
     assert rv["被检查单位"] == document.reports[0].agency and rv["年度"] == 2022

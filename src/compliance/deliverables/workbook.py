@@ -16,6 +16,7 @@ from typing import Any
 from compliance.deliverables.describe import (
     category_label,
     counts,
+    document_order,
     location_text,
     rectification,
     report_name,
@@ -103,7 +104,7 @@ def findings_workbook(
 
 def _finding_rows(result: ReportResult, report: Report | None, reviews: Reviews | None) -> list[list[Any]]:
     rows = []
-    for found in result.findings:
+    for found in sorted(result.findings, key=document_order):  # as the report reads, like the letters
         review = review_of(found, reviews)
         rows.append(
             [
