@@ -194,3 +194,18 @@ def test_every_public_name_resolves() -> None:
     assert all(callable(getattr(deliverables, name)) or name == "STATE_LABELS" for name in deliverables.__all__)
     with pytest.raises(AttributeError):
         _ = deliverables.no_such_name  # type: ignore[attr-defined]
+
+
+def test_reviews_may_be_rows_with_attributes() -> None:
+    from enum import Enum
+    from types import SimpleNamespace
+
+    from compliance.deliverables.reviews import as_review
+
+    class State(Enum):
+        dismissed = "dismissed"
+
+    row = SimpleNamespace(state=State.dismissed, reason="口径不同", reviewer="李四", at=None, fingerprint="x")
+    review = as_review(row)
+    assert review is not None and review.settled and review.label == "已排除" and review.reviewer == "李四"
+    assert as_review({"reason": "no state"}) is None and as_review("confirmed").label == "已确认"  # type: ignore[union-attr]
