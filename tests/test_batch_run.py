@@ -87,7 +87,10 @@ def test_batch_summary_csv_has_one_row_per_report_whatever_the_format(tmp_path: 
     )
     assert result.exit_code == 1
     lines = summary.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "source,agency,year,template,errors,warnings,info,top_rules"
+    assert lines[0] == (
+        "source,agency,year,template,errors,warnings,info,top_rules,"
+        "correction_rate,disclosure_rate,denial_share,applications_change"
+    )
     assert len(lines) == 1 + len(expand_paths([SAMPLES]))
     faults = next(line for line in lines if "faults" in line)
     assert ",鹭屿市交通运输局,2022,V2021,5,4," in faults and "T3-RESULT-SUM×2" in faults

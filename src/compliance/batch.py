@@ -37,6 +37,7 @@ from compliance.mapping.normalize import preload as preload_normalisation
 from compliance.model import Finding, FindingsDocument, Report, ReportResult
 from compliance.pool import Failed, WorkerPool
 from compliance.rollup import RegionEntry, apply_rollup
+from compliance.rules.ratios import RATIO_COLUMNS, ratio_cells
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -153,6 +154,10 @@ def run_batch(files: list[Path], options: Options, batch: BatchOptions | None = 
             pairs_at = pair_by_agency(done, files, blobs)
         sources = [str(task[1]) for task in tasks]
         pairs = _cross_year(pool, pairs_at, done, sources, blobs, cross, batch.progress)
+    for current, earlier in pairs_at:  # the year-over-year change needs only last year's ratios
+        now, then = results[current], results[earlier]
+        if now is not None and now.ratios is not None and then is not None:
+            now.ratios = now.ratios.with_previous(then.ratios)
     if batch.regions:
         apply_rollup(batch.regions, done, files, blobs, registry, options)
     reports = [_unpack(b) if batch.keep_reports and b is not None else None for b in blobs[: len(files)]]
@@ -247,7 +252,17 @@ def pairing_lines(pairs: list[Pair]) -> list[str]:
 
 # ---- summary CSV --------------------------------------------------------------------------------
 
-SUMMARY_COLUMNS = ("source", "agency", "year", "template", "errors", "warnings", "info", "top_rules")
+SUMMARY_COLUMNS = (
+    "source",
+    "agency",
+    "year",
+    "template",
+    "errors",
+    "warnings",
+    "info",
+    "top_rules",
+    *RATIO_COLUMNS,
+)
 
 
 def top_rules(result: ReportResult, limit: int = 3) -> str:
@@ -270,6 +285,7 @@ def summary_rows(document: FindingsDocument) -> list[dict[str, str]]:
                 "warnings": str(counts["warning"]),
                 "info": str(counts["info"]),
                 "top_rules": top_rules(result),
+                **ratio_cells(result.ratios),
             }
         )
     return rows

@@ -71,12 +71,19 @@ class ClaimPattern(_Strict):
     target: str | dict[str, str]
     templates: list[str] = Field(default_factory=lambda: ["V2019", "V2021"])
     # A definite contradiction's severity; approximate or scope-doubtful claims never exceed warning.
-    severity: Literal["error", "warning"] = "error"
+    severity: Literal["error", "warning", "info"] = "error"
     # Negative statements ("未发生…行政复议") claim the target is 0.
     negative: bool = False
     patterns: list[str]
     readings: list[Reading] = Field(default_factory=list)
     context: Context | None = None
+    # Regular expressions over the claim's sentence that put the statement out of scope: an
+    # exception ("除…外均已办结"), another subject ("上年结转的申请均已办结"). Such a sentence
+    # makes no claim at all, so it is not extracted.
+    unless: list[str] = Field(default_factory=list)
+    # The rule that judges this claim (a statement without a figure, such as "均已办结", has its
+    # own rule); None: the narrative rule of the target's table (T2-TEXT, T3-TEXT, T4-TEXT).
+    rule: str | None = None
 
     def target_for(self, template: str | None) -> str | None:
         if isinstance(self.target, str):
@@ -87,7 +94,8 @@ class ClaimPattern(_Strict):
 class ClaimPatterns(_Strict):
     version: Literal[1] = 1
     description: str = ""
-    number: NumberGrammar
+    # Only the first file's grammar counts (files are merged); later files may leave it out.
+    number: NumberGrammar = Field(default_factory=lambda: NumberGrammar(units=[]))
     scope: ScopeWords = Field(default_factory=ScopeWords)
     claims: list[ClaimPattern]
 

@@ -27,6 +27,7 @@ from compliance.plugins import get_plugin_manager, installed_version
 from compliance.readers import looks_binary
 from compliance.readers.limits import LimitExceeded, Limits, applied, check_cells
 from compliance.rules.base import CheckContext, RuleKind
+from compliance.rules.ratios import report_ratios
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -297,8 +298,14 @@ def check_file(path: Path, registry: Registry, options: Options, previous: Repor
         failed = ReportResult(source=str(path), findings=[input_finding(crash)])
         return CheckedReport(path, None, with_fingerprints(failed))
     findings = check_report(report, registry, options, previous)
+    ratios = report_ratios(CheckContext(report=report, layouts=registry.layouts, previous=previous))
     result = ReportResult(
-        source=str(path), template=report.template, year=report.year, agency=report.agency, findings=findings
+        source=str(path),
+        template=report.template,
+        year=report.year,
+        agency=report.agency,
+        findings=findings,
+        ratios=ratios,
     )
     return CheckedReport(path, report, with_fingerprints(result))
 

@@ -6,7 +6,7 @@ JSON Schemas in ``schemas/`` are generated from them.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -258,6 +258,8 @@ CATEGORIES = (
     "plausibility",
     "cross-year",
     "roll-up",
+    "text-quality",
+    "timeliness",
     "internal",
 )
 Category = Literal[
@@ -270,6 +272,8 @@ Category = Literal[
     "plausibility",
     "cross-year",
     "roll-up",
+    "text-quality",
+    "timeliness",
     "internal",
 ]
 
@@ -301,12 +305,43 @@ class Finding(Strict):
     baseline: Literal["new", "unchanged"] | None = None
 
 
+class KeyRatios(Strict):
+    """Ratios supervisors compare across reports, computed exactly from the tables (extension of §2).
+
+    Each ratio is a Decimal fraction (0.25 = 25 %) rounded to four places, or None when a cell it
+    needs is missing, unreadable or its denominator is 0. ``applications`` (本年新收 总计) is kept
+    so that last year's result gives ``applications_change`` without last year's report.
+    """
+
+    correction_rate: Number | None = None  # 纠错率: 复议、诉讼“结果纠正”之和 ÷ 三个“总计”之和
+    disclosure_rate: Number | None = None  # 实质公开率: (予以公开 + 部分公开) ÷ （七）总计
+    denial_share: Number | None = None  # 不予公开占比: （三）各项之和 ÷ （七）总计
+    applications: Number | None = None  # 本年新收申请 总计
+    applications_change: Number | None = None  # 依申请公开同比: (本年 − 上年) ÷ 上年
+    # Ratios resting on a reading the engine is unsure of (inferred digits, OCR, derived totals).
+    uncertain: list[str] = Field(default_factory=list)
+
+    def with_previous(self, previous: KeyRatios | None) -> KeyRatios:
+        """These ratios with the year-over-year change of applications against ``previous``."""
+        if previous is None or previous.applications in (None, 0) or self.applications is None:
+            return self
+        change = (Decimal(self.applications) - Decimal(previous.applications)) / Decimal(previous.applications)
+        doubtful = "applications" in self.uncertain or "applications" in previous.uncertain
+        uncertain = sorted(set(self.uncertain) | ({"applications_change"} if doubtful else set()))
+        return self.model_copy(update={"applications_change": round_ratio(change), "uncertain": uncertain})
+
+
+def round_ratio(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+
+
 class ReportResult(Strict):
     source: str
     template: str | None = None
     year: int | None = None
     agency: str | None = None
     findings: list[Finding] = Field(default_factory=list)
+    ratios: KeyRatios | None = None
 
 
 class ToolInfo(Strict):

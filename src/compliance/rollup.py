@@ -23,7 +23,7 @@ from compliance.engine import LoadedRule, Options, Registry, enabled_rules, sort
 from compliance.layout import TableSpec
 from compliance.mapping.normalize import key
 from compliance.model import Finding, Report, ReportResult
-from compliance.rules.base import finding
+from compliance.rules.base import CheckContext, finding
 from compliance.rules.blanks import resolve_table
 
 
@@ -95,7 +95,11 @@ def apply_rollup(
     options: Options,
 ) -> None:
     """Add roll-up findings to the parent regions' results (in place)."""
-    rules = [r for r in enabled_rules(registry, options) if r.spec.kind in ("rollup_sum", "rollup_missing")]
+    rules = [
+        r
+        for r in enabled_rules(registry, options)
+        if r.spec.kind in ("rollup_sum", "rollup_missing") or getattr(r.kind, "compares_children", False)
+    ]
     if not rules:
         return
     by_region: dict[str, list[int]] = {}
@@ -158,6 +162,13 @@ def _compare(
     for rule in rules:
         if rule.spec.kind == "rollup_sum":
             yield from (_severity(f, rule, options) for f in _sum_rule(rule, parent, report, child_reports, registry))
+        elif getattr(rule.kind, "compares_children", False):
+            # A rule kind that compares a parent with its children itself (rules/rollup_cells.py).
+            contexts = {name: CheckContext(child, registry.layouts) for name, child in child_reports.items()}
+            found = rule.kind.compare_children(  # type: ignore[attr-defined]
+                rule.spec, rule.params, parent, CheckContext(report, registry.layouts), contexts
+            )
+            yield from (_severity(f, rule, options) for f in found)
 
 
 def _spec(report: Report, table: str, registry: Registry) -> TableSpec | None:

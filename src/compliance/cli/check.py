@@ -23,6 +23,7 @@ from compliance.cli.app import (
     split_values,
 )
 from compliance.cli.inputs import exclude_options, gather
+from compliance.cli.output import check_output, emit
 from compliance.document import LoadError
 from compliance.engine import Options, enabled_rules, summarise, worst_severity
 from compliance.formatters import configure
@@ -39,9 +40,11 @@ from compliance.ruledoc import ENGINE_RULES
     "output_format",
     default="text",
     show_default=True,
-    help="Output format: text, json, sarif, junit, github, csv, markdown, html, or one a plugin adds.",
+    help="Output format: text, json, sarif, junit, github, csv, markdown, html, xlsx, docx (need -o), or a plugin's.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
+@click.option(
+    "--output", "-o", type=click.Path(), help="Write the output to this file (html: or to this folder, as pages)."
+)
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
@@ -142,6 +145,7 @@ def check(
     if formatter is None:
         known = ", ".join(sorted(registry.formatters))
         raise UsageProblem(f"unknown format '{output_format}'; choose one of: {known}.")
+    check_output(formatter, output_format, output)
     own = [Path(p) for p in (output, summary_csv, baseline_file, write_baseline) if p]
     inputs = gather(
         paths,
@@ -192,21 +196,10 @@ def check(
         formatter.colour = output is None and sys.stdout.isatty()
     specs = [r.spec for r in enabled_rules(registry, options)]
     configure(formatter, rules=specs, fail_on=fail_on, lang=lang or cfg.lang or "zh", quiet=quiet)
-    if statistics:
-        rendered = render_statistics(rule_counts(document, specs), output_format)
-    else:
-        rendered = formatter.render(document, [c.report for c in checked])
+    statistics_text = render_statistics(rule_counts(document, specs), output_format) if statistics else None
     pairing = [] if quiet else pairing_lines(outcome.pairs)
-    if pairing and output_format == "text" and not statistics:
-        rendered = "\n".join(pairing) + "\n\n" + rendered
-    elif pairing:
-        click.echo("\n".join(pairing), err=True)
-    if output:
-        Path(output).write_text(rendered, encoding="utf-8")
-        if not quiet:
-            click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(rendered, nl=False)
+    reports = [c.report for c in checked]
+    emit(formatter, output_format, output, document, reports, pairing, text=statistics_text, quiet=quiet)
     threshold = None if fail_on == "never" else SEVERITY_ORDER[fail_on]
     if threshold is not None and worst_severity(document) >= threshold and not write_baseline:
         sys.exit(1)

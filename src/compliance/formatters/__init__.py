@@ -12,14 +12,19 @@ from compliance.model import SEVERITY_ORDER, Finding, FindingLocation, FindingsD
 class Formatter(Protocol):
     """An output format. Optional attributes a formatter may declare, which the caller then sets
     (see ``configure``): ``colour`` (bool), ``rules`` (the RuleSpecs that ran), ``fail_on``
-    (the gate threshold: error, warning, info or never)."""
+    (the gate threshold: error, warning, info or never).
+
+    Optional attributes the caller reads: ``binary = True`` when ``render`` returns bytes (a file
+    format such as xlsx: the CLI then requires ``--output``); ``file_encoding`` for text written to
+    ``--output`` (default utf-8; csv uses utf-8-sig); ``needs_reports`` to be given the Report objects.
+    """
 
     name: str
     # True for formats other programs parse: nothing else may be printed on stdout with them.
     machine_readable: bool
 
-    def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
-        """Return the whole output as text."""
+    def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str | bytes:
+        """Return the whole output: text, or bytes for a binary format."""
 
 
 # Headings for grouping findings by section (the template's exact titles; S0 is the preamble).

@@ -44,6 +44,9 @@ def _text(value: object) -> str:
 class CsvFormatter:
     name = "csv"
     machine_readable = True
+    # Files get a BOM so that Excel reads them as UTF-8 (Chinese, not mojibake); stdout stays plain
+    # for programs reading the pipe.
+    file_encoding = "utf-8-sig"
 
     def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
         buffer = io.StringIO()

@@ -271,6 +271,8 @@ def _claims_in(
         context = claim.context
         if context and section_key not in context.sections and not any(w in sentence for w in context.words):
             continue
+        if any(re.search(rule, sentence) for rule in claim.unless):
+            continue
         offset = text.find(sentence, start)
         anchor_start = _anchor(match)[0]
         # The scope words that matter are those of the clause stating the figure, not of a

@@ -10,6 +10,7 @@ doubtful (a sub-unit, the office acting for the government) is at most a warning
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -18,11 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from compliance.claimspec import ClaimPattern, ClaimPatterns, load_claim_patterns
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec, TableSpec
-from compliance.model import Claim, Finding
+from compliance.model import CellStatus, Claim, Finding
 from compliance.rules.base import CheckContext, RuleKind, finding
 from compliance.rules.blanks import resolved_table
 
 Number = int | Decimal
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
 class Target(BaseModel):
@@ -124,6 +126,39 @@ def target_label(spec: TableSpec | None, target: Target, group_labels: dict[str,
     return f"“{'”与“'.join(names)}”的“{column_name}”"
 
 
+def about_other_year(sentence: str, year: int | None) -> bool:
+    """The sentence names years, and the report's year is not among them."""
+    if year is None:
+        return False
+    years = {int(y) for y in _YEAR.findall(sentence)}
+    return bool(years) and year not in years
+
+
+def uncertain(ctx: CheckContext, target: Target) -> bool:
+    """Whether the target's value rests on a reading the engine is unsure of.
+
+    A total that was blank and derived from its parts, a cell split out of run-together digits,
+    or one read by OCR: the contradiction may then be the reading's own.
+    """
+    found = resolved_table(ctx, target.table)
+    spec = ctx.table_spec(target.table)
+    if found is None or spec is None:
+        return True
+    resolved, _ = found
+    data = ctx.report.tables.get(target.table, {})
+    try:
+        rows = spec.expand(list(target.rows))
+    except KeyError:
+        return True
+    for row in rows:
+        if (row, target.column) in resolved.derived:
+            return True
+        for cell in data.get(row, {}).values():
+            if cell.status is CellStatus.inferred or cell.confidence is not None:
+                return True
+    return False
+
+
 class NarrativeParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # Only claims about these tables are this rule's business (T2-TEXT, T3-TEXT, T4-TEXT).
@@ -144,10 +179,20 @@ class NarrativeKind(RuleKind):
             target = Target.parse(claim.target or "")
             if target is None or target.table not in params.tables:
                 continue
+            judge = patterns.pattern(claim.kind)
+            if judge is not None and judge.rule is not None and judge.rule != rule.id:
+                continue  # a statement another rule judges (e.g. "均已办结": T3-DONE-TEXT)
             expected = target_value(ctx, target)
             if expected is None or expected == claim.value or claim.value in component_values(ctx, target):
                 continue
+            if judge is not None and judge.negative and about_other_year(claim.sentence or "", ctx.report.year):
+                continue  # "2022年未发生行政复议" in a 2023 report says nothing about this year's table
             produced = self._compare(rule, params, ctx, claim, target, expected, patterns)
+            if produced is not None and judge is not None and judge.negative and uncertain(ctx, target):
+                # A statement contradicted only by an inferred, OCR or derived value may be the reading's slip.
+                produced = produced.model_copy(
+                    update={"severity": "info", "message": produced.message + "（该数值来自推断、识别或推算的单元格）"}
+                )
             if produced is not None:
                 yield produced
 

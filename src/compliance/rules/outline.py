@@ -7,6 +7,7 @@ shifts the numerals of the statutory sections after it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict
@@ -119,6 +120,10 @@ class MentionParams(BaseModel):
     message_en: str = ""
     # Only when this resolved cell is above zero (T3-FEE-LINK); otherwise always.
     when_positive: str | None = None
+    # Only when the section's text matches this regular expression ("无其他需要报告的事项"), and
+    # never when it matches ``unless_text`` (so that two rules do not report the same silence).
+    when_text: str | None = None
+    unless_text: str | None = None
 
 
 class MentionKind(RuleKind):
@@ -130,6 +135,10 @@ class MentionKind(RuleKind):
     def check(self, rule: RuleSpec, params: MentionParams, ctx: CheckContext) -> Iterator[Finding]:
         section = ctx.report.section(params.section)
         if section is None:
+            return
+        if params.when_text and not re.search(params.when_text, section.text):
+            return
+        if params.unless_text and re.search(params.unless_text, section.text):
             return
         count = None
         if params.when_positive:
