@@ -122,6 +122,30 @@ def _review(driver, rule: str, state: str, reason: str = "") -> None:  # type: i
     _click_and_wait(driver, card.find_element(By.CSS_SELECTOR, f'button[value="{state}"]'))
 
 
+def _download(driver, folder: Path, button_id: str) -> Path:  # type: ignore[no-untyped-def]
+    """Click a download link or button and wait for the finished file in ``folder``."""
+    from selenium.webdriver.common.by import By
+
+    folder.mkdir(parents=True, exist_ok=True)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    before = set(folder.iterdir())
+    driver.find_element(By.ID, button_id).click()
+    for _ in range(300):
+        done = [p for p in set(folder.iterdir()) - before if not p.name.endswith(".crdownload")]
+        if done:
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"nothing was downloaded by #{button_id}")
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
 def test_upload_review_and_rectify_in_chromium(server: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -172,6 +196,12 @@ def test_upload_review_and_rectify_in_chromium(server: str, browser, tmp_path: P
     assert "口径不同" in prose.find_element(By.CSS_SELECTOR, ".decision").text
     _shot(browser, "04-reviewed")
 
+    # The Word 检查意见 sent to the agency: the confirmed finding is in it, the dismissed one is not.
+    total_message = _finding(browser, "T4-RV-TOTAL").find_element(By.CSS_SELECTOR, ".message").text
+    prose_message = prose.find_element(By.CSS_SELECTOR, ".message").text
+    letter = _docx_text(_download(browser, tmp_path / "downloads", "download-notice"))
+    assert total_message in letter and prose_message not in letter
+
     corrected = corrected_version(tmp_path / "resubmitted" / FAULTS.name)
     browser.find_element(By.ID, "resubmit-file").send_keys(str(corrected))
     _click_and_wait(browser, browser.find_element(By.ID, "resubmit-submit"))
@@ -187,6 +217,17 @@ def test_upload_review_and_rectify_in_chromium(server: str, browser, tmp_path: P
         "document.getElementById('f-' + arguments[0]).scrollIntoView()", fixed.get_attribute("data-fingerprint")
     )
     _shot(browser, "05-rectified")
+
+    # The Excel 问题清单 of every report, with the decisions.
+    from openpyxl import load_workbook
+
+    browser.get(server + "/")
+    sheet = load_workbook(_download(browser, tmp_path / "downloads", "download-xlsx"))["问题清单"]
+    header = [cell.value for cell in sheet[1]]
+    states = {
+        row[header.index("规则")]: row[header.index("审核人")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert states["T3-TEXT"] == "赵审核" and "T4-RV-TOTAL" not in states  # rectified: no longer a finding
 
 
 def test_a_folder_of_real_reports_in_chromium(server: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -90,9 +90,10 @@ def create_app(settings: Settings) -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
-    from compliance.workspace import api, web
+    from compliance.workspace import api, downloads, web
 
     app.include_router(web.router)
+    app.include_router(downloads.router)
     app.include_router(api.router)
     return app
 
