@@ -13,9 +13,9 @@ from compliance.cli import cli
 from compliance.workspace.db import ReportRow, open_engine, session_factory
 
 
-def test_audit_stores_every_report_of_a_folder_and_reruns_add_no_version(tmp_path: Path) -> None:
+def test_audit_stores_every_report_of_a_folder_and_reruns_add_no_version(tmp_path: Path, db_url: str) -> None:
     folder = sample_folder(tmp_path / "batch")
-    db = tmp_path / "audit.db"
+    db = db_url
     runner = CliRunner()
     first = runner.invoke(cli, ["audit", str(folder), "--db", str(db)])
     assert first.exit_code == 0, first.output
