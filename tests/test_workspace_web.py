@@ -108,6 +108,8 @@ def test_api_check_answers_the_engines_findings_json_and_stores_nothing(client: 
         "/api/v1/check", files=[("files", ("a.txt", b"x", "text/plain"))], headers={"origin": "http://evil.example"}
     )
     assert cross.status_code == 403
+    unknown = client.post("/api/v1/check", params={"format": "xml"}, files=[("files", ("a.txt", b"x", "text/plain"))])
+    assert unknown.status_code == 422 and "json" in unknown.json()["detail"]
 
 
 def test_openapi_describes_the_api(client: TestClient) -> None:

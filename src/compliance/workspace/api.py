@@ -48,7 +48,10 @@ def check(
         raise HTTPException(403, "cross-site requests are refused")
     settings: Settings = settings_of(request)
     registry = get_registry()
-    name = format if format in registry.formatters and format in ("json", "jsonl") else "json"
+    offered = [name for name in ("json", "jsonl") if name in registry.formatters]
+    if format not in offered:
+        raise HTTPException(422, f"format '{format}' is not offered here; choose one of: {', '.join(offered)}")
+    name = format
     formatter = registry.formatters[name]
     with Uploads() as uploads:
         submitted = uploads.save(files[: settings.max_files], settings.options.max_bytes)
