@@ -80,8 +80,12 @@ def test_upload_review_and_a_corrected_version(client: TestClient, tmp_path: Pat
     client.post(f"/reports/{report_id}/review", data=form)
     form = {"csrf": csrf, "fingerprint": total["fingerprint"], "state": "confirmed", "reviewer": "王审核"}
     client.post(f"/reports/{report_id}/review", data=form)
-    states = {f["rule"]: f["review"]["state"] for f in client.get(f"/api/v1/reports/{report_id}").json()["findings"]}
-    assert states["T4-RV-TOTAL"] == "confirmed" and states["T3-TEXT"] == "dismissed"
+    form["state"] = "rectify"  # a second decision on the same finding: the latest holds, both are kept
+    client.post(f"/reports/{report_id}/review", data=form)
+    reviewed = {f["rule"]: f["review"] for f in client.get(f"/api/v1/reports/{report_id}").json()["findings"]}
+    assert reviewed["T4-RV-TOTAL"]["state"] == "rectify" and reviewed["T3-TEXT"]["state"] == "dismissed"
+    assert [r["state"] for r in reviewed["T4-RV-TOTAL"]["history"]] == ["confirmed", "rectify"]
+    assert "审核记录 2 条" in client.get(f"/reports/{report_id}").text
 
     answer = _upload(client, [corrected_version(tmp_path / "v2" / FAULTS.name)])
     assert answer.status_code == 303

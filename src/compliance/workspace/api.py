@@ -105,9 +105,10 @@ def _row(session: Session, report_id: int) -> ReportRow:
 @router.get("/reports/{report_id}", summary="One report version: its findings with review states, its versions")
 def report(report_id: int, session: SessionDep) -> dict[str, Any]:
     from compliance.workspace.queries import summarise
-    from compliance.workspace.review import finding_views, versions
+    from compliance.workspace.review import finding_views, history, versions
 
     row = _row(session, report_id)
+    trail = history(session, row.identity)
     findings = [
         {
             **view.finding,
@@ -116,6 +117,10 @@ def report(report_id: int, session: SessionDep) -> dict[str, Any]:
                 "reviewer": view.reviewer,
                 "reason": view.reason,
                 "at": view.at.isoformat() if view.at else None,
+                "history": [
+                    {"state": r.state, "reviewer": r.reviewer, "reason": r.reason, "at": r.at.isoformat()}
+                    for r in trail.get(view.fingerprint, [])
+                ],
             },
         }
         for view in finding_views(session, row)

@@ -58,6 +58,14 @@ def latest_reviews(session: Session, identity: str, fingerprints: Iterable[str] 
     return latest
 
 
+def history(session: Session, identity: str) -> dict[str, list[Review]]:
+    """Every decision per fingerprint for one report identity, oldest first (the audit trail)."""
+    trail: dict[str, list[Review]] = {}
+    for review in session.scalars(select(Review).where(Review.identity == identity).order_by(Review.at, Review.id)):
+        trail.setdefault(review.fingerprint, []).append(review)
+    return trail
+
+
 def previous_version(session: Session, report: ReportRow) -> ReportRow | None:
     return session.scalars(
         select(ReportRow)

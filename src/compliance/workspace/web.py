@@ -79,7 +79,7 @@ def dashboard(
 def report_page(request: Request, report_id: int, session: SessionDep) -> HTMLResponse:
     from compliance.engine import get_registry
     from compliance.workspace.page import claim_offsets, finding_cell, finding_parts, sections
-    from compliance.workspace.review import finding_views, versions
+    from compliance.workspace.review import finding_views, history, versions
 
     row = _report(session, report_id)
     registry = get_registry()
@@ -96,6 +96,7 @@ def report_page(request: Request, report_id: int, session: SessionDep) -> HTMLRe
         sections=sections(row.structured, views, registry) if row.structured else [],
         versions=versions(session, row.identity),
         claims=claim_offsets(row.structured),
+        history=history(session, row.identity),
     )
 
 
