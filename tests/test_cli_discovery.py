@@ -54,7 +54,8 @@ def test_baseline_and_outputs_written_into_the_folder_are_not_reports(project: P
     shutil.copy(FAULTS, project / "reports" / FAULTS.name)
     code, _, _ = _invoke("check", ".", "--write-baseline", "baseline.json", cwd=project)
     assert code == 0 and (project / "baseline.json").is_file()
-    for fmt, name in (("json", "out.json"), ("sarif", "out.sarif.json"), ("text", "out.txt"), ("markdown", "out.md")):
+    outputs = (("json", "out.json"), ("sarif", "out.sarif.json"), ("text", "out.txt"), ("markdown", "out.md"))
+    for fmt, name in (*outputs, ("html", "out.html")):
         code, _, err = _invoke("check", ".", "--baseline", "baseline.json", "--format", fmt, "-o", name, cwd=project)
         assert code == 0, err
     # A later run sees every output of the earlier ones and takes none of them for a report.
@@ -62,7 +63,7 @@ def test_baseline_and_outputs_written_into_the_folder_are_not_reports(project: P
     assert code == 0, err
     document = json.loads(out)
     assert sorted(Path(r["source"]).name for r in document["reports"]) == sorted([CLEAN.name, FAULTS.name])
-    for name in ("baseline.json", "out.json", "out.sarif.json", "out.txt", "out.md"):
+    for name in ("baseline.json", "out.json", "out.sarif.json", "out.txt", "out.md", "out.html"):
         assert f"skipped {name}" in err
 
 

@@ -75,6 +75,10 @@ def test_lang_en_uses_the_english_messages() -> None:
     assert not any(message in out_zh for message in english)
     _, md, _ = invoke("check", str(FAULTS), "--isolated", "--lang", "en", "--format", "markdown")
     assert english[0].replace("|", "\\|") in md
+    from html import escape
+
+    _, page, _ = invoke("check", str(FAULTS), "--isolated", "--lang", "en", "--format", "html")
+    assert all(escape(message) in page for message in english)
 
 
 def test_unknown_rule_names_suggest_the_nearest_id() -> None:

@@ -27,6 +27,8 @@ def _page(title: str, body: list[str]) -> str:
         [
             '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            # Marks the page as ours, so a later run over the same folder never takes it for a report.
+            '<meta name="generator" content="compliance">',
             f"<title>{escape(title)}</title>",
             f"<style>{STYLE}</style></head><body>",
             *body,
@@ -88,10 +90,10 @@ def _index(document: FindingsDocument, links: list[str], highlighted: list[int])
     )
 
 
-def _sections(document: FindingsDocument, reports: Sequence[Report | None]) -> list[tuple[str, int]]:
+def _sections(document: FindingsDocument, reports: Sequence[Report | None], lang: str = "zh") -> list[tuple[str, int]]:
     padded = list(reports) + [None] * (len(document.reports) - len(reports))
     return [
-        report_section(number, result, report)
+        report_section(number, result, report, lang)
         for number, (result, report) in enumerate(zip(document.reports, padded, strict=True), start=1)
     ]
 
@@ -101,9 +103,10 @@ class HtmlFormatter:
     machine_readable = False
     needs_reports = True  # the batch keeps the Report objects for this formatter
     split_over = 50  # more reports than this: an index page and one page per report (with --output)
+    lang = "zh"  # the language of findings' messages (--lang)
 
     def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
-        sections = _sections(document, reports)
+        sections = _sections(document, reports, self.lang)
         links = [f"#report-{n}" for n in range(1, len(sections) + 1)]
         body = [
             f"<h1>{TITLE}</h1>",
@@ -121,7 +124,7 @@ class HtmlFormatter:
         by path relative to the index's folder; each report page links back to the index."""
         prefix = f"{folder}/" if folder else ""
         back = f"../{index_name}" if folder else index_name
-        sections = _sections(document, reports)
+        sections = _sections(document, reports, self.lang)
         links = [f"{prefix}report-{n}.html" for n in range(1, len(sections) + 1)]
         index = [
             f"<h1>{TITLE}</h1>",

@@ -21,6 +21,7 @@ from compliance.deliverables.describe import (
     severity_label,
     table_spec,
 )
+from compliance.formatters import message_for
 from compliance.layout import TableSpec
 from compliance.model import CellStatus, Claim, Finding, Report, ReportResult
 
@@ -42,8 +43,8 @@ def _number(value: object) -> str:
     return "" if value is None else escape(str(value))
 
 
-def _finding_note(f: Finding) -> str:
-    parts = [f"{f.rule}: {f.message}"]
+def _finding_note(f: Finding, lang: str = "zh") -> str:
+    parts = [f"{f.rule}: {message_for(f, lang)}"]
     if f.expected is not None or f.actual is not None:
         parts.append(f"应为 {_number(f.expected)}，实为 {_number(f.actual)} / expected {f.expected}, actual {f.actual}")
     return " — ".join(parts)
@@ -57,6 +58,7 @@ class _Rendering:
     findings: list[Finding]
     report: Report | None
     template: str | None
+    lang: str = "zh"  # the language of findings' messages (--lang)
     ids: set[str] = field(default_factory=set)
     highlighted: int = 0  # table cells highlighted (the index shows the number)
 
@@ -75,10 +77,10 @@ class _Rendering:
         return marks
 
 
-def report_section(number: int, result: ReportResult, report: Report | None) -> tuple[str, int]:
+def report_section(number: int, result: ReportResult, report: Report | None, lang: str = "zh") -> tuple[str, int]:
     """The report's <section> (heading, verdict, findings, tables, prose) and its highlighted cells' count."""
     findings = sorted(result.findings, key=document_order)
-    page = _Rendering(f"report-{number}", findings, report, result.template)
+    page = _Rendering(f"report-{number}", findings, report, result.template, lang)
     c = counts(findings)
     head = " · ".join(escape(str(x)) for x in (result.agency, result.year, result.template) if x)
     body = [_tables(page), _prose(page)] if report is not None else []
@@ -113,7 +115,7 @@ def _findings_table(page: _Rendering) -> str:
             f"{severity_label(f.severity)}</td>"
             f'<td class="rule">{escape(f.rule)}</td>'
             f'<td data-sort="{_section_rank(key)}">{escape(section_title(key))}</td>'
-            f"<td>{where}</td><td>{escape(f.message)}{evidence}</td>"
+            f"<td>{where}</td><td>{escape(message_for(f, page.lang))}{evidence}</td>"
             f'<td class="n">{_number(f.expected)}</td><td class="n">{_number(f.actual)}</td></tr>'
         )
     return (
@@ -163,7 +165,7 @@ def _marked(page: _Rendering, target: str, numbered: list[tuple[int, Finding]]) 
     attrs = ""
     if highlighted:
         worst = "error" if any(f.severity == "error" for f in highlighted) else "warning"
-        attrs += f' class="{worst}" title="{escape(" | ".join(_finding_note(f) for f in highlighted))}"'
+        attrs += f' class="{worst}" title="{escape(" | ".join(_finding_note(f, page.lang) for f in highlighted))}"'
     page.ids.add(target)
     return attrs + f' id="{escape(target)}"'
 
