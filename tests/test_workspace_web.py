@@ -148,6 +148,10 @@ def test_dashboard_filters_and_sorts(client: TestClient) -> None:
     region = next(r["region"] for r in listed if r["source"] == FAULTS.name)
     filtered = client.get("/", params={"region": region}).text
     assert filtered.count('class="report-link"') == sum(1 for r in listed if r["region"] == region)
+    with_rule = client.get("/", params={"rule": "T4-RV-TOTAL"}).text
+    faulty = next(r["id"] for r in listed if r["source"] == FAULTS.name)
+    assert re.findall(r'data-report="(\d+)"', with_rule) == [str(faulty)]
+    assert 'href="/?rule=T4-RV-TOTAL"' in client.get("/").text  # the top-rules table links to the filter
     by_errors = client.get("/", params={"sort": "error", "order": "desc"}).text
     first = re.search(r'data-report="(\d+)"', by_errors)
     assert first and int(first.group(1)) == max(listed, key=lambda r: r["error"])["id"]

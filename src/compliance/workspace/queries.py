@@ -48,6 +48,7 @@ class Filters:
     agency: str | None = None  # part of the agency's name
     year: int | None = None
     status: str | None = None
+    rule: str | None = None  # only reports with a current finding of this rule (dashboard only)
 
     def keep(self, row: ReportRow) -> bool:
         return (
@@ -89,6 +90,8 @@ def report_summaries(
 ) -> list[ReportSummary]:
     filters = filters or Filters()
     rows = [summarise(session, row) for row in latest_versions(session) if filters.keep(row)]
+    if filters.rule:
+        rows = [summary for summary in rows if filters.rule in summary.rules]
     key = sort if sort in SORT_KEYS else "region"
 
     def order(summary: ReportSummary) -> tuple[bool, Any, str]:

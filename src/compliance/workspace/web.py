@@ -55,12 +55,14 @@ def dashboard(
     agency: str = "",
     year: str = "",
     status: str = "",
+    rule: str = "",
     sort: str = "region",
     order: str = "asc",
 ) -> HTMLResponse:
     from compliance.workspace.queries import Filters, choices, overview, report_summaries
 
     filters = Filters(region or None, agency.strip() or None, int(year) if year.isdigit() else None, status or None)
+    filters.rule = rule.strip() or None
     summaries = report_summaries(session, filters, sort, order == "desc")
     return _page(
         request,
@@ -71,7 +73,7 @@ def dashboard(
         filters=filters,
         sort=sort,
         order=order,
-        query={"region": region, "agency": agency, "year": year, "status": status},
+        query={"region": region, "agency": agency, "year": year, "status": status, "rule": rule},
     )
 
 
