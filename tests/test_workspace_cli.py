@@ -44,3 +44,19 @@ def test_check_does_not_import_the_workspace_packages() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out
+
+
+def test_audit_takes_each_reports_region_from_the_manifest(tmp_path: Path) -> None:
+    folder = sample_folder(tmp_path / "batch")
+    names = sorted(p.name for p in folder.iterdir())
+    manifest = tmp_path / "regions.csv"
+    rows = [f"batch/{name},第{number}片区,全市" for number, name in enumerate(names)]
+    manifest.write_text("path,region,parent\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    db = tmp_path / "audit.db"
+    result = CliRunner().invoke(cli, ["audit", str(folder), "--db", str(db), "--regions", str(manifest)])
+    assert result.exit_code == 0, result.output
+    engine = open_engine(str(db))
+    with session_factory(engine)() as session:
+        stored = {row.source: row.region for row in session.query(ReportRow)}
+    engine.dispose()
+    assert stored == {name: f"第{number}片区" for number, name in enumerate(names)}

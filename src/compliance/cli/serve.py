@@ -17,7 +17,8 @@ from compliance.engine import Options
 @click.option(
     "--token",
     envvar="COMPLIANCE_TOKEN",
-    help="Password for the web pages and Bearer token for the API; required with a --host other than loopback.",
+    help="Password for the web pages and Bearer token for the API; required with a --host other than loopback "
+    "(prefer COMPLIANCE_TOKEN: a command line is visible to other users).",
 )
 @MAX_BYTES_OPTION
 @click.option(
