@@ -248,3 +248,20 @@ def test_a_request_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Pa
     files = [("files", ("big.txt", b"x" * 20_000, "text/plain"))]
     assert client.post("/api/v1/check", files=files).status_code == 413
     assert client.post("/api/v1/check", files=[("files", ("small.txt", b"x" * 100, "text/plain"))]).status_code == 200
+
+
+def test_a_table_whose_section_is_not_in_the_report_is_still_shown() -> None:
+    from compliance.engine import load_report
+    from compliance.workspace.page import sections
+    from compliance.workspace.review import FindingView
+
+    structured = load_report(FAULTS).model_dump(mode="json", exclude_none=True)
+    structured["sections"] = [s for s in structured["sections"] if s["key"] != "S4"]
+    finding = next(f for f in check_file(FAULTS, get_registry(), Options()).result.findings if f.rule == "T4-RV-TOTAL")
+    view = FindingView(finding.model_dump(mode="json", exclude_none=True), finding.fingerprint or "", "open")
+    shown = sections(structured, [view], get_registry())
+    tables = {table.id: table for section in shown for table in section.tables}
+    assert set(tables) == set(structured["tables"])
+    cells = {cell.id: cell for row in tables["T4"].rows for _, cell in row.cells}
+    assert cells["cell-T4-RV-total"].failing == [view.fingerprint]
+    assert shown[-1].key == "tables" and [t.id for t in shown[-1].tables] == ["T4"]

@@ -134,15 +134,25 @@ def sections(structured: dict[str, Any], views: list[FindingView], registry: Reg
     found.sort(key=lambda s: (s.get("loc") or {}).get("line_start") or (s.get("loc") or {}).get("line") or 0)
     claims = structured.get("claims") or []
     result = []
+    printed = structured.get("tables") or {}
+    placed: set[str] = set()
     for section in found:
         key = section.get("key", "")
         tables = []
         for table_id, spec in _tables_of(registry, template, key):
-            data = (structured.get("tables") or {}).get(table_id)
-            if data:
-                tables.append(_table(table_id, spec, data, failing, parts))
+            if printed.get(table_id):
+                placed.add(table_id)
+                tables.append(_table(table_id, spec, printed[table_id], failing, parts))
         segments = _segments(section.get("text") or "", [c for c in claims if c.get("section") == key], at_offset)
         result.append(SectionView(key, section.get("title", key), segments, tables, by_section.get(key, [])))
+    # A table read without its section's heading (or under a heading the mapping did not place) still shows.
+    unplaced = []
+    for table_id, data in printed.items():
+        layout_table = _table_spec(registry, table_id, template)
+        if table_id not in placed and data and layout_table is not None:
+            unplaced.append(_table(table_id, layout_table, data, failing, parts))
+    if unplaced:
+        result.append(SectionView("tables", "（未归入章节的统计表）", [], unplaced))
     return result
 
 
