@@ -125,3 +125,28 @@ def test_region_is_the_leading_division_of_the_agency_name() -> None:
     assert region_of("栖梧县人民政府") == "栖梧县"
     assert region_of("国务院办公厅") is None
     assert region_of(None) is None
+
+
+def test_reviewers_can_write_while_a_batch_is_being_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite locks the whole file for a writer: the batch must not hold a write transaction while it checks."""
+    import compliance.batch
+    from compliance.workspace.db import Review
+
+    url = str(tmp_path / "audit.db")
+    engine = open_engine(url)
+    sessions = session_factory(engine)
+    checking = compliance.batch.run_batch
+    written = []
+
+    def run_batch_meanwhile_writing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with sessions() as reviewer:  # a reviewer's decision saved while the batch runs
+            reviewer.add(Review(identity="某机关 2022", fingerprint="f", state="confirmed", reviewer="周审核"))
+            reviewer.commit()
+            written.append(True)
+        return checking(*args, **kwargs)
+
+    monkeypatch.setattr(compliance.batch, "run_batch", run_batch_meanwhile_writing)
+    with sessions() as session:
+        audit(session, _submit([FAULTS]))
+        assert written and session.query(Review).count() == 1 and session.query(ReportRow).count() == 1
+    engine.dispose()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,10 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+# One writer at a time in this process: two uploads of the same report must not both take version n+1.
+_writing = threading.Lock()
+
+
 @dataclass
 class Submitted:
     """A file to check: where it is, the name to store it under, and its region when a manifest gives one."""
@@ -61,22 +66,32 @@ def audit(
     jobs: int = 1,
     timeout: float | None = 60.0,
 ) -> list[ReportRow]:
-    """Check ``files`` with the engine's batch run and store reports, the run and findings; commits."""
+    """Check ``files`` with the engine's batch run and store reports, the run and findings; commits.
+
+    The checking happens before anything is written: a batch may take minutes, and a write transaction
+    held that long would lock a SQLite database against the reviewers working meanwhile.
+    """
     from compliance.batch import BatchOptions, run_batch
 
     options = options or Options()
-    run = Run(origin=origin, tool_version=installed_version(), files=len(files))
-    session.add(run)
-    session.flush()
+    started = utcnow()
     outcome = run_batch([f.path for f in files], options, BatchOptions(jobs=jobs, timeout=timeout, keep_reports=True))
     paired = {pair.source for pair in outcome.pairs}
-    rows = []
-    for submitted, checked in zip(files, outcome.checked, strict=True):
-        if checked.report is not None and str(submitted.path) not in paired:
-            checked = _with_stored_previous(session, checked, options)
-        rows.append(_store(session, run, submitted, checked))
-    run.finished_at = utcnow()
-    session.commit()
+    checked_files = [
+        _with_stored_previous(session, checked, options)
+        if checked.report is not None and str(submitted.path) not in paired
+        else checked
+        for submitted, checked in zip(files, outcome.checked, strict=True)
+    ]
+    with _writing:
+        run = Run(origin=origin, tool_version=installed_version(), files=len(files), started_at=started)
+        session.add(run)
+        session.flush()
+        rows = [
+            _store(session, run, submitted, checked) for submitted, checked in zip(files, checked_files, strict=True)
+        ]
+        run.finished_at = utcnow()
+        session.commit()
     return rows
 
 
