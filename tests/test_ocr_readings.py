@@ -88,3 +88,15 @@ def test_alternatives_cover_the_usual_misreadings() -> None:
     assert ("（空白）", None) in alternatives("1", money=False)
     assert all(isinstance(v, int) for _, v in alternatives("17", money=False))
     assert GridCell("1").confidence is None
+
+
+def test_uncertain_readings_are_one_note_per_rule() -> None:
+    # Two low-confidence cells in different rows, each breaking its own row total: one note per rule,
+    # naming both rows, never one note per row (a scan must not bury the report under notes).
+    partial = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）#1"
+    low = {"（一）予以公开#1": 0.5, partial: 0.5}
+    findings = _findings(_scanned({"（一）予以公开#1": ("14", "15"), partial: ("3", "5")}, low=low))
+    assert _arithmetic_errors(findings) == []
+    row_notes = [f for f in findings if f.rule == "T3-ROW-TOTAL" and "OCR" in f.message]
+    assert len(row_notes) == 1 and row_notes[0].severity == "info"
+    assert "予以公开" in row_notes[0].message and "部分公开" in row_notes[0].message

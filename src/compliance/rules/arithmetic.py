@@ -107,6 +107,7 @@ class IdentityKind(RuleKind):
         inferred = [o for o in outcomes if o.item in chose]
         unreadable = [o for o in outcomes if o.item not in chose and o.unusable]
         yield from self._unverifiable(rule, params, spec, resolved, inferred, unreadable, options)
+        misread: list[tuple[_Outcome, list[Key]]] = []
         for outcome in outcomes:
             if outcome.item in chose or outcome.unusable:
                 continue
@@ -121,19 +122,8 @@ class IdentityKind(RuleKind):
             if doubtful:
                 # A scan's cell that may have been misread (TABLE-READ names it and the other
                 # reading): the failure may be the recogniser's, so it is not the report's error.
-                cells = "、".join(f"{spec.row_label(r)}/{spec.column_label(c)}" for r, c in doubtful)
-                yield finding(
-                    rule,
-                    f"无法核验{label}：{params.lhs_name}为 {outcome.lhs}，{params.rhs_name}为 {outcome.rhs}，"
-                    f"但单元格 {cells} 的 OCR 识别结果不确定，可能是识别错误而非报告错误",
-                    severity="info",
-                    section=spec.section,
-                    table=params.table,
-                    row=target_row,
-                    column=target_column,
-                    loc=loc,
-                    message_en=f"cannot verify {outcome.item}: OCR reading of {doubtful} is uncertain",
-                )
+                # Said once per rule, after the loop, for every item concerned.
+                misread.append((outcome, doubtful))
                 continue
             message = params.message.format_map(
                 {
@@ -161,6 +151,40 @@ class IdentityKind(RuleKind):
                     f"but {params.rhs_name} = {outcome.rhs}"
                 ),
             )
+        if misread:
+            yield self._misread(rule, params, spec, resolved, misread)
+
+    def _misread(
+        self,
+        rule: RuleSpec,
+        params: IdentityParams,
+        spec: TableSpec,
+        resolved: ResolvedTable,
+        misread: list[tuple[_Outcome, list[Key]]],
+    ) -> Finding:
+        """One note for every item whose failure rests on an OCR reading that may be wrong."""
+        first_row, first_column = self._location(params, misread[0][0].item)
+        parts = [
+            f"{self._item_label(spec, params, o.item)}（{params.lhs_name}为 {o.lhs}，{params.rhs_name}为 {o.rhs}）"
+            for o, _ in misread
+        ]
+        cells = "、".join(
+            dict.fromkeys(f"{spec.row_label(r)}/{spec.column_label(c)}" for _, doubtful in misread for r, c in doubtful)
+        )
+        return finding(
+            rule,
+            f"无法核验{'、'.join(parts)}：单元格 {cells} 的 OCR 识别结果不确定，可能是识别错误而非报告错误",
+            severity="info",
+            section=spec.section,
+            table=params.table,
+            row=first_row if len(misread) == 1 or params.along == "column" else None,
+            column=first_column if len(misread) == 1 or params.along == "row" else None,
+            loc=resolved.locs.get((first_row, first_column)),
+            message_en=(
+                f"cannot verify {rule.id} for {', '.join(o.item for o, _ in misread)}: "
+                f"the OCR reading of {sorted({k for _, d in misread for k in d})} is uncertain"
+            ),
+        )
 
     def _unverifiable(
         self,
