@@ -47,6 +47,15 @@ def test_migrations_create_exactly_the_models_schema(db_url: str) -> None:
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     assert current_revision(engine) == "0001"
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from compliance.workspace.migrate import alembic_config, upgrade
+
+    command.downgrade(alembic_config(engine), "base")  # every migration can be undone
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(engine)
+    assert {"runs", "reports", "findings", "reviews"} <= set(inspect(engine).get_table_names())
     engine.dispose()
 
 
