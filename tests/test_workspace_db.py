@@ -159,3 +159,14 @@ def test_reviewers_can_write_while_a_batch_is_being_checked(tmp_path: Path, monk
         audit(session, _submit([FAULTS]))
         assert written and session.query(Review).count() == 1 and session.query(ReportRow).count() == 1
     engine.dispose()
+
+
+def test_long_reviewer_names_and_reasons_are_stored_whole(session) -> None:  # type: ignore[no-untyped-def]
+    """Nothing a reviewer types is cut to a column width (PostgreSQL would refuse it)."""
+    (row,) = audit(session, _submit([FAULTS]))
+    view = finding_views(session, row)[0]
+    reviewer, reason = "审" * 300, "理由" * 2000
+    review_finding(session, row, view.fingerprint, "dismissed", reviewer, reason)
+    set_status(session, row, "returned", reviewer)
+    (after,) = [v for v in finding_views(session, row) if v.fingerprint == view.fingerprint]
+    assert (after.reviewer, after.reason, row.status_by) == (reviewer, reason, reviewer)
