@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from workspace_samples import SAMPLES, sample_folder
 
 from compliance.cli import cli
-from compliance.workspace.db import ReportRow, open_engine, session_factory
+from compliance.workspace.db import FindingRow, ReportRow, open_engine, session_factory
 
 
 def test_audit_stores_every_report_of_a_folder_and_reruns_add_no_version(tmp_path: Path, db_url: str) -> None:
@@ -60,3 +60,21 @@ def test_audit_takes_each_reports_region_from_the_manifest(tmp_path: Path) -> No
         stored = {row.source: row.region for row in session.query(ReportRow)}
     engine.dispose()
     assert stored == {name: f"第{number}片区" for number, name in enumerate(names)}
+
+
+def test_audit_follows_the_config_file_like_check(tmp_path: Path) -> None:
+    folder = sample_folder(tmp_path / "batch")
+    (tmp_path / "compliance.toml").write_text('ignore = ["arithmetic"]\n', encoding="utf-8")
+    db = tmp_path / "audit.db"
+    runner = CliRunner()
+    configured = runner.invoke(
+        cli, ["audit", str(folder), "--db", str(db), "--config", str(tmp_path / "compliance.toml")]
+    )
+    assert configured.exit_code == 0, configured.output
+    engine = open_engine(str(db))
+    with session_factory(engine)() as session:
+        categories = {f.category for f in session.query(FindingRow)}
+    engine.dispose()
+    assert categories and "arithmetic" not in categories
+    refused = runner.invoke(cli, ["audit", str(folder), "--db", str(db), "--config", "x.toml", "--isolated"])
+    assert refused.exit_code == 2

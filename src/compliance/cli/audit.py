@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
+from compliance import config
 from compliance.batch import DEFAULT_TIMEOUT
-from compliance.cli.app import MAX_BYTES_OPTION, UsageProblem, cli, existing, registry_or_fail
+from compliance.cli.app import MAX_BYTES_OPTION, UsageProblem, check_selectors, cli, existing, registry_or_fail
 from compliance.engine import Options, expand_paths
+from compliance.ruledoc import ENGINE_RULES
 
 DB_OPTION = click.option(
     "--db",
@@ -18,6 +20,43 @@ DB_OPTION = click.option(
     show_default=True,
     help="Audit database: a SQLite file path, or a URL such as postgresql://user@host/name.",
 )
+
+
+CONFIG_OPTION = click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file instead of searching upward."
+)
+ISOLATED_OPTION = click.option(
+    "--isolated", is_flag=True, help="Ignore every config file (pyproject.toml, compliance.toml)."
+)
+
+
+def engine_options(template: str, max_bytes: int, config_file: str | None, isolated: bool) -> Options:
+    """The engine options ``compliance check`` would use: the config file's rules, severities and limits."""
+    registry = registry_or_fail()
+    if config_file is not None and isolated:
+        raise UsageProblem("--config and --isolated contradict each other; use one of them.")
+    try:
+        loaded = config.load(config_file, isolated)
+        if loaded.path is not None:
+            config.validate_against(loaded, registry.rules, list(ENGINE_RULES))
+    except config.ConfigError as exc:
+        raise UsageProblem(str(exc)) from exc
+    for warning in loaded.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    cfg = loaded.config
+    selectors = (cfg.select or []) + cfg.ignore
+    if selectors:
+        check_selectors(selectors, f"'{loaded.path}': select/ignore entry")
+    chosen = template if template != "auto" else (cfg.template or "auto")
+    return Options(
+        select=list(cfg.select or []),
+        ignore=list(cfg.ignore),
+        template=None if chosen == "auto" else chosen,
+        severity=dict(cfg.severity),
+        rule_options=config.rule_options(loaded, registry.rules),
+        max_bytes=max_bytes,
+        limits=cfg.reader_limits(),
+    )
 
 
 def workspace_missing(exc: ImportError) -> UsageProblem:
@@ -47,11 +86,21 @@ def workspace_missing(exc: ImportError) -> UsageProblem:
     show_default=True,
     help="Seconds allowed per report (0: no limit); a report over it becomes one input finding.",
 )
+@CONFIG_OPTION
+@ISOLATED_OPTION
 def audit(
-    paths: tuple[str, ...], db: str, regions: str | None, template: str, max_bytes: int, jobs: int, timeout: float
+    paths: tuple[str, ...],
+    db: str,
+    regions: str | None,
+    template: str,
+    max_bytes: int,
+    jobs: int,
+    timeout: float,
+    config_file: str | None,
+    isolated: bool,
 ) -> None:
     """Check reports (files or folders) and store them with their findings in the audit database."""
-    registry_or_fail()
+    options = engine_options(template, max_bytes, config_file, isolated)
     files = expand_paths(existing(paths))
     try:
         from sqlalchemy.exc import SQLAlchemyError
@@ -62,7 +111,6 @@ def audit(
     except ImportError as exc:
         raise workspace_missing(exc) from exc
     submitted = [Submitted(path, region=region) for path, region in zip(files, _regions(files, regions), strict=True)]
-    options = Options(template=None if template == "auto" else template, max_bytes=max_bytes)
     try:
         engine = open_engine(db)
         with session_factory(engine)() as session:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 
 from compliance.batch import DEFAULT_TIMEOUT
-from compliance.cli.app import MAX_BYTES_OPTION, UsageProblem, cli, registry_or_fail
-from compliance.cli.audit import DB_OPTION, workspace_missing
-from compliance.engine import Options
+from compliance.cli.app import MAX_BYTES_OPTION, UsageProblem, cli
+from compliance.cli.audit import CONFIG_OPTION, DB_OPTION, ISOLATED_OPTION, engine_options, workspace_missing
 
 
 @cli.command()
@@ -28,9 +27,20 @@ from compliance.engine import Options
     show_default=True,
     help="Seconds allowed per uploaded report (0: no limit); a report over it becomes one input finding.",
 )
-def serve(db: str, host: str, port: int, token: str | None, max_bytes: int, timeout: float) -> None:
+@CONFIG_OPTION
+@ISOLATED_OPTION
+def serve(
+    db: str,
+    host: str,
+    port: int,
+    token: str | None,
+    max_bytes: int,
+    timeout: float,
+    config_file: str | None,
+    isolated: bool,
+) -> None:
     """Serve the workspace: dashboard, report review, uploads and the HTTP API (/api/v1)."""
-    registry_or_fail()
+    options = engine_options("auto", max_bytes, config_file, isolated)
     try:
         import uvicorn
 
@@ -46,7 +56,7 @@ def serve(db: str, host: str, port: int, token: str | None, max_bytes: int, time
         raise UsageProblem("the --token must be at least 8 characters long.")
     from sqlalchemy.exc import SQLAlchemyError
 
-    settings = Settings(db=db, token=token, options=Options(max_bytes=max_bytes), timeout=timeout or None)
+    settings = Settings(db=db, token=token, options=options, timeout=timeout or None)
     try:
         app = create_app(settings)
     except SQLAlchemyError as exc:
