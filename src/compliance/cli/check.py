@@ -222,8 +222,8 @@ def _batch_options(
     *,
     keep_reports: bool = False,
 ) -> BatchOptions:
-    from compliance.progress import progress_bar
-    from compliance.rollup import ManifestError, read_manifest
+    from compliance.batch.progress import progress_bar
+    from compliance.batch.regions import ManifestError, read_manifest
 
     if previous is not None and len(files) != 1:
         raise UsageProblem("--previous pairs one report with last year's; give exactly one report PATH.")

@@ -9,16 +9,18 @@ from the workers as compressed pickles: the parent only unpickles the ones a lat
 
 from __future__ import annotations
 
-import csv
 import functools
 import pickle
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compliance.batch.executors import Executor, make_executor
+from compliance.batch.pairing import Pair, PairIndex
+from compliance.batch.pool import Failed
+from compliance.batch.regions import RegionEntry, RegionMembers
 from compliance.document import LoadError
 from compliance.engine import (
     CheckedReport,
@@ -32,11 +34,8 @@ from compliance.engine import (
     sort_findings,
     summarise,
 )
-from compliance.mapping.normalize import key
 from compliance.mapping.normalize import preload as preload_normalisation
 from compliance.model import Finding, FindingsDocument, Report, ReportResult
-from compliance.pool import Failed, WorkerPool
-from compliance.rollup import RegionEntry, apply_rollup
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -51,17 +50,8 @@ class BatchOptions:
     regions: list[RegionEntry] | None = None  # roll-up manifest entries (rollup.read_manifest)
     keep_reports: bool = False  # hand the Report objects to the formatter (HTML re-renders tables)
     progress: Progress | None = None  # wraps the result stream, e.g. a progress bar
-
-
-@dataclass(frozen=True)
-class Pair:
-    """A report paired with the same agency's report of the year before."""
-
-    source: str
-    previous: str
-    agency: str | None
-    year: int | None
-    rules: tuple[str, ...]  # the cross-year rules evaluated on this pair
+    executor: str = "local"  # executors.EXECUTORS
+    scheduler: str | None = None  # the Dask scheduler's address, for executor "dask"
 
 
 @dataclass
@@ -118,7 +108,7 @@ def failure_finding(failed: Failed, what: str) -> Finding:
     return Finding(rule="INPUT", category="input", severity="error", message=message, message_en=message_en)
 
 
-def _run(pool: WorkerPool, tasks: list[Any], progress: Progress | None, label: str) -> Iterator[tuple[int, Any]]:
+def _run(pool: Executor, tasks: list[Any], progress: Progress | None, label: str) -> Iterator[tuple[int, Any]]:
     stream = pool.run(tasks)
     return progress(stream, len(tasks), label) if progress else stream
 
@@ -135,7 +125,15 @@ def run_batch(files: list[Path], options: Options, batch: BatchOptions | None = 
     results: list[ReportResult | None] = [None] * len(tasks)
     blobs: list[bytes | None] = [None] * len(tasks)
     handler = functools.partial(_handle, options)
-    with WorkerPool(handler, batch.jobs, batch.timeout, options.limits.max_memory) as pool:
+    executor = make_executor(
+        batch.executor,
+        handler,
+        jobs=batch.jobs,
+        timeout=batch.timeout,
+        memory=options.limits.max_memory,
+        scheduler=batch.scheduler,
+    )
+    with executor as pool:
         for index, out in _run(pool, tasks, batch.progress, "checking"):
             if isinstance(out, Failed):
                 source = tasks[index][1]
@@ -150,18 +148,26 @@ def run_batch(files: list[Path], options: Options, batch: BatchOptions | None = 
                 raise LoadError(f"无法读取上年报告：{batch.previous}", message or "cannot read the previous report")
             pairs_at = [(i, len(tasks) - 1) for i in range(len(files)) if blobs[i] is not None]
         else:
-            pairs_at = pair_by_agency(done, files, blobs)
+            pair_index = PairIndex()
+            for at, result in enumerate(done):
+                if blobs[at] is not None:
+                    pair_index.add(at, result.agency, result.year, files[at].suffix)
+            pairs_at = pair_index.pairs()
         sources = [str(task[1]) for task in tasks]
         pairs = _cross_year(pool, pairs_at, done, sources, blobs, cross, batch.progress)
     if batch.regions:
-        apply_rollup(batch.regions, done, files, blobs, registry, options)
+        members = RegionMembers(batch.regions)
+        for index, (path, result) in enumerate(zip(files, done, strict=True)):
+            members.add(index, path, result.agency, result.year, blobs[index] is not None)
+        for index, found in members.findings(lambda i: _unpack(blobs[i]), registry, options).items():  # type: ignore[arg-type]
+            done[index].findings = sort_findings([*done[index].findings, *found])
     reports = [_unpack(b) if batch.keep_reports and b is not None else None for b in blobs[: len(files)]]
     checked = [CheckedReport(path, report, result) for path, report, result in zip(files, reports, done, strict=True)]
     return BatchResult(checked=checked, pairs=pairs)
 
 
 def _cross_year(
-    pool: WorkerPool,
+    pool: Executor,
     pairs_at: list[tuple[int, int]],
     results: list[ReportResult],
     sources: list[str],
@@ -182,102 +188,3 @@ def _cross_year(
         found = [failure_finding(out, "跨年度比对")] if isinstance(out, Failed) else out
         result.findings = sort_findings([*result.findings, *found])
     return pairs
-
-
-def agency_key(agency: str | None) -> str:
-    """Agencies match when their normalised names do (width, traditional forms, spacing)."""
-    return key(agency or "")
-
-
-def pair_by_agency(results: list[ReportResult], files: list[Path], blobs: list[bytes | None]) -> list[tuple[int, int]]:
-    """Pair each readable report with the same agency's report of the year before, if in the batch.
-
-    Several files for one agency and year (a .txt and an .html copy) are all paired; each takes
-    last year's report in the same format when there is one, else the first in input order.
-    """
-    by_key: dict[tuple[str, int], list[int]] = {}
-    for index, result in enumerate(results):
-        if blobs[index] is None or result.year is None or not agency_key(result.agency):
-            continue
-        by_key.setdefault((agency_key(result.agency), result.year), []).append(index)
-    pairs: list[tuple[int, int]] = []
-    for index, result in enumerate(results):
-        if blobs[index] is None or result.year is None:
-            continue
-        candidates = by_key.get((agency_key(result.agency), result.year - 1), [])
-        if not candidates:
-            candidates = _same_agency_differently_named(by_key, agency_key(result.agency), result.year - 1)
-        if not candidates:
-            continue
-        same_format = [c for c in candidates if files[c].suffix == files[index].suffix]
-        pairs.append((index, (same_format or candidates)[0]))
-    return pairs
-
-
-_MIN_AGENCY_NAME = 6
-
-
-def _same_agency_differently_named(by_key: dict[tuple[str, int], list[int]], name: str, year: int) -> list[int]:
-    """Last year's report of the same agency printed with or without its parent region.
-
-    Titles drop or add the city ("洪泽区人民政府" / "淮安市洪泽区人民政府"): one name ending with the
-    other, when exactly one agency of that year does, is the same agency.
-    """
-    matches = [
-        indexes
-        for (other, other_year), indexes in by_key.items()
-        if other_year == year
-        and other != name
-        and min(len(other), len(name)) >= _MIN_AGENCY_NAME  # "区人民政府" alone names no agency
-        and (other.endswith(name) or name.endswith(other))
-    ]
-    return matches[0] if len(matches) == 1 else []
-
-
-def pairing_lines(pairs: list[Pair]) -> list[str]:
-    """The pairing, for people: printed in text output, on stderr for machine formats."""
-    if not pairs:
-        return []
-    lines = [f"上年报告配对 / cross-year pairs ({len(pairs)}):"]
-    for pair in pairs:
-        who = " ".join(str(x) for x in (pair.agency, pair.year) if x is not None)
-        lines.append(f"  {pair.source} ← {pair.previous}" + (f"  ({who})" if who else ""))
-    return lines
-
-
-# ---- summary CSV --------------------------------------------------------------------------------
-
-SUMMARY_COLUMNS = ("source", "agency", "year", "template", "errors", "warnings", "info", "top_rules")
-
-
-def top_rules(result: ReportResult, limit: int = 3) -> str:
-    counts = Counter(f.rule for f in result.findings)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return "; ".join(f"{rule}×{count}" if count > 1 else rule for rule, count in ranked)
-
-
-def summary_rows(document: FindingsDocument) -> list[dict[str, str]]:
-    rows = []
-    for result in document.reports:
-        counts = Counter(f.severity for f in result.findings)
-        rows.append(
-            {
-                "source": result.source,
-                "agency": result.agency or "",
-                "year": "" if result.year is None else str(result.year),
-                "template": result.template or "",
-                "errors": str(counts["error"]),
-                "warnings": str(counts["warning"]),
-                "info": str(counts["info"]),
-                "top_rules": top_rules(result),
-            }
-        )
-    return rows
-
-
-def write_summary(path: Path, document: FindingsDocument) -> None:
-    """One row per report (``--summary FILE.csv``), whatever the output format."""
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel opens it as UTF-8
-        writer = csv.DictWriter(handle, fieldnames=SUMMARY_COLUMNS)
-        writer.writeheader()
-        writer.writerows(summary_rows(document))

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -157,15 +156,23 @@ class WorkerPool:
         self._stop(worker, kill=True)
         self._workers[self._workers.index(worker)] = self._start()
 
-    def run(self, tasks: list[Any]) -> Iterator[tuple[int, Any]]:
-        """Run every task; yield each index with its result as soon as it is known."""
-        queue = deque(enumerate(tasks))
-        while queue or any(w.index is not None for w in self._workers):
+    def run(self, tasks: Iterable[Any], window: int | None = None) -> Iterator[tuple[int, Any]]:
+        """Run every task; yield each index with its result as soon as it is known.
+
+        Tasks are taken from ``tasks`` only when a worker is free, so a generator may produce them
+        lazily (reading each report from a spool as it is needed). With a ``window``, no task is
+        started more than ``window`` places after the oldest one still running, which bounds how
+        many results a caller putting them back in input order ever holds.
+        """
+        pending = enumerate(tasks)
+        upcoming: tuple[int, Any] | None = next(pending, None)
+        while upcoming is not None or any(w.index is not None for w in self._workers):
             for worker in self._workers:
-                if worker.index is None and queue:
-                    index, task = queue.popleft()
+                if worker.index is None and upcoming is not None and self._within(upcoming[0], window):
+                    index, task = upcoming
                     worker.index, worker.started = index, time.monotonic()
                     worker.conn.send((index, task))
+                    upcoming = next(pending, None)
             busy = [w for w in self._workers if w.index is not None]
             ready = wait([w.conn for w in busy], timeout=self._wait_time(busy))
             for worker in busy:
@@ -184,6 +191,10 @@ class WorkerPool:
                 elif self.timeout is not None and time.monotonic() - worker.started >= self.timeout:
                     self._replace(worker)
                     yield held, Failed("timeout", f"{self.timeout:g} s")
+
+    def _within(self, index: int, window: int | None) -> bool:
+        running = [w.index for w in self._workers if w.index is not None]
+        return window is None or not running or index < min(running) + window
 
     def _wait_time(self, busy: list[_Worker]) -> float | None:
         if self.timeout is None:
