@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from compliance import baseline, config, suppressions
-from compliance.batch import DEFAULT_TIMEOUT, BatchOptions, pairing_lines, run_batch, write_summary
+from compliance import baseline, config
+from compliance.batch.output import OutputSettings, write_results
+from compliance.batch.pairing import pairing_lines
+from compliance.batch.run import DEFAULT_TIMEOUT, Batch, BatchOptions
 from compliance.cli.app import (
     FAIL_ON,
     MAX_BYTES_OPTION,
@@ -23,11 +28,14 @@ from compliance.cli.app import (
     split_values,
 )
 from compliance.document import LoadError
-from compliance.engine import Options, enabled_rules, expand_paths, summarise, worst_severity
+from compliance.engine import Options, enabled_rules, expand_paths
 from compliance.formatters import configure
-from compliance.model import SEVERITY_ORDER, FindingsDocument
+from compliance.formatters.streaming import Writer, streaming
+from compliance.model import SEVERITY_ORDER, ToolInfo
+from compliance.plugins import installed_version
 from compliance.readers.limits import Limits
 from compliance.ruledoc import ENGINE_RULES
+from compliance.suppressions import Suppressor
 
 
 @cli.command()
@@ -37,7 +45,7 @@ from compliance.ruledoc import ENGINE_RULES
     "output_format",
     default="text",
     show_default=True,
-    help="Output format: text, json, sarif, junit, github, csv, markdown, html, or one a plugin adds.",
+    help="Output format: text, json, jsonl, sarif, junit, github, csv, markdown, html, or one a plugin adds.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
 @click.option(
@@ -85,6 +93,13 @@ from compliance.ruledoc import ENGINE_RULES
 @click.option("--summary", "summary_csv", type=click.Path(dir_okay=False), help="Write one CSV row per report here.")
 @click.option("--previous", type=click.Path(dir_okay=False), help="Last year's report of the same agency.")
 @click.option("--regions", type=click.Path(dir_okay=False), help="Region manifest (CSV or YAML) for roll-up rules.")
+@click.option(
+    "--pair/--no-pair",
+    default=True,
+    show_default=True,
+    help="Pair reports of the same agency across years within the batch (results then come out once all are "
+    "read); --no-pair writes each result as soon as it is checked.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -105,6 +120,7 @@ def check(
     summary_csv: str | None,
     previous: str | None,
     regions: str | None,
+    pair: bool,
 ) -> None:
     """Check reports (files or folders) and print findings."""
     ocr_cache(no_cache)
@@ -141,35 +157,71 @@ def check(
     # Structured reports may carry their own suppressions, so their Report objects come back too.
     structured = any(f.suffix.lower() in (".json", ".yaml", ".yml") for f in files)
     batch = _batch_options(files, formatter, jobs, timeout, previous, regions, keep_reports=structured)
-    try:
-        outcome = run_batch(files, options, batch)
-    except LoadError as exc:
-        raise UsageProblem(f"cannot read --previous '{previous}': {exc.message_en or exc.message}") from exc
-    checked = outcome.checked
-    results = suppressions.apply(
-        [(c.result, c.report) for c in checked], cfg.suppressions, f"配置文件 {loaded.path}", loaded.root
-    )
-    document = summarise(results)
-    _apply_baseline(document, baseline_file, write_baseline)
-    if summary_csv:
-        write_summary(Path(summary_csv), document)
+    batch.pair = pair
     if hasattr(formatter, "colour"):
         formatter.colour = output is None and sys.stdout.isatty()
     configure(formatter, rules=[r.spec for r in enabled_rules(registry, options)], fail_on=fail_on)
-    rendered = formatter.render(document, [c.report for c in checked])
-    pairing = pairing_lines(outcome.pairs)
-    if pairing and output_format == "text":
-        rendered = "\n".join(pairing) + "\n\n" + rendered
-    elif pairing:
-        click.echo("\n".join(pairing), err=True)
+    settings = OutputSettings(
+        tool=ToolInfo(version=installed_version()),
+        suppressor=Suppressor(cfg.suppressions, f"配置文件 {loaded.path}", loaded.root),
+        marker=_baseline_marker(baseline_file, write_baseline),
+        write_baseline=Path(write_baseline) if write_baseline else None,
+        summary_csv=Path(summary_csv) if summary_csv else None,
+    )
+    run = Batch(files, options, batch)
+    checked = iter(run)
+    try:
+        first = next(checked, None)  # an unreadable --previous shows here, before any output
+    except LoadError as exc:
+        raise UsageProblem(f"cannot read --previous '{previous}': {exc.message_en or exc.message}") from exc
+    stream = itertools.chain([first] if first is not None else [], checked)
+    with _output(output) as out:
+        pairing = pairing_lines(run.pairs)
+        if pairing and output_format == "text":
+            out.write("\n".join(pairing) + "\n\n")
+        elif pairing:
+            click.echo("\n".join(pairing), err=True)
+        written = write_results(stream, streaming(formatter), out, settings)
+    if written.baseline is not None and baseline_file is not None:
+        for note in baseline.absent_notes(written.baseline, baseline_file):
+            click.echo(note, err=True)
+    if write_baseline and written.baseline_written is not None:
+        click.echo(baseline.written_note(written.baseline_written, write_baseline), err=True)
     if output:
-        Path(output).write_text(rendered, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(rendered, nl=False)
     threshold = None if fail_on == "never" else SEVERITY_ORDER[fail_on]
-    if threshold is not None and worst_severity(document) >= threshold and not write_baseline:
+    if threshold is not None and written.worst >= threshold and not write_baseline:
         sys.exit(1)
+
+
+class _Echo:
+    """Standard output as a stream for formatters (click.echo copes with the terminal's encoding)."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)
+
+
+@contextlib.contextmanager
+def _output(output: str | None) -> Iterator[Writer]:
+    if output is None:
+        yield _Echo()
+        return
+    try:
+        handle = Path(output).open("w", encoding="utf-8")  # noqa: SIM115 (closed below; opening errors only)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write '{output}': {exc.strerror}") from exc
+    with handle:
+        yield handle
+
+
+def _baseline_marker(baseline_file: str | None, write_baseline: str | None) -> baseline.Marker | None:
+    """The baseline to mark findings against, read before any output is written."""
+    if baseline_file is None or not baseline.reads_baseline(baseline_file, write_baseline):
+        return None
+    try:
+        return baseline.Marker(baseline.load(Path(baseline_file)), baseline_file)
+    except baseline.BaselineError as exc:
+        raise UsageProblem(str(exc)) from exc
 
 
 def _given(name: str, value: str, configured: str | None) -> str:
@@ -195,16 +247,6 @@ def _load_config(config_file: str | None, isolated: bool, registry) -> config.Lo
     if selectors:
         check_selectors(selectors, f"'{loaded.path}': select/ignore entry")
     return loaded
-
-
-def _apply_baseline(document: FindingsDocument, baseline_file: str | None, write_baseline: str | None) -> None:
-    """Mark findings known to the baseline; write a new one. Notes go to stderr, never stdout."""
-    try:
-        notes = baseline.gate(document, baseline_file, write_baseline)
-    except baseline.BaselineError as exc:
-        raise UsageProblem(str(exc)) from exc
-    for note in notes:
-        click.echo(note, err=True)
 
 
 def _limits(cfg: config.Config, max_memory: int | None) -> Limits:
