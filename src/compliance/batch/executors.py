@@ -14,6 +14,10 @@ from typing import Any, Protocol
 EXECUTORS = ("local", "dask")
 
 
+class ExecutorUnavailable(Exception):
+    """The executor cannot start (its optional package is missing, its scheduler is unreachable)."""
+
+
 class Executor(Protocol):
     def __enter__(self) -> Executor: ...
 
@@ -34,8 +38,12 @@ def make_executor(
     scheduler: str | None = None,
 ) -> Executor:
     """The local worker pool (default), or a Dask distributed cluster at ``scheduler``."""
-    if kind not in EXECUTORS[:1]:
-        raise ValueError(f"unknown executor '{kind}'")
+    if kind == "dask":
+        from compliance.batch.dask import DaskExecutor  # the optional extra is imported only here
+
+        return DaskExecutor(handler, scheduler, jobs=jobs, timeout=timeout)
+    if kind != "local":
+        raise ExecutorUnavailable(f"unknown executor '{kind}'; choose one of {', '.join(EXECUTORS)}")
     from compliance.batch.pool import WorkerPool
 
     return WorkerPool(handler, jobs, timeout, memory)

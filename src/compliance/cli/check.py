@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from compliance import baseline, config
+from compliance.batch.executors import EXECUTORS, ExecutorUnavailable
 from compliance.batch.output import OutputSettings, write_results
 from compliance.batch.pairing import pairing_lines
 from compliance.batch.run import DEFAULT_TIMEOUT, Batch, BatchOptions
@@ -100,6 +101,18 @@ from compliance.suppressions import Suppressor
     help="Pair reports of the same agency across years within the batch (results then come out once all are "
     "read); --no-pair writes each result as soon as it is checked.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    default="local",
+    show_default=True,
+    help="Where reports are checked: local worker processes (--jobs), or a Dask distributed cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="The Dask scheduler (tcp://host:8786) for --executor dask; without it, a local cluster of --jobs workers.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -121,6 +134,8 @@ def check(
     previous: str | None,
     regions: str | None,
     pair: bool,
+    executor: str,
+    scheduler: str | None,
 ) -> None:
     """Check reports (files or folders) and print findings."""
     ocr_cache(no_cache)
@@ -157,7 +172,9 @@ def check(
     # Structured reports may carry their own suppressions, so their Report objects come back too.
     structured = any(f.suffix.lower() in (".json", ".yaml", ".yml") for f in files)
     batch = _batch_options(files, formatter, jobs, timeout, previous, regions, keep_reports=structured)
-    batch.pair = pair
+    if scheduler is not None and executor != "dask":
+        raise UsageProblem("--scheduler names a Dask scheduler; use it with --executor dask.")
+    batch.pair, batch.executor, batch.scheduler = pair, executor, scheduler
     if hasattr(formatter, "colour"):
         formatter.colour = output is None and sys.stdout.isatty()
     configure(formatter, rules=[r.spec for r in enabled_rules(registry, options)], fail_on=fail_on)
@@ -174,6 +191,8 @@ def check(
         first = next(checked, None)  # an unreadable --previous shows here, before any output
     except LoadError as exc:
         raise UsageProblem(f"cannot read --previous '{previous}': {exc.message_en or exc.message}") from exc
+    except ExecutorUnavailable as exc:
+        raise UsageProblem(str(exc)) from exc
     stream = itertools.chain([first] if first is not None else [], checked)
     with _output(output) as out:
         pairing = pairing_lines(run.pairs)
