@@ -71,6 +71,7 @@ class DaskExecutor:
         self._client = self._cluster = None
 
     def _slots(self) -> int:
+        """Tasks in flight: two per worker thread (asked once per run: it is a round trip)."""
         threads = sum(self._client.nthreads().values()) or 1
         return 2 * threads
 
@@ -81,8 +82,9 @@ class DaskExecutor:
         pending = enumerate(tasks)
         upcoming: tuple[int, Any] | None = next(pending, None)
         running: dict[Any, tuple[int, float]] = {}  # future → (index, when submitted)
+        slots = self._slots()
         while upcoming is not None or running:
-            while upcoming is not None and len(running) < self._slots() and self._within(upcoming[0], running, window):
+            while upcoming is not None and len(running) < slots and self._within(upcoming[0], running, window):
                 index, task = upcoming
                 future = self._client.submit(run_task, self.handler, task, pure=False)
                 running[future] = (index, time.monotonic())

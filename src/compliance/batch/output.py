@@ -9,6 +9,7 @@ config suppressions the results wait in a spool), and ``--write-baseline`` colle
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ def write_results(
     entries: list[BaselineEntry] | None = [] if settings.write_baseline is not None else None
     summary_writer = SummaryWriter(settings.summary_csv) if settings.summary_csv is not None else None
     formatter.begin(out, settings.tool)
+    flusher = _Flusher(out)
     if summary_writer is not None:
         summary_writer.__enter__()
     try:
@@ -62,6 +64,7 @@ def write_results(
             if summary_writer is not None:
                 summary_writer.add(result)
             formatter.add(result, report)
+            flusher.tick()
     finally:
         if summary_writer is not None:
             summary_writer.__exit__(None, None, None)
@@ -70,6 +73,23 @@ def write_results(
     if entries is not None and settings.write_baseline is not None:
         written.baseline_written = write_entries(settings.write_baseline, sorted_entries(entries))
     return written
+
+
+class _Flusher:
+    """Flushes the output every quarter second, so results reach the file while the batch runs
+    (a consumer tailing it sees them) without a system call per report."""
+
+    INTERVAL = 0.25
+
+    def __init__(self, out: Writer) -> None:
+        self._flush = getattr(out, "flush", None)
+        self._last = float("-inf")  # the first result goes out at once
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        if self._flush is not None and now - self._last >= self.INTERVAL:
+            self._flush()
+            self._last = now
 
 
 def _count(written: Written, result: ReportResult) -> None:

@@ -16,6 +16,7 @@ OOM killer. Where the platform has no such limit the budget is ignored.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -83,10 +84,17 @@ def limit_memory(budget: int | None) -> bool:
 def _serve(conn: Connection, handler: Handler, memory: int | None = None) -> None:
     """Worker loop: receive ``(index, task)``, send ``(index, result)``; ``None`` stops."""
     limit_memory(memory)
+    parent = os.getppid()
     while True:
         try:
+            # A killed parent may not close this pipe (sibling workers hold copies of its end):
+            # waiting a second at a time lets an orphaned worker notice and go.
+            if not conn.poll(1.0):
+                if os.getppid() != parent:
+                    return
+                continue
             message = conn.recv()
-        except (EOFError, KeyboardInterrupt):
+        except (EOFError, OSError, KeyboardInterrupt):
             return
         if message is None:
             return
