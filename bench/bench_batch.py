@@ -81,6 +81,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--format", default="jsonl")
     parser.add_argument("--dask", action="store_true", help="also run on a 2-worker Dask LocalCluster")
+    parser.add_argument("--paired-only", action="store_true", help="no --no-pair run (older CLIs lack it)")
     parser.add_argument("--profile", type=int, default=0, help="profile N reports in-process instead")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one CLI run, memory on stderr
     args = parser.parse_args()
@@ -103,7 +104,7 @@ def main() -> None:
                 folder = Path(tmp) / f"n{size}"
                 write_variants(folder, size, REPO / "reports")
                 runs = [(f"--jobs {args.jobs}", [])]
-                if size == sizes[0]:
+                if size == sizes[0] and not args.paired_only:
                     runs.append((f"--jobs {args.jobs} --no-pair", ["--no-pair"]))
                 if cluster is not None and size == sizes[0]:
                     runs.append(("dask, 2 workers", ["--executor", "dask", "--scheduler", cluster.scheduler_address]))
