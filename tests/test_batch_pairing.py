@@ -101,3 +101,13 @@ def test_pair_index_prefers_same_format_and_refuses_an_ambiguous_ending() -> Non
     index.add(5, "乙市梅岭县东山镇人民政府", 2022, ".txt")  # two agencies end with the name: neither is taken
     index.add(6, "无年份局", None, ".txt")
     assert index.pairs() == [(4, 1)]
+
+
+def test_unreadable_previous_is_a_usage_error_before_any_output(tmp_path: Path) -> None:
+    current = _write(tmp_path / "now", "a.txt", "云溪市测试局", 2024)
+    previous = tmp_path / "empty.txt"
+    previous.write_bytes(b"")
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(cli, ["check", str(current), "--previous", str(previous), "-o", str(out)])
+    assert result.exit_code == 2 and "cannot read --previous" in result.output
+    assert not out.exists() or out.read_text(encoding="utf-8") == ""

@@ -171,7 +171,9 @@ def check(
     )
     # Structured reports may carry their own suppressions, so their Report objects come back too.
     structured = any(f.suffix.lower() in (".json", ".yaml", ".yml") for f in files)
-    batch = _batch_options(files, formatter, jobs, timeout, previous, regions, keep_reports=structured)
+    batch = _batch_options(
+        files, formatter, jobs, timeout, previous, regions, keep_reports=structured, to_file=output is not None
+    )
     if scheduler is not None and executor != "dask":
         raise UsageProblem("--scheduler names a Dask scheduler; use it with --executor dask.")
     batch.pair, batch.executor, batch.scheduler = pair, executor, scheduler
@@ -282,6 +284,7 @@ def _batch_options(
     regions: str | None,
     *,
     keep_reports: bool = False,
+    to_file: bool = False,
 ) -> BatchOptions:
     from compliance.batch.progress import progress_bar
     from compliance.batch.regions import ManifestError, read_manifest
@@ -299,5 +302,6 @@ def _batch_options(
         previous=previous_path,
         regions=entries,
         keep_reports=keep_reports or bool(getattr(formatter, "needs_reports", False)),
-        progress=progress_bar if sys.stderr.isatty() else None,
+        # Not while results stream onto the same terminal: the bar would be redrawn through them.
+        progress=progress_bar if sys.stderr.isatty() and (to_file or not sys.stdout.isatty()) else None,
     )
