@@ -59,3 +59,12 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
 def test_scheduler_needs_the_dask_executor() -> None:
     result = CliRunner().invoke(cli, ["check", str(SAMPLES), "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2 and "--executor dask" in result.output
+
+
+def test_dask_without_a_scheduler_starts_a_local_cluster_of_jobs_workers(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    write_variants(folder, 6, SAMPLES)
+    runner = CliRunner()
+    common = ["check", str(folder), "--format", "jsonl", "--isolated", "--jobs", "2"]
+    remote = runner.invoke(cli, [*common, "--executor", "dask"])
+    assert remote.stdout == runner.invoke(cli, common).stdout and len(remote.stdout.splitlines()) == 6

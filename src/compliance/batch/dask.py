@@ -54,7 +54,9 @@ class DaskExecutor:
             raise ExecutorUnavailable("--executor dask needs Dask distributed: pip install 'compliance[dask]'") from exc
         try:
             if self.scheduler is None:
-                self._cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True)
+                self._cluster = LocalCluster(
+                    n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None
+                )
                 self._client = Client(self._cluster)
             else:
                 self._client = Client(self.scheduler, timeout="10s")
