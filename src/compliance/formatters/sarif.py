@@ -159,8 +159,11 @@ class SarifFormatter:
         if baseline is not None:
             run["properties"] = {"baseline": baseline.model_dump(mode="json")}
         log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-        head, tail = (json.dumps(log, ensure_ascii=False, indent=2) + "\n").split(f'"{_PLACEHOLDER}"')
-        self._out.write(head)
+        # Unescaped, the key and its placeholder value can only be the real ones (text inside
+        # strings has its quotes escaped), so the log splits exactly once.
+        marker = f'"results": "{_PLACEHOLDER}"'
+        head, tail = (json.dumps(log, ensure_ascii=False, indent=2) + "\n").split(marker)
+        self._out.write(head + '"results": ')
         if self._count:
             self._out.write("[\n")
             self._spool.seek(0)
