@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -207,8 +208,10 @@ class Batch:
                 if index >= count:
                     continue
                 if readable:
-                    pair_index.add(index, result.agency, result.year, self.files[index].suffix)
-                    labels[index] = (result.agency, result.year, result.template)
+                    # Interned: a few distinct suffixes and templates, not one string per report.
+                    pair_index.add(index, result.agency, result.year, sys.intern(self.files[index].suffix))
+                    template = sys.intern(result.template) if result.template else None
+                    labels[index] = (result.agency, result.year, template)
                 if members is not None:
                     members.add(index, self.files[index], result.agency, result.year, readable)
             pairs_at = self._pairs_at(pair_index, results, blobs)
