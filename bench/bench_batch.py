@@ -125,7 +125,7 @@ def main() -> None:
 def _cluster():  # type: ignore[no-untyped-def]
     from distributed import LocalCluster
 
-    return LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    return LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ class DaskExecutor:
         try:
             if self.scheduler is None:
                 self._cluster = LocalCluster(
-                    n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None
+                    n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=":0"
                 )
                 self._client = Client(self._cluster)
             else:
