@@ -1,16 +1,22 @@
-"""Benchmark: check a generated batch of reports with --jobs 1 and 2; print throughput and memory.
+"""Benchmark: a batch through `compliance check` — throughput, peak memory, first-output latency.
 
-Usage: python bench/bench_batch.py [--reports 2000] [--jobs 1,2] [--profile N]
+Usage: python bench/bench_batch.py [--reports 1000,10000] [--jobs 2] [--format jsonl] [--dask] [--profile N]
 
-Reports are variants of our own samples in reports/ (another agency name and year each),
-written to a temporary folder. Not a test: it prints figures and never fails on them.
+Reports are variants of our own samples in reports/ (another agency name and year each, so
+cross-year pairing finds pairs), written to a temporary folder per size. Each run is a fresh
+interpreter running the CLI, with output to a file: peak RSS of that process (the parent) and of
+its largest worker, wall seconds, reports per second, and the seconds until the first byte of
+output reached the file. ``--no-pair`` runs show the streaming path; ``--dask`` adds a run on a
+two-worker Dask LocalCluster. Not a test: it prints figures and never fails on them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import json
+import os
 import pstats
 import resource
 import subprocess
@@ -22,46 +28,48 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from compliance.batch import BatchOptions, run_batch  # noqa: E402
-from compliance.engine import Options, check_file, get_registry, summarise  # noqa: E402
 from helpers import write_variants  # noqa: E402
 
 
-def html_reader_available() -> bool:
-    return any("html" in getattr(r, "name", "") for r in get_registry().readers)
+def measure(argv: list[str]) -> None:
+    """Internal: run the CLI in this process, then print its own and its children's peak RSS."""
+    from compliance.cli import main
+
+    sys.argv = ["compliance", *argv]
+    with contextlib.suppress(SystemExit):
+        main()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"parent_mib": own, "worker_mib": children}), file=sys.stderr)
 
 
-def timed_batch(files: list[Path], jobs: int) -> dict[str, float]:
-    """Run one batch in this (fresh) process: seconds, findings, peak RSS of parent and workers."""
-    get_registry()
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def run_cli(folder: Path, jobs: int, output_format: str, extra: list[str]) -> dict[str, float]:
+    out = folder.parent / f"out-{folder.name}.{output_format}"
+    argv = ["check", str(folder), "--format", output_format, "-o", str(out), "--isolated", "--jobs", str(jobs)]
+    command = [sys.executable, __file__, "--measure", json.dumps(argv + extra)]
+    errors = folder.parent / f"err-{folder.name}.txt"  # a file, not a pipe: the pairing list can be long
     started = time.perf_counter()
-    outcome = run_batch(files, Options(), BatchOptions(jobs=jobs))
-    document = summarise([c.result for c in outcome.checked])
-    document.model_dump_json()
+    with errors.open("w") as sink:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink)
+    first = None
+    while process.poll() is None:
+        if first is None and out.exists() and out.stat().st_size > 0:
+            first = time.perf_counter() - started
+        time.sleep(0.01)
     elapsed = time.perf_counter() - started
-    return {
-        "seconds": elapsed,
-        "findings": sum(len(r.findings) for r in document.reports),
-        "pairs": len(outcome.pairs),
-        "parent_base_mib": base,
-        "parent_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    }
+    figures = json.loads(errors.read_text(encoding="utf-8").strip().splitlines()[-1])
+    figures.update(seconds=elapsed, first_output=first if first is not None else elapsed)
+    out.unlink(missing_ok=True)
+    return figures
 
 
-def run_isolated(folder: Path, size: int, jobs: int) -> dict[str, float]:
-    """Each measurement in a fresh interpreter, so peak memory is that batch's own."""
-    command = [sys.executable, __file__, "--measure", str(folder), "--reports", str(size), "--jobs", str(jobs)]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def profile(folder: Path, top: int) -> None:
+    from compliance.engine import Options, check_file, get_registry
 
-
-def profile(files: list[Path], top: int) -> None:
     registry = get_registry()
     profiler = cProfile.Profile()
     profiler.enable()
-    for path in files:
+    for path in sorted(folder.glob("*.txt")):
         check_file(path, registry, Options())
     profiler.disable()
     pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
@@ -69,34 +77,55 @@ def profile(files: list[Path], top: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=2000)
-    parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--reports", default="1000,10000")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--format", default="jsonl")
+    parser.add_argument("--dask", action="store_true", help="also run on a 2-worker Dask LocalCluster")
+    parser.add_argument("--paired-only", action="store_true", help="no --no-pair run (older CLIs lack it)")
     parser.add_argument("--profile", type=int, default=0, help="profile N reports in-process instead")
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: one batch, JSON out
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one CLI run, memory on stderr
     args = parser.parse_args()
     if args.measure:
-        files = sorted(args.measure.glob("*.txt"))[: args.reports]
-        print(json.dumps(timed_batch(files, int(args.jobs))))
+        measure(json.loads(args.measure))
         return
-    get_registry()
+    sizes = [int(s) for s in args.reports.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
-        files = write_variants(Path(tmp), args.reports, REPO / "reports")
-        if not html_reader_available():
-            print("note: no HTML reader registered on this branch; the batch is text reports only")
         if args.profile:
-            profile(files[: args.profile], 25)
+            folder = Path(tmp) / "profile"
+            write_variants(folder, args.profile, REPO / "reports")
+            profile(folder, 25)
             return
-        sizes = sorted({max(1, args.reports // 4), max(1, args.reports // 2), args.reports})
-        print(f"{'jobs':>4} {'reports':>7} {'seconds':>8} {'reports/s':>10} {'parent MiB':>11} {'worker MiB':>11}")
-        for jobs in (int(j) for j in args.jobs.split(",")):
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+        header = f"{'run':<22} {'reports':>7} {'seconds':>8} {'reports/s':>10} {'first out s':>11}"
+        print(header + f" {'parent MiB':>11} {'worker MiB':>11}")
+        cluster = _cluster() if args.dask else None
+        try:
             for size in sizes:
-                m = run_isolated(Path(tmp), size, jobs)
-                rate = size / m["seconds"]
-                print(
-                    f"{jobs:>4} {size:>7} {m['seconds']:>8.2f} {rate:>10.0f} "
-                    f"{m['parent_peak_mib']:>11.0f} {m['worker_peak_mib']:>11.0f}"
-                )
-        print("parent MiB / worker MiB: peak resident memory of the batch process and of its largest worker")
+                folder = Path(tmp) / f"n{size}"
+                write_variants(folder, size, REPO / "reports")
+                runs = [(f"--jobs {args.jobs}", [])]
+                if size == sizes[0] and not args.paired_only:
+                    runs.append((f"--jobs {args.jobs} --no-pair", ["--no-pair"]))
+                if cluster is not None and size == sizes[0]:
+                    runs.append(("dask, 2 workers", ["--executor", "dask", "--scheduler", cluster.scheduler_address]))
+                for label, extra in runs:
+                    m = run_cli(folder, args.jobs, args.format, extra)
+                    print(
+                        f"{label:<22} {size:>7} {m['seconds']:>8.2f} {size / m['seconds']:>10.0f} "
+                        f"{m['first_output']:>11.2f} {m['parent_mib']:>11.0f} {m['worker_mib']:>11.0f}"
+                    )
+        finally:
+            if cluster is not None:
+                cluster.close()
+        print(f"load average {os.getloadavg()[0]:.1f} at the end (figures are wall-clock on a shared machine)")
+        print("parent/worker MiB: peak resident memory of the CLI process and of its largest worker process;")
+        print("first out s: from starting the CLI to the first byte of output in the file")
+
+
+def _cluster():  # type: ignore[no-untyped-def]
+    from distributed import LocalCluster
+
+    return LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
 
 
 if __name__ == "__main__":

@@ -28,11 +28,11 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
+from compliance.batch.pool import limit_memory  # noqa: E402
 from compliance.document import Document, LoadError  # noqa: E402
 from compliance.engine import get_registry  # noqa: E402
 from compliance.mapping.build import build_report  # noqa: E402
 from compliance.model import Report  # noqa: E402
-from compliance.pool import limit_memory  # noqa: E402
 from compliance.readers.limits import LimitExceeded  # noqa: E402
 
 LOADERS = ("txt", "md", "html", "docx", "pdf", "json", "yaml", "utf16")

@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from compliance.batch import BatchOptions, run_batch
+from compliance.batch.pairing import PairIndex
 from compliance.cli import cli
 from compliance.engine import Options
 from conftest import CORPUS, SAMPLES, require_shared
@@ -87,3 +88,26 @@ def test_pingtan_reports_pair_year_by_year_and_carry_over_is_evaluated() -> None
     assert all("T3-CARRY-YOY" in p.rules for p in outcome.pairs)
     assert len(loaded) == len(files), "every 平潭 report is read"
     assert len(outcome.pairs) == 6
+
+
+def test_pair_index_prefers_same_format_and_refuses_an_ambiguous_ending() -> None:
+    index = PairIndex()
+    # Added out of input order, as results arrive from workers: pairs still come out in input order.
+    index.add(4, "云溪市石泉区人民政府", 2023, ".txt")
+    index.add(0, "石泉区人民政府", 2022, ".html")
+    index.add(1, "石泉区人民政府", 2022, ".txt")
+    index.add(2, "梅岭县东山镇人民政府", 2023, ".txt")
+    index.add(3, "甲市梅岭县东山镇人民政府", 2022, ".txt")
+    index.add(5, "乙市梅岭县东山镇人民政府", 2022, ".txt")  # two agencies end with the name: neither is taken
+    index.add(6, "无年份局", None, ".txt")
+    assert index.pairs() == [(4, 1)]
+
+
+def test_unreadable_previous_is_a_usage_error_before_any_output(tmp_path: Path) -> None:
+    current = _write(tmp_path / "now", "a.txt", "云溪市测试局", 2024)
+    previous = tmp_path / "empty.txt"
+    previous.write_bytes(b"")
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(cli, ["check", str(current), "--previous", str(previous), "-o", str(out)])
+    assert result.exit_code == 2 and "cannot read --previous" in result.output
+    assert not out.exists() or out.read_text(encoding="utf-8") == ""

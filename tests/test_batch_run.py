@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compliance import batch as batch_module
 from compliance.batch import BatchOptions, run_batch, summary_rows
+from compliance.batch import run as batch_module
+from compliance.batch.pool import _context
 from compliance.cli import cli
 from compliance.engine import Options, check_file, expand_paths
-from compliance.pool import _context
 from conftest import SAMPLES
 from helpers import write_variants
 

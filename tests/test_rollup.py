@@ -7,9 +7,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from compliance.batch import BatchOptions, run_batch
+from compliance.batch.regions import read_manifest
 from compliance.cli import cli
 from compliance.engine import Options
-from compliance.rollup import read_manifest
 from conftest import SAMPLES
 from helpers import sample_variant
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from compliance.batch import BatchOptions, run_batch
+from compliance.batch.regions import read_manifest
 from compliance.engine import Options
 from compliance.model import Finding
-from compliance.rollup import read_manifest
 from conftest import SAMPLES
 from helpers import replace_field, sample_variant
 

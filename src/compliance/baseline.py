@@ -64,26 +64,36 @@ def _where(found: Finding) -> str | None:
     return cell or loc.section
 
 
-def entries_of(document: FindingsDocument) -> list[BaselineEntry]:
-    entries = []
-    for result in document.reports:
-        identity = report_identity(result)
-        for found in result.findings:
-            entries.append(
-                BaselineEntry(
-                    fingerprint=found.fingerprint or fingerprint(found, identity),
-                    rule=found.rule,
-                    report=identity,
-                    where=_where(found),
-                    message=found.message,
-                )
-            )
+def entries_for(result: ReportResult) -> list[BaselineEntry]:
+    """One report's findings as baseline entries."""
+    identity = report_identity(result)
+    return [
+        BaselineEntry(
+            fingerprint=found.fingerprint or fingerprint(found, identity),
+            rule=found.rule,
+            report=identity,
+            where=_where(found),
+            message=found.message,
+        )
+        for found in result.findings
+    ]
+
+
+def sorted_entries(entries: list[BaselineEntry]) -> list[BaselineEntry]:
     return sorted(entries, key=lambda e: (e.report, e.rule, e.where or "", e.fingerprint))
+
+
+def entries_of(document: FindingsDocument) -> list[BaselineEntry]:
+    return sorted_entries([entry for result in document.reports for entry in entries_for(result)])
 
 
 def write(path: Path, document: FindingsDocument) -> int:
     """Write every current finding as the new baseline; returns how many entries were written."""
-    baseline = BaselineFile(entries=entries_of(document))
+    return write_entries(path, entries_of(document))
+
+
+def write_entries(path: Path, entries: list[BaselineEntry]) -> int:
+    baseline = BaselineFile(entries=entries)
     text = json.dumps(baseline.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
     try:
         path.write_text(text, encoding="utf-8")
@@ -110,51 +120,78 @@ def load(path: Path) -> list[BaselineEntry]:
     return baseline.entries
 
 
-def apply(document: FindingsDocument, entries: list[BaselineEntry], path: str) -> BaselineStatus:
-    """Mark each finding new or unchanged, and list the baseline entries no longer seen.
+class Marker:
+    """Marks findings new or unchanged one report at a time (a batch's results as they come).
 
     Entries are counted, so a finding that occurs twice needs two entries to be fully known.
     """
-    remaining = Counter(e.fingerprint for e in entries)
-    status = BaselineStatus(path=path)
-    for result in document.reports:
+
+    def __init__(self, entries: list[BaselineEntry], path: str) -> None:
+        self.entries = entries
+        self.status = BaselineStatus(path=path)
+        self._remaining = Counter(e.fingerprint for e in entries)
+
+    def mark(self, result: ReportResult) -> None:
         identity = report_identity(result)
         for found in result.findings:
             if found.fingerprint is None:
                 found.fingerprint = fingerprint(found, identity)
-            if remaining[found.fingerprint] > 0:
-                remaining[found.fingerprint] -= 1
+            if self._remaining[found.fingerprint] > 0:
+                self._remaining[found.fingerprint] -= 1
                 found.baseline = "unchanged"
-                status.unchanged += 1
+                self.status.unchanged += 1
             else:
                 found.baseline = "new"
-                status.new += 1
-    for entry in entries:
-        if remaining[entry.fingerprint] > 0:
-            remaining[entry.fingerprint] -= 1
-            status.absent.append(entry)
-    document.baseline = status
-    return status
+                self.status.new += 1
+
+    def finish(self) -> BaselineStatus:
+        """The status, with the baseline entries no longer seen."""
+        for entry in self.entries:
+            if self._remaining[entry.fingerprint] > 0:
+                self._remaining[entry.fingerprint] -= 1
+                self.status.absent.append(entry)
+        return self.status
+
+
+def apply(document: FindingsDocument, entries: list[BaselineEntry], path: str) -> BaselineStatus:
+    """Mark each finding new or unchanged, and list the baseline entries no longer seen."""
+    marker = Marker(entries, path)
+    for result in document.reports:
+        marker.mark(result)
+    document.baseline = marker.finish()
+    return document.baseline
+
+
+def absent_notes(status: BaselineStatus, baseline_file: str) -> list[str]:
+    if not status.absent:
+        return []
+    count = len(status.absent)
+    notes = [
+        f"note: {count} baseline entr{'y' if count == 1 else 'ies'} no longer occur; "
+        f"rewrite it with --write-baseline {baseline_file} to shrink it:"
+    ]
+    return notes + [f"  {entry.rule} {entry.report} {entry.where or ''}".rstrip() for entry in status.absent]
+
+
+def written_note(written: int, write_to: str) -> str:
+    return f"wrote {written} baseline entr{'y' if written == 1 else 'ies'} to {write_to}"
+
+
+def reads_baseline(baseline_file: str | None, write_to: str | None) -> bool:
+    """Writing a baseline that does not exist yet while also naming it with --baseline is the usual
+    first run: then there is nothing to read."""
+    return baseline_file is not None and not (write_to and not Path(baseline_file).exists())
 
 
 def gate(document: FindingsDocument, baseline_file: str | None, write_to: str | None) -> list[str]:
     """Mark findings known to ``baseline_file`` and write a new baseline to ``write_to``.
 
     Returns the notes for the user (entries no longer seen, what was written); raises
-    BaselineError for an unreadable baseline. Writing a baseline that does not exist yet
-    while also naming it with --baseline is the usual first run, so that is not an error.
+    BaselineError for an unreadable baseline.
     """
     notes: list[str] = []
-    if baseline_file is not None and not (write_to and not Path(baseline_file).exists()):
-        status = apply(document, load(Path(baseline_file)), baseline_file)
-        if status.absent:
-            count = len(status.absent)
-            notes.append(
-                f"note: {count} baseline entr{'y' if count == 1 else 'ies'} no longer occur; "
-                f"rewrite it with --write-baseline {baseline_file} to shrink it:"
-            )
-            notes += [f"  {entry.rule} {entry.report} {entry.where or ''}".rstrip() for entry in status.absent]
+    if baseline_file is not None and reads_baseline(baseline_file, write_to):
+        notes += absent_notes(apply(document, load(Path(baseline_file)), baseline_file), baseline_file)
     if write_to:
-        written = write(Path(write_to), document)
-        notes.append(f"wrote {written} baseline entr{'y' if written == 1 else 'ies'} to {write_to}")
+        notes.append(written_note(write(Path(write_to), document), write_to))
     return notes

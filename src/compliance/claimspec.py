@@ -14,11 +14,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from compliance.layout import LayoutError, _load_yaml, _validate, data_dir
+from compliance.layout import LayoutError, data_dir, load_validated
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators are built on first use: a run that reads these from the data cache never validates them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class NumberGrammar(_Strict):
@@ -123,7 +124,7 @@ def _load(paths: tuple[Path, ...]) -> ClaimPatterns:
     files = list(paths)
     if not files:
         raise LayoutError("no claim-pattern files found under rules/claims/")
-    loaded: list[ClaimPatterns] = [_validate(ClaimPatterns, path, _load_yaml(path)) for path in files]
+    loaded: list[ClaimPatterns] = [load_validated(ClaimPatterns, path) for path in files]
     first = loaded[0]
     claims = [claim for patterns in loaded for claim in patterns.claims]
     ids = [c.id for c in claims]

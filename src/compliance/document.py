@@ -67,12 +67,12 @@ class Document:
         offset = 0
         for block in self.blocks:
             if isinstance(block, Paragraph):
-                block.loc = block.loc.model_copy(update={"offset": offset})
+                block.loc = block.loc.moved(offset=offset)
                 offset += len(block.text) + 1
                 continue
             for row in block.rows:
                 for cell in row:
-                    cell.loc = cell.loc.model_copy(update={"offset": offset})
+                    cell.loc = cell.loc.moved(offset=offset)
                     if not cell.span_copy:
                         offset += len(cell.text) + 1
                 offset += 1

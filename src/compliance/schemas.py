@@ -8,11 +8,12 @@ from pydantic import BaseModel
 
 from compliance.config import Config
 from compliance.layout import RulePack, TemplateLayout
-from compliance.model import FindingsDocument, Report
+from compliance.model import FindingsDocument, Report, ReportResult
 
 SCHEMA_FILES = {
     "report": "report.schema.json",
     "findings": "findings.schema.json",
+    "findings-line": "findings-line.schema.json",
     "rulepack": "rulepack.schema.json",
     "template": "template.schema.json",
     "config": "config.schema.json",
@@ -21,6 +22,7 @@ SCHEMA_FILES = {
 _MODELS: dict[str, type[BaseModel]] = {
     "report": Report,
     "findings": FindingsDocument,
+    "findings-line": ReportResult,
     "rulepack": RulePack,
     "template": TemplateLayout,
     "config": Config,
@@ -28,6 +30,7 @@ _MODELS: dict[str, type[BaseModel]] = {
 _TITLES = {
     "report": "compliance structured report",
     "findings": "compliance findings",
+    "findings-line": "compliance findings of one report (one line of --format jsonl)",
     "rulepack": "compliance rule pack",
     "template": "compliance template layout",
     "config": "compliance configuration ([tool.compliance] or compliance.toml)",

@@ -119,19 +119,32 @@ def _no_reason(entry: Suppression) -> Finding:
     )
 
 
-def apply(
-    pairs: Sequence[tuple[ReportResult, Report | None]],
-    configured: Sequence[ConfigSuppression] = (),
-    origin: str = "配置文件",
-    root: Path | None = None,
-) -> list[ReportResult]:
-    """Remove suppressed findings from each result and add the notes about unused or invalid ones."""
-    shared = [_from_config(s, origin) for s in configured]
-    results: list[ReportResult] = []
-    for index, (result, report) in enumerate(pairs):
+class Suppressor:
+    """Suppressions applied one report at a time, in input order (a batch's results as they come).
+
+    ``unused`` gives, once every report was seen, the notes about config suppressions that hid
+    nothing, each for the first report it applied to.
+    """
+
+    def __init__(
+        self, configured: Sequence[ConfigSuppression] = (), origin: str = "配置文件", root: Path | None = None
+    ) -> None:
+        self._shared = [_from_config(s, origin) for s in configured]
+        self._root = root
+        self._seen = 0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self._shared)
+
+    def apply(self, result: ReportResult, report: Report | None) -> ReportResult:
+        """The result without its suppressed findings, plus notes on the report's own unused or invalid ones."""
+        index, self._seen = self._seen, self._seen + 1
         own = [_from_report(s) for s in (report.suppressions if report else []) if s.reason.strip()]
         extra = [_no_reason(s) for s in (report.suppressions if report else []) if not s.reason.strip()]
-        active = own + [s for s in shared if s.applies_to(result, root)]
+        active = own + [s for s in self._shared if s.applies_to(result, self._root)]
+        if not active and not extra:
+            return result
         for entry in active:
             if entry.first_report is None:
                 entry.first_report = index
@@ -143,9 +156,26 @@ def apply(
             if not hiding:
                 kept.append(found)
         kept += extra + [_unused(s) for s in own if not s.used]
-        results.append(result.model_copy(update={"findings": kept}))
-    for entry in shared:
-        if not entry.used and entry.first_report is not None:
-            target = results[entry.first_report]
-            results[entry.first_report] = target.model_copy(update={"findings": [*target.findings, _unused(entry)]})
+        return result.model_copy(update={"findings": kept})
+
+    def unused(self) -> dict[int, list[Finding]]:
+        """Notes for config suppressions that hid nothing, by the position of the first report they applied to."""
+        notes: dict[int, list[Finding]] = {}
+        for entry in self._shared:
+            if not entry.used and entry.first_report is not None:
+                notes.setdefault(entry.first_report, []).append(_unused(entry))
+        return notes
+
+
+def apply(
+    pairs: Sequence[tuple[ReportResult, Report | None]],
+    configured: Sequence[ConfigSuppression] = (),
+    origin: str = "配置文件",
+    root: Path | None = None,
+) -> list[ReportResult]:
+    """Remove suppressed findings from each result and add the notes about unused or invalid ones."""
+    suppressor = Suppressor(configured, origin, root)
+    results = [suppressor.apply(result, report) for result, report in pairs]
+    for index, notes in suppressor.unused().items():
+        results[index] = results[index].model_copy(update={"findings": [*results[index].findings, *notes]})
     return [with_fingerprints(r) for r in results]

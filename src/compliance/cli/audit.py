@@ -129,7 +129,7 @@ def _regions(files: list[Path], manifest: str | None) -> list[str | None]:
     """Each file's region from the manifest (by path), None where it names none."""
     if manifest is None:
         return [None] * len(files)
-    from compliance.rollup import ManifestError, read_manifest
+    from compliance.batch.regions import ManifestError, read_manifest
 
     try:
         entries = read_manifest(existing((manifest,))[0])

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from compliance import baseline, config, suppressions
-from compliance.batch import DEFAULT_TIMEOUT, BatchOptions, pairing_lines, run_batch, write_summary
+from compliance import baseline, config
+from compliance.batch.executors import EXECUTORS, ExecutorUnavailable
+from compliance.batch.output import OutputSettings, write_results
+from compliance.batch.pairing import pairing_lines
+from compliance.batch.run import DEFAULT_TIMEOUT, Batch, BatchOptions
 from compliance.cli.app import (
     FAIL_ON,
     MAX_BYTES_OPTION,
@@ -25,12 +31,15 @@ from compliance.cli.app import (
 from compliance.cli.inputs import exclude_options, gather
 from compliance.cli.output import check_output, emit
 from compliance.document import LoadError
-from compliance.engine import Options, enabled_rules, summarise, worst_severity
+from compliance.engine import CheckedReport, Options, enabled_rules
 from compliance.formatters import configure
 from compliance.formatters.statistics import render_statistics, rule_counts
-from compliance.model import SEVERITY_ORDER, FindingsDocument
+from compliance.formatters.streaming import Writer, streaming
+from compliance.model import SEVERITY_ORDER, BaselineStatus, FindingsDocument, Report, ReportResult, Summary, ToolInfo
+from compliance.plugins import installed_version
 from compliance.readers.limits import Limits
 from compliance.ruledoc import ENGINE_RULES
+from compliance.suppressions import Suppressor
 
 
 @cli.command()
@@ -40,7 +49,8 @@ from compliance.ruledoc import ENGINE_RULES
     "output_format",
     default="text",
     show_default=True,
-    help="Output format: text, json, sarif, junit, github, csv, markdown, html, xlsx, docx (need -o), or a plugin's.",
+    help="Output format: text, json, jsonl, sarif, junit, github, csv, markdown, html, xlsx, docx (need -o), "
+    "or a plugin's.",
 )
 @click.option(
     "--output", "-o", type=click.Path(), help="Write the output to this file (html: or to this folder, as pages)."
@@ -97,6 +107,25 @@ from compliance.ruledoc import ENGINE_RULES
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of text, Markdown and HTML output [zh]."
 )
+@click.option(
+    "--pair/--no-pair",
+    default=True,
+    show_default=True,
+    help="Pair reports of the same agency across years within the batch (results then come out once all are "
+    "read); --no-pair writes each result as soon as it is checked.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    default="local",
+    show_default=True,
+    help="Where reports are checked: local worker processes (--jobs), or a Dask distributed cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="The Dask scheduler (tcp://host:8786) for --executor dask; without it, a local cluster of --jobs workers.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -125,6 +154,9 @@ def check(
     quiet: bool,
     statistics: bool,
     lang: str | None,
+    pair: bool,
+    executor: str,
+    scheduler: str | None,
 ) -> None:
     """Check reports (files or folders) and print findings."""
     ocr_cache(no_cache)
@@ -175,34 +207,91 @@ def check(
     )
     # Structured reports may carry their own suppressions, so their Report objects come back too.
     structured = any(f.suffix.lower() in (".json", ".yaml", ".yml") for f in files)
-    batch = _batch_options(files, formatter, jobs, timeout, previous, regions, keep_reports=structured)
-    try:
-        outcome = run_batch(files, options, batch)
-    except LoadError as exc:
-        raise UsageProblem(f"cannot read --previous '{previous}': {exc.message_en or exc.message}") from exc
-    checked = outcome.checked
-    for item in checked:  # standard input is shown by its given name, not the temporary file's
-        shown = inputs.display.get(item.result.source)
-        if shown is not None:
-            item.result.source = shown
-    results = suppressions.apply(
-        [(c.result, c.report) for c in checked], cfg.suppressions, f"配置文件 {loaded.path}", loaded.root
+    batch = _batch_options(
+        files, formatter, jobs, timeout, previous, regions, keep_reports=structured, to_file=output is not None
     )
-    document = summarise(results)
-    _apply_baseline(document, baseline_file, write_baseline, quiet)
-    if summary_csv:
-        write_summary(Path(summary_csv), document)
+    if scheduler is not None and executor != "dask":
+        raise UsageProblem("--scheduler names a Dask scheduler; use it with --executor dask.")
+    batch.pair, batch.executor, batch.scheduler = pair, executor, scheduler
     if hasattr(formatter, "colour"):
         formatter.colour = output is None and sys.stdout.isatty()
     specs = [r.spec for r in enabled_rules(registry, options)]
     configure(formatter, rules=specs, fail_on=fail_on, lang=lang or cfg.lang or "zh", quiet=quiet)
-    statistics_text = render_statistics(rule_counts(document, specs), output_format) if statistics else None
-    pairing = [] if quiet else pairing_lines(outcome.pairs)
-    reports = [c.report for c in checked]
-    emit(formatter, output_format, output, document, reports, pairing, text=statistics_text, quiet=quiet)
+    settings = OutputSettings(
+        tool=ToolInfo(version=installed_version()),
+        suppressor=Suppressor(cfg.suppressions, f"配置文件 {loaded.path}", loaded.root),
+        marker=_baseline_marker(baseline_file, write_baseline),
+        write_baseline=Path(write_baseline) if write_baseline else None,
+        summary_csv=Path(summary_csv) if summary_csv else None,
+    )
+    run = Batch(files, options, batch)
+    checked = iter(run)
+    try:
+        first = next(checked, None)  # an unreadable --previous shows here, before any output
+    except LoadError as exc:
+        raise UsageProblem(f"cannot read --previous '{previous}': {exc.message_en or exc.message}") from exc
+    except ExecutorUnavailable as exc:
+        raise UsageProblem(str(exc)) from exc
+    stream = _shown(itertools.chain([first] if first is not None else [], checked), inputs.display)
+    # Whole-batch outputs (a workbook, a Word notice, a folder of pages, the statistics) are made at the
+    # end from every result; every other format is written report by report as results come.
+    collect = statistics or getattr(formatter, "binary", False) or (output and hasattr(formatter, "render_pages"))
+    if collect:
+        collected = _Collected()
+        written = write_results(stream, collected, collected, settings)
+        document = collected.document()
+        pairing = [] if quiet else pairing_lines(run.pairs)
+        text = render_statistics(rule_counts(document, specs), output_format) if statistics else None
+        emit(formatter, output_format, output, document, collected.reports, pairing, text=text, quiet=quiet)
+    else:
+        with _output(output, getattr(formatter, "file_encoding", "utf-8")) as out:
+            pairing = [] if quiet else pairing_lines(run.pairs)
+            if pairing and output_format == "text":
+                out.write("\n".join(pairing) + "\n\n")
+            elif pairing:
+                click.echo("\n".join(pairing), err=True)
+            written = write_results(stream, streaming(formatter), out, settings)
+        if output and not quiet:
+            click.echo(f"wrote {output}", err=True)
+    if written.baseline is not None and baseline_file is not None and not quiet:
+        for note in baseline.absent_notes(written.baseline, baseline_file):
+            click.echo(note, err=True)
+    if write_baseline and written.baseline_written is not None and not quiet:
+        click.echo(baseline.written_note(written.baseline_written, write_baseline), err=True)
     threshold = None if fail_on == "never" else SEVERITY_ORDER[fail_on]
-    if threshold is not None and worst_severity(document) >= threshold and not write_baseline:
+    if threshold is not None and written.worst >= threshold and not write_baseline:
         sys.exit(1)
+
+
+class _Echo:
+    """Standard output as a stream for formatters (click.echo copes with the terminal's encoding)."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)
+
+
+@contextlib.contextmanager
+def _output(output: str | None, encoding: str = "utf-8") -> Iterator[Writer]:
+    if output is None:
+        yield _Echo()
+        return
+    try:
+        # A formatter may ask for another file encoding (csv: with a BOM, so Excel reads it as UTF-8).
+        handle = Path(output).open("w", encoding=encoding)  # noqa: SIM115 (closed below; opening errors only)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write '{output}': {exc.strerror}") from exc
+    with handle:
+        yield handle
+
+
+def _baseline_marker(baseline_file: str | None, write_baseline: str | None) -> baseline.Marker | None:
+    """The baseline to mark findings against, read before any output is written."""
+    if baseline_file is None or not baseline.reads_baseline(baseline_file, write_baseline):
+        return None
+    try:
+        return baseline.Marker(baseline.load(Path(baseline_file)), baseline_file)
+    except baseline.BaselineError as exc:
+        raise UsageProblem(str(exc)) from exc
 
 
 def _given(name: str, value: str, configured: str | None) -> str:
@@ -230,16 +319,41 @@ def _load_config(config_file: str | None, isolated: bool, registry) -> config.Lo
     return loaded
 
 
-def _apply_baseline(
-    document: FindingsDocument, baseline_file: str | None, write_baseline: str | None, quiet: bool = False
-) -> None:
-    """Mark findings known to the baseline; write a new one. Notes go to stderr, never stdout."""
-    try:
-        notes = baseline.gate(document, baseline_file, write_baseline)
-    except baseline.BaselineError as exc:
-        raise UsageProblem(str(exc)) from exc
-    for note in [] if quiet else notes:
-        click.echo(note, err=True)
+def _shown(checked: Iterator[CheckedReport], display: dict[str, str]) -> Iterator[CheckedReport]:
+    """Standard input is shown by its given name, not by the temporary file holding it."""
+    for item in checked:
+        shown = display.get(item.result.source)
+        if shown is not None:
+            item.result.source = shown
+        yield item
+
+
+class _Collected:
+    """Keeps every result for the outputs made from the whole batch (and is its own silent writer)."""
+
+    def __init__(self) -> None:
+        self.results: list[ReportResult] = []
+        self.reports: list[Report | None] = []
+        self._tool: ToolInfo | None = None
+        self._summary = Summary()
+        self._baseline: BaselineStatus | None = None
+
+    def write(self, text: str) -> None:
+        return None
+
+    def begin(self, out: Writer, tool: ToolInfo) -> None:
+        self._tool = tool
+
+    def add(self, result: ReportResult, report: Report | None) -> None:
+        self.results.append(result)
+        self.reports.append(report)
+
+    def end(self, summary: Summary, baseline: BaselineStatus | None) -> None:
+        self._summary, self._baseline = summary, baseline
+
+    def document(self) -> FindingsDocument:
+        assert self._tool is not None
+        return FindingsDocument(tool=self._tool, reports=self.results, summary=self._summary, baseline=self._baseline)
 
 
 def _limits(cfg: config.Config, max_memory: int | None) -> Limits:
@@ -256,9 +370,10 @@ def _batch_options(
     regions: str | None,
     *,
     keep_reports: bool = False,
+    to_file: bool = False,
 ) -> BatchOptions:
-    from compliance.progress import progress_bar
-    from compliance.rollup import ManifestError, read_manifest
+    from compliance.batch.progress import progress_bar
+    from compliance.batch.regions import ManifestError, read_manifest
 
     if previous is not None and len(files) != 1:
         raise UsageProblem("--previous pairs one report with last year's; give exactly one report PATH.")
@@ -273,5 +388,6 @@ def _batch_options(
         previous=previous_path,
         regions=entries,
         keep_reports=keep_reports or bool(getattr(formatter, "needs_reports", False)),
-        progress=progress_bar if sys.stderr.isatty() else None,
+        # Not while results stream onto the same terminal: the bar would be redrawn through them.
+        progress=progress_bar if sys.stderr.isatty() and (to_file or not sys.stdout.isatty()) else None,
     )

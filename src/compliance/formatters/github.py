@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from compliance.formatters import cell_path, display_path
+from compliance.formatters.streaming import Writer, render_streamed
 from compliance.hookspecs import hookimpl
-from compliance.model import Finding, FindingsDocument, Report
+from compliance.model import BaselineStatus, Finding, FindingsDocument, Report, ReportResult, Summary, ToolInfo
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -44,14 +45,22 @@ class GithubFormatter:
     name = "github"
     machine_readable = True
 
+    def __init__(self) -> None:
+        self._out: Writer | None = None
+
     def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
-        lines = [
-            annotation(found, result.source)
-            for result in document.reports
-            for found in result.findings
-            if found.baseline != "unchanged"
-        ]
-        return "".join(line + "\n" for line in lines)
+        return render_streamed(self, document, reports)
+
+    def begin(self, out: Writer, tool: ToolInfo) -> None:
+        self._out = out
+
+    def add(self, result: ReportResult, report: Report | None) -> None:
+        assert self._out is not None
+        lines = [annotation(found, result.source) for found in result.findings if found.baseline != "unchanged"]
+        self._out.write("".join(line + "\n" for line in lines))
+
+    def end(self, summary: Summary, baseline: BaselineStatus | None) -> None:
+        self._out = None
 
 
 @hookimpl

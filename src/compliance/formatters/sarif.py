@@ -8,14 +8,17 @@ known and names the template place (section/table/row/column) as a logical locat
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from compliance.formatters import display_path
+from compliance.formatters.streaming import Writer, indented, render_streamed
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
-from compliance.model import Finding, FindingsDocument, Report, ReportResult
+from compliance.model import BaselineStatus, Finding, FindingsDocument, Report, ReportResult, Summary, ToolInfo
 from compliance.ruledoc import ENGINE_RULES, explain_text, rule_markdown
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -107,34 +110,69 @@ def _result(found: Finding, report: ReportResult, index: dict[str, int]) -> dict
     return result
 
 
+# Stands in for the results while the log around them is laid out; replaced by the spooled results.
+_PLACEHOLDER = "compliance:results"
+
+
 class SarifFormatter:
+    """The rule list (which grows with engine findings such as INPUT) comes before the results,
+    so results are spooled to a temporary file and the log is assembled at the end."""
+
     name = "sarif"
     machine_readable = True
     rules: Sequence[RuleSpec] = ()
 
+    def __init__(self) -> None:
+        self._out: Writer | None = None
+        self._tool: ToolInfo | None = None
+        self._descriptors: list[dict[str, Any]] = []
+        self._index: dict[str, int] = {}
+        self._spool: Any = None
+        self._count = 0
+
     def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
-        descriptors = [_descriptor(spec) for spec in self.rules]
-        index = {d["id"]: i for i, d in enumerate(descriptors)}
-        for result in document.reports:
-            for found in result.findings:
-                if found.rule not in index:
-                    index[found.rule] = len(descriptors)
-                    descriptors.append(_engine_descriptor(found.rule))
-        results = [_result(f, r, index) for r in document.reports for f in r.findings]
-        driver = {
-            "name": document.tool.name,
-            "version": document.tool.version,
-            "rules": descriptors,
-        }
+        return render_streamed(self, document, reports)
+
+    def begin(self, out: Writer, tool: ToolInfo) -> None:
+        self._out, self._tool, self._count = out, tool, 0
+        self._descriptors = [_descriptor(spec) for spec in self.rules]
+        self._index = {d["id"]: i for i, d in enumerate(self._descriptors)}
+        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed in end())
+
+    def add(self, result: ReportResult, report: Report | None) -> None:
+        for found in result.findings:
+            if found.rule not in self._index:
+                self._index[found.rule] = len(self._descriptors)
+                self._descriptors.append(_engine_descriptor(found.rule))
+            text = json.dumps(_result(found, result, self._index), ensure_ascii=False, indent=2)
+            self._spool.write((",\n" if self._count else "") + "        " + indented(text, 8))
+            self._count += 1
+
+    def end(self, summary: Summary, baseline: BaselineStatus | None) -> None:
+        assert self._out is not None and self._tool is not None
+        driver = {"name": self._tool.name, "version": self._tool.version, "rules": self._descriptors}
         run: dict[str, Any] = {
             "tool": {"driver": driver},
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": _PLACEHOLDER,
         }
-        if document.baseline is not None:
-            run["properties"] = {"baseline": document.baseline.model_dump(mode="json")}
+        if baseline is not None:
+            run["properties"] = {"baseline": baseline.model_dump(mode="json")}
         log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-        return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+        # Unescaped, the key and its placeholder value can only be the real ones (text inside
+        # strings has its quotes escaped), so the log splits exactly once.
+        marker = f'"results": "{_PLACEHOLDER}"'
+        head, tail = (json.dumps(log, ensure_ascii=False, indent=2) + "\n").split(marker)
+        self._out.write(head + '"results": ')
+        if self._count:
+            self._out.write("[\n")
+            self._spool.seek(0)
+            shutil.copyfileobj(self._spool, self._out)  # type: ignore[misc]
+            self._out.write("\n      ]")
+        else:
+            self._out.write("[]")
+        self._out.write(tail)
+        self._spool.close()
 
 
 @hookimpl

@@ -8,6 +8,8 @@ kept next to the key for messages and evidence.
 from __future__ import annotations
 
 import functools
+import importlib.util
+import os
 import re
 import unicodedata
 
@@ -34,7 +36,26 @@ def _converter():  # type: ignore[no-untyped-def]
 
 @functools.cache
 def _traditional_characters() -> frozenset[str]:
-    """Every character the library's t2s dictionary converts: the test for "needs converting"."""
+    """Every character the library's t2s dictionary converts: the test for "needs converting".
+
+    Remembered on disk (``datacache``) per installed library, so a run whose texts are all
+    simplified never loads the dictionary (~0.15 s).
+    """
+    from compliance import datacache
+
+    spec = importlib.util.find_spec("opencc_purepy")
+    if spec is None or spec.origin is None:  # pragma: no cover - declared dependency
+        return frozenset()
+    try:
+        stat = os.stat(spec.origin)
+    except OSError:  # pragma: no cover
+        return _read_traditional_characters()
+    return datacache.remembered(
+        f"opencc-t2s-characters|{spec.origin}|{stat.st_size}|{stat.st_mtime_ns}", _read_traditional_characters
+    )
+
+
+def _read_traditional_characters() -> frozenset[str]:
     converter = _converter()
     try:
         characters = converter.dictionary.ts_characters[0] if converter is not None else {}

@@ -154,7 +154,7 @@ def located_cells(cells: list[str], source: str, loc: Loc) -> list[GridCell]:
         found = source.find(text, position, position + len(text) + _CELL_GAP) if text else -1
         start = found if found >= 0 else position
         column = loc.column + start if loc.column is not None else None
-        out.append(GridCell(text, loc.model_copy(update={"column": column})))
+        out.append(GridCell(text, loc.moved(column=column)))
         position = start + len(text)
     return out
 

@@ -9,7 +9,7 @@ differ, points at the largest difference and names the child that best explains 
 worst cell. Children whose table is missing are named, so the reader knows what was not summed.
 
 Like the other roll-up kinds it sees several reports, so the batch calls ``compare_children``
-once every report is loaded (``compares_children``); ``check`` on one report yields nothing.
+once every report is loaded (a ``RollupKind``: the batch calls ``check_rollup``); one report alone yields nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from compliance.layout import RuleSpec, TableSpec
 from compliance.model import CellStatus, Finding
 from compliance.rules.base import CheckContext, RuleKind, finding
 from compliance.rules.blanks import resolved_table
+from compliance.rules.rollup import RollupContext, RollupKind
 
 Number = int | Decimal
 Key = tuple[str, str]
@@ -79,13 +80,16 @@ def _signed(value: Number) -> str:
     return f"{value:+}" if value else "0"
 
 
-class RollupCellsKind(RuleKind):
+class RollupCellsKind(RollupKind):
     name = "rollup_cells"
     Params = RollupCellsParams
-    compares_children = True
 
-    def check(self, rule: RuleSpec, params: RollupCellsParams, ctx: CheckContext) -> Iterator[Finding]:
-        return iter(())  # evaluated across reports by the batch (compare_children)
+    def check_rollup(self, rule: RuleSpec, params: RollupCellsParams, ctx: RollupContext) -> Iterator[Finding]:
+        if ctx.missing:
+            return  # ROLLUP-MISSING names the child regions without a readable report
+        parent = CheckContext(ctx.report, ctx.layouts)
+        children = {name: CheckContext(child, ctx.layouts) for name, child in ctx.children.items()}
+        yield from self.compare_children(rule, params, ctx.region, parent, children)
 
     def compare_children(
         self,

@@ -16,9 +16,9 @@ OOM killer. Where the platform has no such limit the budget is ignored.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -84,10 +84,17 @@ def limit_memory(budget: int | None) -> bool:
 def _serve(conn: Connection, handler: Handler, memory: int | None = None) -> None:
     """Worker loop: receive ``(index, task)``, send ``(index, result)``; ``None`` stops."""
     limit_memory(memory)
+    parent = os.getppid()
     while True:
         try:
+            # A killed parent may not close this pipe (sibling workers hold copies of its end):
+            # waiting a second at a time lets an orphaned worker notice and go.
+            if not conn.poll(1.0):
+                if os.getppid() != parent:
+                    return
+                continue
             message = conn.recv()
-        except (EOFError, KeyboardInterrupt):
+        except (EOFError, OSError, KeyboardInterrupt):
             return
         if message is None:
             return
@@ -157,15 +164,23 @@ class WorkerPool:
         self._stop(worker, kill=True)
         self._workers[self._workers.index(worker)] = self._start()
 
-    def run(self, tasks: list[Any]) -> Iterator[tuple[int, Any]]:
-        """Run every task; yield each index with its result as soon as it is known."""
-        queue = deque(enumerate(tasks))
-        while queue or any(w.index is not None for w in self._workers):
+    def run(self, tasks: Iterable[Any], window: int | None = None) -> Iterator[tuple[int, Any]]:
+        """Run every task; yield each index with its result as soon as it is known.
+
+        Tasks are taken from ``tasks`` only when a worker is free, so a generator may produce them
+        lazily (reading each report from a spool as it is needed). With a ``window``, no task is
+        started more than ``window`` places after the oldest one still running, which bounds how
+        many results a caller putting them back in input order ever holds.
+        """
+        pending = enumerate(tasks)
+        upcoming: tuple[int, Any] | None = next(pending, None)
+        while upcoming is not None or any(w.index is not None for w in self._workers):
             for worker in self._workers:
-                if worker.index is None and queue:
-                    index, task = queue.popleft()
+                if worker.index is None and upcoming is not None and self._within(upcoming[0], window):
+                    index, task = upcoming
                     worker.index, worker.started = index, time.monotonic()
                     worker.conn.send((index, task))
+                    upcoming = next(pending, None)
             busy = [w for w in self._workers if w.index is not None]
             ready = wait([w.conn for w in busy], timeout=self._wait_time(busy))
             for worker in busy:
@@ -184,6 +199,10 @@ class WorkerPool:
                 elif self.timeout is not None and time.monotonic() - worker.started >= self.timeout:
                     self._replace(worker)
                     yield held, Failed("timeout", f"{self.timeout:g} s")
+
+    def _within(self, index: int, window: int | None) -> bool:
+        running = [w.index for w in self._workers if w.index is not None]
+        return window is None or not running or index < min(running) + window
 
     def _wait_time(self, busy: list[_Worker]) -> float | None:
         if self.timeout is None:

@@ -1,0 +1,273 @@
+"""Run a batch: every report checked by an executor, results handed on in input order as they are final.
+
+Each report is loaded and checked by a worker (``executors``: the local ``pool.WorkerPool`` by
+default), so a report that crashes a reader or hangs becomes one ``input`` finding and the batch
+goes on. ``Batch`` yields one ``CheckedReport`` per file, in input order, whatever the number of
+workers, so the output is the same for any ``jobs``:
+
+- with nothing batch-wide to do, each result is yielded as soon as it and every earlier one are
+  done (a reorder window of ``BatchOptions.window`` results at most);
+- when reports must be paired across years (a cross-year rule is enabled) or rolled up by region,
+  no result is final until every report is read: results and compressed reports wait in a
+  temporary file (``spool``) while small keyed summaries (agency key, year, region) decide the
+  pairs and roll-ups, then the results are yielded in input order with the cross-year checks
+  running in the workers just ahead of them.
+
+Memory in the parent stays flat with the size of the batch either way.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compliance.batch.executors import Executor, make_executor
+from compliance.batch.pairing import Pair, PairIndex
+from compliance.batch.pool import Failed
+from compliance.batch.regions import RegionEntry, RegionMembers
+from compliance.batch.spool import Spool
+from compliance.document import LoadError
+from compliance.engine import (
+    CheckedReport,
+    LoadedRule,
+    Options,
+    Registry,
+    check_file,
+    check_report,
+    enabled_rules,
+    get_registry,
+    sort_findings,
+    summarise,
+)
+from compliance.mapping.normalize import preload as preload_normalisation
+from compliance.model import Finding, FindingsDocument, Report, ReportResult
+
+DEFAULT_TIMEOUT = 60.0
+# Results held back at most while an earlier report is still being checked: enough to keep every
+# worker busy behind a slow report, small enough that a hung one costs little memory.
+DEFAULT_WINDOW = 512
+
+Progress = Callable[[Iterable[Any], int, str], Iterator[Any]]
+
+
+@dataclass
+class BatchOptions:
+    jobs: int = 1
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds per report; None or 0: no limit
+    previous: Path | None = None  # last year's report for every report of the batch
+    regions: list[RegionEntry] | None = None  # roll-up manifest entries (regions.read_manifest)
+    keep_reports: bool = False  # hand the Report objects to the formatter (HTML re-renders tables)
+    progress: Progress | None = None  # wraps the result stream, e.g. a progress bar
+    executor: str = "local"  # executors.EXECUTORS
+    scheduler: str | None = None  # the Dask scheduler's address, for executor "dask"
+    window: int = DEFAULT_WINDOW
+    pair: bool = True  # pair reports across years within the batch (results then wait for every report)
+
+
+@dataclass
+class BatchResult:
+    checked: list[CheckedReport]
+    pairs: list[Pair] = field(default_factory=list)
+
+    @property
+    def document(self) -> FindingsDocument:
+        return summarise([c.result for c in self.checked])
+
+
+# ---- worker side -------------------------------------------------------------------------------
+
+
+def _pack(report: Report) -> bytes:
+    return zlib.compress(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack(blob: bytes) -> Report:
+    report: Report = pickle.loads(zlib.decompress(blob))
+    return report
+
+
+def handle(options: Options, keep: bool, task: tuple[Any, ...]) -> Any:
+    """Run one task in a worker: ``("load", path)`` or ``("pair", report, previous)``.
+
+    A load returns the result, whether the report was readable, and (``keep``) the report packed
+    for the parent; a pair returns the cross-year findings.
+    """
+    registry = get_registry()
+    if task[0] == "load":
+        checked = check_file(Path(task[1]), registry, options)
+        readable = checked.report is not None
+        blob = _pack(checked.report) if keep and checked.report is not None else None
+        return checked.result, readable, blob
+    _, blob, previous_blob = task
+    cross = cross_year_rules(registry, options)
+    return check_report(_unpack(blob), registry, options, _unpack(previous_blob), rules=cross)
+
+
+# ---- parent side -------------------------------------------------------------------------------
+
+
+def cross_year_rules(registry: Registry, options: Options) -> list[LoadedRule]:
+    return [r for r in enabled_rules(registry, options) if r.kind.needs_previous]
+
+
+def failure_finding(failed: Failed, what: str) -> Finding:
+    if failed.reason == "memory":
+        limit = int(failed.detail or 0) // (1024 * 1024)
+        message = f"{what}时内存超过限制 max-memory = {limit} MB，已停止该报告的检查，其他报告照常检查"
+        message_en = f"{what} went over the limit max-memory = {limit} MB; the report was skipped, the batch went on"
+    elif failed.reason == "timeout":
+        message = f"{what}超时：超过 {failed.detail} 仍未完成，已停止该报告的检查，其他报告照常检查"
+        message_en = f"{what} timed out after {failed.detail}; the report was skipped, the batch went on"
+    else:
+        message = f"{what}时进程异常终止（{failed.detail}），已跳过该报告，其他报告照常检查"
+        message_en = f"{what} crashed ({failed.detail}); the report was skipped, the batch went on"
+    return Finding(rule="INPUT", category="input", severity="error", message=message, message_en=message_en)
+
+
+def in_order(stream: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    """``(index, value)`` pairs arriving in any order, yielded by index 0, 1, 2, … as each is available."""
+    waiting: dict[int, Any] = {}
+    expected = 0
+    for index, value in stream:
+        waiting[index] = value
+        while expected in waiting:
+            yield expected, waiting.pop(expected)
+            expected += 1
+
+
+class Batch:
+    """Check ``files`` and iterate their CheckedReports in input order; ``pairs`` once the first is out."""
+
+    def __init__(self, files: list[Path], options: Options, batch: BatchOptions | None = None) -> None:
+        self.files = files
+        self.options = options
+        self.batch = batch or BatchOptions()
+        self.registry = get_registry()  # loaded once here; forked workers inherit it
+        self.cross = cross_year_rules(self.registry, options)
+        self.pairs: list[Pair] = []
+        pairing = bool(self.cross) and (self.batch.previous is not None or (self.batch.pair and len(files) > 1))
+        # Pairing and roll-up need every report read before any result is final.
+        self.deferred = pairing or bool(self.batch.regions)
+
+    def __iter__(self) -> Iterator[CheckedReport]:
+        preload_normalisation()  # likewise the OpenCC dictionary (~16 MB), shared by the workers
+        keep = self.batch.keep_reports or self.deferred
+        executor = make_executor(
+            self.batch.executor,
+            functools.partial(handle, self.options, keep),
+            jobs=self.batch.jobs,
+            timeout=self.batch.timeout,
+            memory=self.options.limits.max_memory,
+            scheduler=self.batch.scheduler,
+        )
+        with executor:
+            yield from (self._deferred(executor) if self.deferred else self._streamed(executor))
+
+    def _load_tasks(self, previous: bool) -> Iterator[tuple[str, str]]:
+        yield from (("load", str(path)) for path in self.files)
+        if previous and self.batch.previous is not None:
+            yield ("load", str(self.batch.previous))
+
+    def _progress(self, stream: Iterator[tuple[int, Any]], total: int, label: str) -> Iterator[tuple[int, Any]]:
+        return self.batch.progress(stream, total, label) if self.batch.progress else stream
+
+    def _outcome(self, index: int, out: Any) -> tuple[ReportResult, bool, bytes | None]:
+        if isinstance(out, Failed):
+            return ReportResult(source=str(self._source(index)), findings=[failure_finding(out, "检查")]), False, None
+        result, readable, blob = out
+        return result, readable, blob
+
+    def _source(self, index: int) -> Path:
+        return self.files[index] if index < len(self.files) else self.batch.previous  # type: ignore[return-value]
+
+    def _streamed(self, executor: Executor) -> Iterator[CheckedReport]:
+        stream = executor.run(self._load_tasks(previous=False), self.batch.window)
+        for index, out in in_order(self._progress(stream, len(self.files), "checking")):
+            result, _, blob = self._outcome(index, out)
+            report = _unpack(blob) if self.batch.keep_reports and blob is not None else None
+            yield CheckedReport(self.files[index], report, result)
+
+    def _deferred(self, executor: Executor) -> Iterator[CheckedReport]:
+        count = len(self.files)
+        total = count + (self.batch.previous is not None)
+        with Spool(total) as results, Spool(total) as blobs:
+            pair_index = PairIndex()
+            members = RegionMembers(self.batch.regions) if self.batch.regions else None
+            labels: dict[int, tuple[str | None, int | None, str | None]] = {}  # agency, year, template
+            for index, out in self._progress(executor.run(self._load_tasks(previous=True)), total, "checking"):
+                result, readable, blob = self._outcome(index, out)
+                results.put_object(index, result)
+                if blob is not None:
+                    blobs.put(index, blob)
+                if index >= count:
+                    continue
+                if readable:
+                    # Interned: a few distinct suffixes and templates, not one string per report.
+                    pair_index.add(index, result.agency, result.year, sys.intern(self.files[index].suffix))
+                    template = sys.intern(result.template) if result.template else None
+                    labels[index] = (result.agency, result.year, template)
+                if members is not None:
+                    members.add(index, self.files[index], result.agency, result.year, readable)
+            pairs_at = self._pairs_at(pair_index, results, blobs)
+            self.pairs = [self._pair(current, prior, labels) for current, prior in pairs_at]
+            del labels, pair_index
+            rollup = (
+                members.findings(lambda i: _unpack(blobs.get(i) or b""), self.registry, self.options) if members else {}
+            )
+            cross_found = self._cross_year(executor, pairs_at, blobs)
+            upcoming = next(cross_found, None)
+            prior_of = dict(pairs_at)
+            for index in range(count):
+                result = results.get_object(index)
+                if index in prior_of and result.ratios is not None:
+                    # The year-over-year change needs only last year's ratios, not its report.
+                    then: ReportResult = results.get_object(prior_of[index])
+                    result.ratios = result.ratios.with_previous(then.ratios)
+                extra = list(rollup.pop(index, []))
+                if upcoming is not None and upcoming[0] == index:
+                    extra.extend(upcoming[1])
+                    upcoming = next(cross_found, None)
+                if extra:
+                    result.findings = sort_findings([*result.findings, *extra])
+                blob = blobs.get(index) if self.batch.keep_reports else None
+                yield CheckedReport(self.files[index], _unpack(blob) if blob is not None else None, result)
+
+    def _pairs_at(self, pair_index: PairIndex, results: Spool, blobs: Spool) -> list[tuple[int, int]]:
+        count = len(self.files)
+        if self.batch.previous is None:
+            return pair_index.pairs() if self.cross and self.batch.pair else []
+        if not blobs.has(count):
+            prior: ReportResult = results.get_object(count)
+            message = prior.findings[0].message_en if prior.findings else None
+            raise LoadError(f"无法读取上年报告：{self.batch.previous}", message or "cannot read the previous report")
+        return [(index, count) for index in range(count) if blobs.has(index)]
+
+    def _pair(self, current: int, prior: int, labels: dict[int, tuple[str | None, int | None, str | None]]) -> Pair:
+        agency, year, template = labels[current]
+        evaluated = tuple(r.spec.id for r in self.cross if template is None or template in r.spec.templates)
+        return Pair(str(self.files[current]), str(self._source(prior)), agency, year, evaluated)
+
+    def _cross_year(
+        self, executor: Executor, pairs_at: list[tuple[int, int]], blobs: Spool
+    ) -> Iterator[tuple[int, list[Finding]]]:
+        """Cross-year findings per paired report, in input order, computed by the workers just in time."""
+        if not self.cross or not pairs_at:
+            return
+        tasks = (("pair", blobs.get(current), blobs.get(prior)) for current, prior in pairs_at)
+        stream = self._progress(executor.run(tasks, self.batch.window), len(pairs_at), "cross-year")
+        for position, out in in_order(stream):
+            found = [failure_finding(out, "跨年度比对")] if isinstance(out, Failed) else out
+            yield pairs_at[position][0], found
+
+
+def run_batch(files: list[Path], options: Options, batch: BatchOptions | None = None) -> BatchResult:
+    """Check ``files`` (in this order) and return one CheckedReport each, plus the year pairs."""
+    run = Batch(files, options, batch)
+    checked = list(run)
+    return BatchResult(checked=checked, pairs=run.pairs)
