@@ -137,3 +137,25 @@ def test_extract_for_people_shows_every_table_cell_as_read(fmt: str) -> None:
         separator = "|"
         cells = {part.strip() for line in out.splitlines() if separator in line for part in line.split(separator)}
         assert set(values) <= cells
+
+
+def _hanging_check_file(path, registry, options, previous=None):  # type: ignore[no-untyped-def]
+    import time
+
+    time.sleep(60)
+
+
+@pytest.mark.skipif(
+    __import__("multiprocessing").get_start_method(allow_none=True) not in (None, "fork"),
+    reason="patching workers needs fork",
+)
+def test_extract_reads_in_a_worker_under_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance.batch import run as batch_module
+
+    monkeypatch.setattr(batch_module, "check_file", _hanging_check_file)
+    import time
+
+    started = time.monotonic()
+    code, _, err = invoke("extract", str(CLEAN), "--timeout", "1")
+    assert code == 2 and "cannot read" in err
+    assert time.monotonic() - started < 20

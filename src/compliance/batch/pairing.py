@@ -30,6 +30,44 @@ def agency_key(agency: str | None) -> str:
     return key(agency or "")
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """One agency's report of one year given more than once (the same report as .html and .txt, say)."""
+
+    agency: str | None
+    year: int
+    sources: tuple[str, ...]
+
+
+# Extensions of one family hold the same kind of document: a copy in the same family is preferred
+# when pairing across years (a .htm report with last year's .html, not with last year's .pdf).
+FAMILIES = {
+    ".htm": ".html",
+    ".shtml": ".html",
+    ".xhtml": ".html",
+    ".text": ".txt",
+    "": ".txt",
+    ".markdown": ".md",
+    ".mdown": ".md",
+    ".yml": ".yaml",
+    ".json": ".yaml",
+    ".doc": ".docx",
+    ".docm": ".docx",
+    ".wps": ".docx",
+    ".rtf": ".docx",
+    ".jpeg": ".png",
+    ".jpg": ".png",
+    ".tif": ".png",
+    ".tiff": ".png",
+    ".bmp": ".png",
+}
+
+
+def format_family(suffix: str) -> str:
+    lowered = suffix.lower()
+    return FAMILIES.get(lowered, lowered)
+
+
 # "区人民政府" alone names no agency: shorter names never match by their ending.
 _MIN_AGENCY_NAME = 6
 
@@ -43,7 +81,7 @@ class PairIndex:
     def add(self, index: int, agency: str | None, year: int | None, suffix: str) -> None:
         """Record a readable report (one with a year; without one it can pair with nothing)."""
         if year is not None:
-            self._entries[index] = (agency_key(agency), year, suffix)
+            self._entries[index] = (agency_key(agency), year, format_family(suffix))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -52,7 +90,7 @@ class PairIndex:
         """(report, last year's report) for every report that has one in the batch, in input order.
 
         Several files for one agency and year (a .txt and an .html copy) are all paired; each takes
-        last year's report in the same format when there is one, else the first in input order.
+        last year's report in the same format family when there is one, else the first in input order.
         """
         by_key: dict[tuple[str, int], list[int]] = {}
         for index in sorted(self._entries):
@@ -72,6 +110,15 @@ class PairIndex:
             same_format = [c for c in candidates if self._entries[c][2] == suffix]
             found.append((index, (same_format or candidates)[0]))
         return found
+
+    def duplicates(self) -> list[tuple[int, list[int]]]:
+        """Reports sharing an agency and a year: (year, their indexes in input order), in input order."""
+        by_key: dict[tuple[str, int], list[int]] = {}
+        for index in sorted(self._entries):
+            name, year, _ = self._entries[index]
+            if name:
+                by_key.setdefault((name, year), []).append(index)
+        return [(year, indexes) for (_, year), indexes in by_key.items() if len(indexes) > 1]
 
 
 class _EndingIndex:
@@ -103,6 +150,15 @@ class _EndingIndex:
                 matches.add(ordered[at][::-1])
             at += 1
         return next(iter(matches)) if len(matches) == 1 else None
+
+
+def duplicate_lines(duplicates: list[Duplicate]) -> list[str]:
+    """A warning per agency and year given more than once: each copy is checked and counted."""
+    return [
+        f"warning: {d.agency or '?'} {d.year} is given {len(d.sources)} times ({', '.join(d.sources)}): "
+        "each copy is checked and counted; cross-year pairs prefer a copy in the same format"
+        for d in duplicates
+    ]
 
 
 def pairing_lines(pairs: list[Pair]) -> list[str]:

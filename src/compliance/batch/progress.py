@@ -1,8 +1,14 @@
-"""A progress bar for batches on a terminal (rich, on stderr); callers skip it when not a TTY."""
+"""Progress of a batch on stderr: a bar on a terminal (rich), plain lines now and then in a log.
+
+A CI log or a redirected stderr shows nothing for minutes on a big batch without them; a line every
+``LINE_INTERVAL`` seconds (never for a batch done sooner) says how far it is and how fast it goes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -21,3 +27,37 @@ def progress_bar(items: Iterable[T], total: int, label: str) -> Iterator[T]:
             progress.advance(task)
             progress.refresh()
             yield item
+
+
+# Seconds between two progress lines in a log.
+LINE_INTERVAL = 10.0
+
+
+def progress_lines(
+    items: Iterable[T],
+    total: int,
+    label: str,
+    *,
+    interval: float = LINE_INTERVAL,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[T]:
+    """Yield ``items`` unchanged, writing ``label: done/total (percent), rate/s`` to stderr every
+    ``interval`` seconds, and a last line when it ends if any line was written."""
+    started = last = clock()
+    done = 0
+    wrote = False
+    for item in items:
+        done += 1
+        now = clock()
+        if now - last >= interval:
+            _line(label, done, total, now - started)
+            last, wrote = now, True
+        yield item
+    if wrote:
+        _line(label, done, total, clock() - started)
+
+
+def _line(label: str, done: int, total: int, elapsed: float) -> None:
+    share = f" ({100 * done // total} %)" if total else ""
+    rate = done / elapsed if elapsed > 0 else 0.0
+    print(f"{label}: {done}/{total}{share}, {rate:.1f}/s, {elapsed:.0f} s", file=sys.stderr, flush=True)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.batch.executors import Executor, make_executor
-from compliance.batch.pairing import Pair, PairIndex
+from compliance.batch.pairing import Duplicate, Pair, PairIndex
 from compliance.batch.pool import Failed
 from compliance.batch.regions import RegionEntry, RegionMembers
 from compliance.batch.spool import Spool
@@ -151,6 +151,8 @@ class Batch:
         self.registry = get_registry()  # loaded once here; forked workers inherit it
         self.cross = cross_year_rules(self.registry, options)
         self.pairs: list[Pair] = []
+        # The same agency and year given more than once; known when the batch pairs (every report read).
+        self.duplicates: list[Duplicate] = []
         pairing = bool(self.cross) and (self.batch.previous is not None or (self.batch.pair and len(files) > 1))
         # Pairing and roll-up need every report read before any result is final.
         self.deferred = pairing or bool(self.batch.regions)
@@ -216,6 +218,10 @@ class Batch:
                     members.add(index, self.files[index], result.agency, result.year, readable)
             pairs_at = self._pairs_at(pair_index, results, blobs)
             self.pairs = [self._pair(current, prior, labels) for current, prior in pairs_at]
+            self.duplicates = [
+                Duplicate(labels[group[0]][0], year, tuple(str(self.files[i]) for i in group))
+                for year, group in pair_index.duplicates()
+            ]
             del labels, pair_index
             rollup = (
                 members.findings(lambda i: _unpack(blobs.get(i) or b""), self.registry, self.options) if members else {}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import itertools
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -14,8 +12,8 @@ import click
 from compliance import baseline, config
 from compliance.batch.executors import EXECUTORS, ExecutorUnavailable
 from compliance.batch.output import OutputSettings, write_results
-from compliance.batch.pairing import pairing_lines
-from compliance.batch.run import DEFAULT_TIMEOUT, Batch, BatchOptions
+from compliance.batch.pairing import duplicate_lines, pairing_lines
+from compliance.batch.run import DEFAULT_TIMEOUT, Batch, BatchOptions, Progress
 from compliance.cli.app import (
     FAIL_ON,
     MAX_BYTES_OPTION,
@@ -29,13 +27,13 @@ from compliance.cli.app import (
     split_values,
 )
 from compliance.cli.inputs import exclude_options, gather
-from compliance.cli.output import check_output, emit
+from compliance.cli.output import Collected, check_output, emit, output_to, shown
 from compliance.document import LoadError
-from compliance.engine import CheckedReport, Options, enabled_rules
+from compliance.engine import Options, enabled_rules
 from compliance.formatters import configure
 from compliance.formatters.statistics import render_statistics, rule_counts
-from compliance.formatters.streaming import Writer, streaming
-from compliance.model import SEVERITY_ORDER, BaselineStatus, FindingsDocument, Report, ReportResult, Summary, ToolInfo
+from compliance.formatters.streaming import streaming
+from compliance.model import SEVERITY_ORDER, ToolInfo
 from compliance.plugins import installed_version
 from compliance.readers.limits import Limits
 from compliance.ruledoc import ENGINE_RULES
@@ -208,7 +206,15 @@ def check(
     # Structured reports may carry their own suppressions, so their Report objects come back too.
     structured = any(f.suffix.lower() in (".json", ".yaml", ".yml") for f in files)
     batch = _batch_options(
-        files, formatter, jobs, timeout, previous, regions, keep_reports=structured, to_file=output is not None
+        files,
+        formatter,
+        jobs,
+        timeout,
+        previous,
+        regions,
+        keep_reports=structured,
+        to_file=output is not None,
+        quiet=quiet,
     )
     if scheduler is not None and executor != "dask":
         raise UsageProblem("--scheduler names a Dask scheduler; use it with --executor dask.")
@@ -232,19 +238,21 @@ def check(
         raise UsageProblem(f"cannot read --previous '{previous}': {exc.message_en or exc.message}") from exc
     except ExecutorUnavailable as exc:
         raise UsageProblem(str(exc)) from exc
-    stream = _shown(itertools.chain([first] if first is not None else [], checked), inputs.display)
+    stream = shown(itertools.chain([first] if first is not None else [], checked), inputs.display)
     # Whole-batch outputs (a workbook, a Word notice, a folder of pages, the statistics) are made at the
     # end from every result; every other format is written report by report as results come.
     collect = statistics or getattr(formatter, "binary", False) or (output and hasattr(formatter, "render_pages"))
     if collect:
-        collected = _Collected()
+        collected = Collected()
         written = write_results(stream, collected, collected, settings)
+        _warn_duplicates(run, quiet)
         document = collected.document()
         pairing = [] if quiet else pairing_lines(run.pairs)
         text = render_statistics(rule_counts(document, specs), output_format) if statistics else None
         emit(formatter, output_format, output, document, collected.reports, pairing, text=text, quiet=quiet)
     else:
-        with _output(output, getattr(formatter, "file_encoding", "utf-8")) as out:
+        with output_to(output, getattr(formatter, "file_encoding", "utf-8")) as out:
+            _warn_duplicates(run, quiet)
             pairing = [] if quiet else pairing_lines(run.pairs)
             if pairing and output_format == "text":
                 out.write("\n".join(pairing) + "\n\n")
@@ -261,27 +269,6 @@ def check(
     threshold = None if fail_on == "never" else SEVERITY_ORDER[fail_on]
     if threshold is not None and written.worst >= threshold and not write_baseline:
         sys.exit(1)
-
-
-class _Echo:
-    """Standard output as a stream for formatters (click.echo copes with the terminal's encoding)."""
-
-    def write(self, text: str) -> None:
-        click.echo(text, nl=False)
-
-
-@contextlib.contextmanager
-def _output(output: str | None, encoding: str = "utf-8") -> Iterator[Writer]:
-    if output is None:
-        yield _Echo()
-        return
-    try:
-        # A formatter may ask for another file encoding (csv: with a BOM, so Excel reads it as UTF-8).
-        handle = Path(output).open("w", encoding=encoding)  # noqa: SIM115 (closed below; opening errors only)
-    except OSError as exc:
-        raise UsageProblem(f"cannot write '{output}': {exc.strerror}") from exc
-    with handle:
-        yield handle
 
 
 def _baseline_marker(baseline_file: str | None, write_baseline: str | None) -> baseline.Marker | None:
@@ -319,46 +306,24 @@ def _load_config(config_file: str | None, isolated: bool, registry) -> config.Lo
     return loaded
 
 
-def _shown(checked: Iterator[CheckedReport], display: dict[str, str]) -> Iterator[CheckedReport]:
-    """Standard input is shown by its given name, not by the temporary file holding it."""
-    for item in checked:
-        shown = display.get(item.result.source)
-        if shown is not None:
-            item.result.source = shown
-        yield item
-
-
-class _Collected:
-    """Keeps every result for the outputs made from the whole batch (and is its own silent writer)."""
-
-    def __init__(self) -> None:
-        self.results: list[ReportResult] = []
-        self.reports: list[Report | None] = []
-        self._tool: ToolInfo | None = None
-        self._summary = Summary()
-        self._baseline: BaselineStatus | None = None
-
-    def write(self, text: str) -> None:
-        return None
-
-    def begin(self, out: Writer, tool: ToolInfo) -> None:
-        self._tool = tool
-
-    def add(self, result: ReportResult, report: Report | None) -> None:
-        self.results.append(result)
-        self.reports.append(report)
-
-    def end(self, summary: Summary, baseline: BaselineStatus | None) -> None:
-        self._summary, self._baseline = summary, baseline
-
-    def document(self) -> FindingsDocument:
-        assert self._tool is not None
-        return FindingsDocument(tool=self._tool, reports=self.results, summary=self._summary, baseline=self._baseline)
-
-
 def _limits(cfg: config.Config, max_memory: int | None) -> Limits:
     limits = cfg.reader_limits()
     return limits if max_memory is None else dataclasses.replace(limits, max_memory=max_memory * 1024 * 1024)
+
+
+def _warn_duplicates(run: Batch, quiet: bool) -> None:
+    for line in [] if quiet else duplicate_lines(run.duplicates):
+        click.echo(line, err=True)
+
+
+def _progress(to_file: bool, quiet: bool, bar: Progress, lines: Progress) -> Progress | None:
+    """A bar on a terminal (not while results stream onto the same terminal: it would be redrawn
+    through them); plain lines now and then in a log; nothing with --quiet."""
+    if quiet:
+        return None
+    if sys.stderr.isatty():
+        return bar if to_file or not sys.stdout.isatty() else None
+    return lines
 
 
 def _batch_options(
@@ -371,8 +336,9 @@ def _batch_options(
     *,
     keep_reports: bool = False,
     to_file: bool = False,
+    quiet: bool = False,
 ) -> BatchOptions:
-    from compliance.batch.progress import progress_bar
+    from compliance.batch.progress import progress_bar, progress_lines
     from compliance.batch.regions import ManifestError, read_manifest
 
     if previous is not None and len(files) != 1:
@@ -388,6 +354,5 @@ def _batch_options(
         previous=previous_path,
         regions=entries,
         keep_reports=keep_reports or bool(getattr(formatter, "needs_reports", False)),
-        # Not while results stream onto the same terminal: the bar would be redrawn through them.
-        progress=progress_bar if sys.stderr.isatty() and (to_file or not sys.stdout.isatty()) else None,
+        progress=_progress(to_file, quiet, progress_bar, progress_lines),
     )

@@ -1,9 +1,14 @@
-"""`compliance extract`: one report as the structured report (contract §3)."""
+"""`compliance extract`: one report as the structured report (contract §3), or its tables for a person.
+
+The report is read in a worker process, like every report of `check`: under the same time limit and
+memory cap, so a hostile file ends in seconds here too.
+"""
 
 from __future__ import annotations
 
 import click
 
+from compliance.batch.run import DEFAULT_TIMEOUT, BatchOptions, run_batch
 from compliance.cli.app import (
     MAX_BYTES_OPTION,
     NO_CACHE_OPTION,
@@ -13,8 +18,8 @@ from compliance.cli.app import (
     ocr_cache,
     registry_or_fail,
 )
-from compliance.document import LoadError
-from compliance.engine import Options, load_report
+from compliance.engine import Options
+from compliance.readers.limits import Limits
 
 
 @cli.command()
@@ -30,18 +35,37 @@ from compliance.engine import Options, load_report
 )
 @MAX_BYTES_OPTION
 @NO_CACHE_OPTION
-def extract(path: str, template: str, output_format: str, max_bytes: int, no_cache: bool) -> None:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds allowed to read the report (0: no limit).",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=None,
+    help="MB of memory reading may allocate (0: no limit; default 1024).",
+)
+def extract(
+    path: str, template: str, output_format: str, max_bytes: int, no_cache: bool, timeout: float, max_memory: int | None
+) -> None:
     """Print one report as read: the structured report (contract §3), or its tables for a person."""
     ocr_cache(no_cache)
     registry = registry_or_fail()
     (file,) = existing((path,))
     if file.is_dir():
         raise UsageProblem(f"'{path}' is a folder; extract reads one report file.")
-    try:
-        options = Options(template=None if template == "auto" else template, max_bytes=max_bytes)
-        report = load_report(file, registry, options)
-    except LoadError as exc:
-        raise UsageProblem(f"cannot read '{path}': {exc.message_en or exc.message}") from exc
+    limits = Limits() if max_memory is None else Limits(max_memory=max_memory * 1024 * 1024)
+    options = Options(template=None if template == "auto" else template, max_bytes=max_bytes, limits=limits)
+    batch = BatchOptions(jobs=1, timeout=timeout or None, keep_reports=True, pair=False)
+    (checked,) = run_batch([file], options, batch).checked
+    report = checked.report
+    if report is None:
+        problem = next((f for f in checked.result.findings if f.category == "input"), None)
+        reason = (problem.message_en or problem.message) if problem else "no report could be read"
+        raise UsageProblem(f"cannot read '{path}': {reason}")
     if output_format == "json":
         click.echo(report.model_dump_json(indent=2, exclude_defaults=False))
         return

@@ -7,15 +7,18 @@ Formatters declare what they can do (see ``compliance.formatters.Formatter``): `
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from compliance.cli.app import UsageProblem
-from compliance.model import FindingsDocument, Report
+from compliance.engine import CheckedReport
+from compliance.formatters.streaming import Writer
+from compliance.model import BaselineStatus, FindingsDocument, Report, ReportResult, Summary, ToolInfo
 
 
 def is_folder(output: str) -> bool:
@@ -102,3 +105,61 @@ def _write_pages(
         raise UsageProblem(f"cannot write the pages to '{output}': {exc.strerror or exc}.") from exc
     if not quiet:
         click.echo(f"wrote {base / index_name} and {len(pages) - 1} report page(s)", err=True)
+
+
+def shown(checked: Iterator[CheckedReport], display: dict[str, str]) -> Iterator[CheckedReport]:
+    """Standard input is shown by its given name, not by the temporary file holding it."""
+    for item in checked:
+        shown = display.get(item.result.source)
+        if shown is not None:
+            item.result.source = shown
+        yield item
+
+
+class Collected:
+    """Keeps every result for the outputs made from the whole batch (and is its own silent writer)."""
+
+    def __init__(self) -> None:
+        self.results: list[ReportResult] = []
+        self.reports: list[Report | None] = []
+        self._tool: ToolInfo | None = None
+        self._summary = Summary()
+        self._baseline: BaselineStatus | None = None
+
+    def write(self, text: str) -> None:
+        return None
+
+    def begin(self, out: Writer, tool: ToolInfo) -> None:
+        self._tool = tool
+
+    def add(self, result: ReportResult, report: Report | None) -> None:
+        self.results.append(result)
+        self.reports.append(report)
+
+    def end(self, summary: Summary, baseline: BaselineStatus | None) -> None:
+        self._summary, self._baseline = summary, baseline
+
+    def document(self) -> FindingsDocument:
+        assert self._tool is not None
+        return FindingsDocument(tool=self._tool, reports=self.results, summary=self._summary, baseline=self._baseline)
+
+
+class _Echo:
+    """Standard output as a stream for formatters (click.echo copes with the terminal's encoding)."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)
+
+
+@contextlib.contextmanager
+def output_to(output: str | None, encoding: str = "utf-8") -> Iterator[Writer]:
+    if output is None:
+        yield _Echo()
+        return
+    try:
+        # A formatter may ask for another file encoding (csv: with a BOM, so Excel reads it as UTF-8).
+        handle = Path(output).open("w", encoding=encoding)  # noqa: SIM115 (closed below; opening errors only)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write '{output}': {exc.strerror}") from exc
+    with handle:
+        yield handle
