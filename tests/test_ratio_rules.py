@@ -82,3 +82,37 @@ def test_batch_pairs_give_the_year_over_year_change(tmp_path: Path) -> None:
     by_name = {Path(c.result.source).name: c.result.ratios for c in outcome.checked}
     assert by_name["now.txt"] is not None and by_name["now.txt"].applications_change == Decimal("1.05")
     assert by_name["then.txt"] is not None and by_name["then.txt"].applications_change is None
+
+
+def test_ratios_are_shown_in_the_workbook_and_the_html_report(tmp_path: Path) -> None:
+    import json
+    from decimal import Decimal
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from compliance.cli import cli
+    from compliance.model import RATIO_COLUMNS, RATIO_NAMES
+
+    runner = CliRunner()
+    args = ["check", str(SAMPLES), "--isolated", "--fail-on", "never"]
+    document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
+    expected = [[r["ratios"][name] if r.get("ratios") else None for name in RATIO_COLUMNS] for r in document["reports"]]
+    assert any(value is not None for row in expected for value in row)
+    book = tmp_path / "list.xlsx"
+    runner.invoke(cli, [*args, "--format", "xlsx", "-o", str(book)])
+    sheet = openpyxl.load_workbook(book)["报告汇总"]
+    header = [cell.value for cell in sheet[1]]
+    at = [header.index(RATIO_NAMES[name]) for name in RATIO_COLUMNS]
+    rows = [[row[i] for i in at] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rows == [[None if v is None else float(Decimal(str(v))) for v in row] for row in expected]
+    page = tmp_path / "report.html"
+    runner.invoke(cli, [*args, "--format", "html", "-o", str(page)])
+    html = page.read_text(encoding="utf-8")
+    import re
+
+    shown = [(name, Decimal(value)) for name, value in re.findall(r'data-ratio="(\w+)" data-value="([^"]+)"', html)]
+    wanted = [
+        (n, Decimal(str(v))) for row in expected for n, v in zip(RATIO_COLUMNS, row, strict=True) if v is not None
+    ]
+    assert shown == wanted

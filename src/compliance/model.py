@@ -341,6 +341,17 @@ class KeyRatios(Strict):
         return self.model_copy(update={"applications_change": round_ratio(change), "uncertain": uncertain})
 
 
+# The ratios a summary shows, in order, with their names for people.
+RATIO_COLUMNS = ("correction_rate", "disclosure_rate", "denial_share", "applications_change")
+
+RATIO_NAMES = {
+    "correction_rate": "纠错率",
+    "disclosure_rate": "实质公开率",
+    "denial_share": "不予公开占比",
+    "applications_change": "依申请公开申请数同比变化",
+}
+
+
 def round_ratio(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
 

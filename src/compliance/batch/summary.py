@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from compliance.model import FindingsDocument, ReportResult
-from compliance.rules.ratios import RATIO_COLUMNS, ratio_cells
+from compliance.model import RATIO_COLUMNS, FindingsDocument, ReportResult
+from compliance.rules.ratios import ratio_cells
 
 SUMMARY_COLUMNS = ("source", "agency", "year", "template", "errors", "warnings", "info", "top_rules", *RATIO_COLUMNS)
 

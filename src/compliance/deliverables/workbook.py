@@ -29,7 +29,7 @@ from compliance.deliverables.describe import (
 )
 from compliance.deliverables.reviews import Reviews, review_of, settled_count, standing
 from compliance.formatters import display_path
-from compliance.model import FindingsDocument, Report, ReportResult
+from compliance.model import RATIO_COLUMNS, RATIO_NAMES, FindingsDocument, Report, ReportResult
 
 FINDINGS_SHEET = "问题清单"
 REPORTS_SHEET = "报告汇总"
@@ -69,6 +69,7 @@ REPORT_COLUMNS = (
     ("已整改", 8),
     ("结论", 10),
     ("主要问题", 40),
+    *((RATIO_NAMES[name], 12) for name in RATIO_COLUMNS),
 )
 RULE_COLUMNS = (("规则", 20), ("类别", 14), ("严重程度", 9), ("问题数", 8), ("涉及报告数", 10))
 
@@ -95,7 +96,9 @@ def findings_workbook(
         for row in _finding_rows(result, report, reviews)
     ]
     _fill(findings_sheet, FINDING_COLUMNS, [[number, *row] for number, row in enumerate(rows, start=1)])
-    _fill(book.create_sheet(REPORTS_SHEET), REPORT_COLUMNS, [_report_row(r, reviews) for r in document.reports])
+    summaries = book.create_sheet(REPORTS_SHEET)
+    _fill(summaries, REPORT_COLUMNS, [_report_row(r, reviews) for r in document.reports])
+    _as_percent(summaries, len(REPORT_COLUMNS) - len(RATIO_COLUMNS) + 1, len(REPORT_COLUMNS))
     _fill(book.create_sheet(RULES_SHEET), RULE_COLUMNS, _rule_rows(document, reviews))
     buffer = io.BytesIO()
     book.save(buffer)
@@ -146,6 +149,8 @@ def _report_row(result: ReportResult, reviews: Reviews | None) -> list[Any]:
         settled_count(result.findings, reviews, "rectified"),
         verdict(kept),
         top_rules([f for f in kept if f.severity != "info"]),  # the problems, not the reading notes
+        # Exact fractions shown as percentages; blank where a figure is unknown.
+        *(getattr(result.ratios, name) if result.ratios is not None else None for name in RATIO_COLUMNS),
     ]
 
 
@@ -161,6 +166,12 @@ def _rule_rows(document: FindingsDocument, reviews: Reviews | None) -> list[list
         reports.update(seen)
     ranked = sorted(findings, key=lambda key: (-reports[key], -findings[key], key))
     return [[key[0], category_label(key[1]), severity_label(key[2]), findings[key], reports[key]] for key in ranked]
+
+
+def _as_percent(sheet: Any, first: int, last: int) -> None:
+    for cells in sheet.iter_rows(min_row=2, min_col=first, max_col=last):
+        for cell in cells:
+            cell.number_format = "0.0%"
 
 
 def _fill(sheet: Any, columns: Sequence[tuple[str, int]], rows: Sequence[Sequence[Any]]) -> None:

@@ -9,6 +9,7 @@ each highlighted cell links back to its findings. Every id is prefixed with the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html import escape
 
 from compliance.deliverables.describe import (
@@ -23,7 +24,7 @@ from compliance.deliverables.describe import (
 )
 from compliance.formatters import message_for
 from compliance.layout import TableSpec
-from compliance.model import CellStatus, Claim, Finding, Report, ReportResult
+from compliance.model import RATIO_COLUMNS, RATIO_NAMES, CellStatus, Claim, Finding, Report, ReportResult
 
 TABLES = ("T2", "T3", "T4")
 # Cells read with doubt, and what the page says about them on hover (marked by the stylesheet).
@@ -90,11 +91,28 @@ def report_section(number: int, result: ReportResult, report: Report | None, lan
         f"<h2>{escape(result.source)}</h2><p>{head}</p>",
         f'<p><span class="verdict {verdict(findings)}">{verdict(findings)}</span> {c["error"]} 个错误，'
         f"{c['warning']} 个警告，{c['info']} 个提示</p>",
+        _ratios(result),
         _findings_table(page),  # after the tables and prose are rendered: it links to their ids
         *body,
         "</section>",
     ]
     return "\n".join(out), page.highlighted
+
+
+def _ratios(result: ReportResult) -> str:
+    """The key ratios as percentages; a ratio resting on an uncertain reading is marked with "?"."""
+    ratios = result.ratios
+    if ratios is None:
+        return ""
+    shown = []
+    for name in RATIO_COLUMNS:
+        value = getattr(ratios, name)
+        if value is None:
+            continue
+        doubt = "?" if name in ratios.uncertain else ""
+        percent = (Decimal(value) * 100).quantize(Decimal("0.1"))
+        shown.append(f'<span data-ratio="{name}" data-value="{value}">{RATIO_NAMES[name]} {percent} %{doubt}</span>')
+    return f'<p class="ratios">{" · ".join(shown)}</p>' if shown else ""
 
 
 def _findings_table(page: _Rendering) -> str:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
-from compliance.model import Finding, KeyRatios, round_ratio
+from compliance.model import RATIO_COLUMNS, RATIO_NAMES, Finding, KeyRatios, round_ratio
 from compliance.rules.base import CheckContext, RuleKind, finding
 from compliance.rules.narrative import Target, target_value, uncertain
 
@@ -27,17 +27,8 @@ _RATIOS: dict[str, tuple[str, str]] = {
 }
 _APPLICATIONS = "T3.new.total"
 
+
 # Columns of the ``--summary`` CSV, one per ratio (a fraction, blank when unknown).
-RATIO_COLUMNS = ("correction_rate", "disclosure_rate", "denial_share", "applications_change")
-
-RATIO_NAMES = {
-    "correction_rate": "纠错率",
-    "disclosure_rate": "实质公开率",
-    "denial_share": "不予公开占比",
-    "applications_change": "依申请公开申请数同比变化",
-}
-
-
 def compute_ratios(ctx: CheckContext) -> KeyRatios:
     """The report's key ratios, each None when a figure it needs is unknown or its base is 0."""
     values: dict[str, Decimal | int | None] = {}
