@@ -29,16 +29,26 @@ T = TypeVar("T")
 CACHE_ENV = "COMPLIANCE_DATA_CACHE"
 
 
+def switched_on(variable: str) -> bool:
+    """A cache is on unless its environment variable says off (off, 0, no, false)."""
+    return os.environ.get(variable, "on").lower() not in ("off", "0", "no", "false")
+
+
+def user_cache(part: str) -> Path:
+    """``$COMPLIANCE_CACHE_DIR/part``, else ``$XDG_CACHE_HOME/compliance/part``, else ``~/.cache/compliance/part``."""
+    explicit = os.environ.get("COMPLIANCE_CACHE_DIR")
+    if explicit:
+        return Path(explicit) / part
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "compliance" / part
+
+
 def enabled() -> bool:
-    return os.environ.get(CACHE_ENV, "on").lower() not in ("off", "0", "no", "false")
+    return switched_on(CACHE_ENV)
 
 
 def cache_dir() -> Path:
-    explicit = os.environ.get("COMPLIANCE_CACHE_DIR")
-    if explicit:
-        return Path(explicit) / "data"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "compliance" / "data"
+    return user_cache("data")
 
 
 @functools.cache
@@ -59,16 +69,7 @@ def cached(kind: str, path: Path, build: Callable[[bytes], T]) -> T:
     if not enabled():
         return build(content)
     key = hashlib.sha256(f"{kind}|{code_fingerprint()}|".encode() + content).hexdigest()
-    target = cache_dir() / f"{key}.pickle"
-    try:
-        with open(target, "rb") as handle:
-            value: T = pickle.load(handle)
-        return value
-    except Exception:  # absent, unreadable or from an incompatible build: build it afresh
-        pass
-    value = build(content)
-    _store(target, value)
-    return value
+    return _stored_or_built(key, lambda: build(content))
 
 
 def remembered(name: str, build: Callable[[], T]) -> T:
@@ -77,6 +78,10 @@ def remembered(name: str, build: Callable[[], T]) -> T:
     if not enabled():
         return build()
     key = hashlib.sha256(f"{name}|{code_fingerprint()}".encode()).hexdigest()
+    return _stored_or_built(key, build)
+
+
+def _stored_or_built(key: str, build: Callable[[], T]) -> T:
     target = cache_dir() / f"{key}.pickle"
     try:
         with open(target, "rb") as handle:

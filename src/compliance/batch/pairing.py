@@ -124,7 +124,7 @@ class PairIndex:
 class _EndingIndex:
     """Last year's report of the same agency printed with or without its parent region.
 
-    Titles drop or add the city ("洪泽区人民政府" / "淮安市洪泽区人民政府"): one name ending with the
+    Titles drop or add the city ("栖梧区人民政府" / "青岚市栖梧区人民政府"): one name ending with the
     other, when exactly one agency of that year does, is the same agency. Names of each year are
     kept as a hash set (is one of my endings a name?) and as sorted reversed strings (which names end
     with mine? a prefix range found by bisection).

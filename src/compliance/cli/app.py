@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
-from compliance import __version__
+from compliance import __version__, config
+from compliance.batch.run import DEFAULT_TIMEOUT
 from compliance.engine import DEFAULT_MAX_BYTES, get_registry, names_rules
 from compliance.layout import LayoutError
 from compliance.plugins import NO_PLUGINS_ENV
+from compliance.ruledoc import ENGINE_RULES
 
 FAIL_ON = ("error", "warning", "info", "never")
 MAX_BYTES_OPTION = click.option(
@@ -31,6 +33,46 @@ class UsageProblem(click.ClickException):
 NO_CACHE_OPTION = click.option(
     "--no-cache", is_flag=True, help="Do not read or write the OCR cache (scanned reports are read afresh)."
 )
+
+
+TIMEOUT_OPTION = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds allowed per report (0: no limit); a report over it is not read (in a batch: one input finding).",
+)
+MAX_MEMORY_OPTION = click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=None,
+    help="MB of memory reading one report may allocate (0: no limit; default 1024, or [limits] max-memory).",
+)
+CONFIG_OPTION = click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file instead of searching upward."
+)
+ISOLATED_OPTION = click.option(
+    "--isolated", is_flag=True, help="Ignore every config file (pyproject.toml, compliance.toml)."
+)
+
+
+def load_config(config_file: str | None, isolated: bool) -> config.LoadedConfig:
+    """The configuration in force, validated against the loaded rules; warnings on stderr, errors exit 2."""
+    registry = registry_or_fail()
+    if config_file is not None and isolated:
+        raise UsageProblem("--config and --isolated contradict each other; use one of them.")
+    try:
+        loaded = config.load(config_file, isolated)
+        if loaded.path is not None:
+            config.validate_against(loaded, registry.rules, list(ENGINE_RULES))
+    except config.ConfigError as exc:
+        raise UsageProblem(str(exc)) from exc
+    for warning in loaded.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    selectors = (loaded.config.select or []) + loaded.config.ignore
+    if selectors:
+        check_selectors(selectors, f"'{loaded.path}': select/ignore entry")
+    return loaded
 
 
 def ocr_cache(no_cache: bool) -> None:

@@ -7,10 +7,18 @@ from pathlib import Path
 import click
 
 from compliance import config
-from compliance.batch import DEFAULT_TIMEOUT
-from compliance.cli.app import MAX_BYTES_OPTION, UsageProblem, check_selectors, cli, existing, registry_or_fail
+from compliance.cli.app import (
+    CONFIG_OPTION,
+    ISOLATED_OPTION,
+    MAX_BYTES_OPTION,
+    TIMEOUT_OPTION,
+    UsageProblem,
+    cli,
+    existing,
+    load_config,
+    registry_or_fail,
+)
 from compliance.engine import Options, expand_paths
-from compliance.ruledoc import ENGINE_RULES
 
 DB_OPTION = click.option(
     "--db",
@@ -22,31 +30,11 @@ DB_OPTION = click.option(
 )
 
 
-CONFIG_OPTION = click.option(
-    "--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file instead of searching upward."
-)
-ISOLATED_OPTION = click.option(
-    "--isolated", is_flag=True, help="Ignore every config file (pyproject.toml, compliance.toml)."
-)
-
-
 def engine_options(template: str, max_bytes: int, config_file: str | None, isolated: bool) -> Options:
     """The engine options ``compliance check`` would use: the config file's rules, severities and limits."""
     registry = registry_or_fail()
-    if config_file is not None and isolated:
-        raise UsageProblem("--config and --isolated contradict each other; use one of them.")
-    try:
-        loaded = config.load(config_file, isolated)
-        if loaded.path is not None:
-            config.validate_against(loaded, registry.rules, list(ENGINE_RULES))
-    except config.ConfigError as exc:
-        raise UsageProblem(str(exc)) from exc
-    for warning in loaded.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    loaded = load_config(config_file, isolated)
     cfg = loaded.config
-    selectors = (cfg.select or []) + cfg.ignore
-    if selectors:
-        check_selectors(selectors, f"'{loaded.path}': select/ignore entry")
     chosen = template if template != "auto" else (cfg.template or "auto")
     return Options(
         select=list(cfg.select or []),
@@ -79,13 +67,7 @@ def workspace_missing(exc: ImportError) -> UsageProblem:
 )
 @MAX_BYTES_OPTION
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds allowed per report (0: no limit); a report over it becomes one input finding.",
-)
+@TIMEOUT_OPTION
 @CONFIG_OPTION
 @ISOLATED_OPTION
 def audit(

@@ -13,15 +13,20 @@ from compliance import baseline, config
 from compliance.batch.executors import EXECUTORS, ExecutorUnavailable
 from compliance.batch.output import OutputSettings, write_results
 from compliance.batch.pairing import duplicate_lines, pairing_lines
-from compliance.batch.run import DEFAULT_TIMEOUT, Batch, BatchOptions, Progress
+from compliance.batch.run import Batch, BatchOptions, Progress
 from compliance.cli.app import (
+    CONFIG_OPTION,
     FAIL_ON,
+    ISOLATED_OPTION,
     MAX_BYTES_OPTION,
+    MAX_MEMORY_OPTION,
     NO_CACHE_OPTION,
+    TIMEOUT_OPTION,
     UsageProblem,
     check_selectors,
     cli,
     existing,
+    load_config,
     ocr_cache,
     registry_or_fail,
     split_values,
@@ -36,7 +41,6 @@ from compliance.formatters.streaming import streaming
 from compliance.model import SEVERITY_ORDER, ToolInfo
 from compliance.plugins import installed_version
 from compliance.readers.limits import Limits
-from compliance.ruledoc import ENGINE_RULES
 from compliance.suppressions import Suppressor
 
 
@@ -70,10 +74,8 @@ from compliance.suppressions import Suppressor
     help="Force a template version instead of detecting it.",
 )
 @MAX_BYTES_OPTION
-@click.option(
-    "--config", "config_file", type=click.Path(dir_okay=False), help="Use this config file instead of searching upward."
-)
-@click.option("--isolated", is_flag=True, help="Ignore every config file (pyproject.toml, compliance.toml).")
+@CONFIG_OPTION
+@ISOLATED_OPTION
 @click.option(
     "--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Findings recorded here do not fail the gate."
 )
@@ -81,20 +83,9 @@ from compliance.suppressions import Suppressor
     "--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings as the baseline (exit 0)."
 )
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds allowed per report (0: no limit); a report over it becomes one input finding.",
-)
+@TIMEOUT_OPTION
 @NO_CACHE_OPTION
-@click.option(
-    "--max-memory",
-    type=click.IntRange(min=0),
-    default=None,
-    help="MB of memory each worker may allocate (0: no limit; default 1024, or [limits] max-memory).",
-)
+@MAX_MEMORY_OPTION
 @click.option("--summary", "summary_csv", type=click.Path(dir_okay=False), help="Write one CSV row per report here.")
 @click.option("--previous", type=click.Path(dir_okay=False), help="Last year's report of the same agency.")
 @click.option("--regions", type=click.Path(dir_okay=False), help="Region manifest (CSV or YAML) for roll-up rules.")
@@ -160,7 +151,7 @@ def check(
     ocr_cache(no_cache)
     registry = registry_or_fail()
     # Config first: it may choose the format, the gate and the rules; flags given here override it.
-    loaded = _load_config(config_file, isolated, registry)
+    loaded = load_config(config_file, isolated)
     cfg = loaded.config
     output_format = _given("output_format", output_format, cfg.format)
     fail_on = _given("fail_on", fail_on, cfg.fail_on)
@@ -287,23 +278,6 @@ def _given(name: str, value: str, configured: str | None) -> str:
     if source == click.core.ParameterSource.DEFAULT and configured is not None:
         return configured
     return value
-
-
-def _load_config(config_file: str | None, isolated: bool, registry) -> config.LoadedConfig:  # type: ignore[no-untyped-def]
-    if config_file is not None and isolated:
-        raise UsageProblem("--config and --isolated contradict each other; use one of them.")
-    try:
-        loaded = config.load(config_file, isolated)
-        if loaded.path is not None:
-            config.validate_against(loaded, registry.rules, list(ENGINE_RULES))
-    except config.ConfigError as exc:
-        raise UsageProblem(str(exc)) from exc
-    for warning in loaded.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    selectors = (loaded.config.select or []) + loaded.config.ignore
-    if selectors:
-        check_selectors(selectors, f"'{loaded.path}': select/ignore entry")
-    return loaded
 
 
 def _limits(cfg: config.Config, max_memory: int | None) -> Limits:

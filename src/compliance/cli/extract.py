@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import click
 
-from compliance.batch.run import DEFAULT_TIMEOUT, BatchOptions, run_batch
+from compliance.batch.run import BatchOptions, run_batch
 from compliance.cli.app import (
     MAX_BYTES_OPTION,
+    MAX_MEMORY_OPTION,
     NO_CACHE_OPTION,
+    TIMEOUT_OPTION,
     UsageProblem,
     cli,
     existing,
@@ -35,19 +37,8 @@ from compliance.readers.limits import Limits
 )
 @MAX_BYTES_OPTION
 @NO_CACHE_OPTION
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds allowed to read the report (0: no limit).",
-)
-@click.option(
-    "--max-memory",
-    type=click.IntRange(min=0),
-    default=None,
-    help="MB of memory reading may allocate (0: no limit; default 1024).",
-)
+@TIMEOUT_OPTION
+@MAX_MEMORY_OPTION
 def extract(
     path: str, template: str, output_format: str, max_bytes: int, no_cache: bool, timeout: float, max_memory: int | None
 ) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from compliance.batch import DEFAULT_TIMEOUT
-from compliance.cli.app import MAX_BYTES_OPTION, UsageProblem, cli
-from compliance.cli.audit import CONFIG_OPTION, DB_OPTION, ISOLATED_OPTION, engine_options, workspace_missing
+from compliance.cli.app import CONFIG_OPTION, ISOLATED_OPTION, MAX_BYTES_OPTION, TIMEOUT_OPTION, UsageProblem, cli
+from compliance.cli.audit import DB_OPTION, engine_options, workspace_missing
 
 
 @cli.command()
@@ -20,13 +19,7 @@ from compliance.cli.audit import CONFIG_OPTION, DB_OPTION, ISOLATED_OPTION, engi
     "(prefer COMPLIANCE_TOKEN: a command line is visible to other users).",
 )
 @MAX_BYTES_OPTION
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds allowed per uploaded report (0: no limit); a report over it becomes one input finding.",
-)
+@TIMEOUT_OPTION
 @CONFIG_OPTION
 @ISOLATED_OPTION
 def serve(

@@ -21,7 +21,7 @@ _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒ�
 _FOLD = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "—": "-", "－": "-", "–": "-", "．": "."})
 # Taiwan-style word conversion changes a few label words; OpenCC t2s does not undo them.
 _WORD_FIXES = {"檔案": "文件", "製作": "制作", "資訊": "信息"}
-# Sub-row numbers printed "1、" instead of "1." (淮安 2024 PDF: "1、申请人无正当理由…").
+# Sub-row numbers printed "1、" instead of "1." (seen in a 2024 PDF: "1、申请人无正当理由…").
 _ITEM_NUMBER = re.compile(r"(?<!\d)(\d{1,2})、")
 
 

@@ -114,6 +114,26 @@ def _magnitude(value: Number) -> Decimal:
     return Decimal(-value if value < 0 else value)
 
 
+def claim_finding(
+    rule: RuleSpec, claim: Claim, target: Target, expected: Number, message: str, severity: str, message_en: str
+) -> Finding:
+    """A finding on a claim of the prose about a table cell: located at the claim, the cell named."""
+    return finding(
+        rule,
+        message,
+        severity=severity,
+        section=claim.section,
+        table=target.table,
+        row=target.row_key,
+        column=target.column,
+        loc=claim.loc,
+        expected=expected,
+        actual=claim.value,
+        evidence=claim.sentence or claim.text,
+        message_en=message_en,
+    )
+
+
 def target_label(spec: TableSpec | None, target: Target, group_labels: dict[str, str]) -> str:
     """A reader's name for the target: “（三）不予公开”各项之和 / “行政复议”的“总计”."""
     names = []
@@ -212,20 +232,7 @@ class NarrativeKind(RuleKind):
         said = f"正文称“{claim.text}”"
 
         def emit(severity: str, message: str, message_en: str) -> Finding:
-            return finding(
-                rule,
-                message,
-                severity=severity,
-                section=claim.section,
-                table=target.table,
-                row=target.row_key,
-                column=target.column,
-                loc=claim.loc,
-                expected=expected,
-                actual=claim.value,
-                evidence=claim.sentence or claim.text,
-                message_en=message_en,
-            )
+            return claim_finding(rule, claim, target, expected, message, severity, message_en)
 
         for reading in pattern.readings if pattern else []:
             alt_target = Target.parse(reading.target)

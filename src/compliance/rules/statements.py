@@ -19,8 +19,15 @@ from compliance.claimspec import load_claim_patterns
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
 from compliance.model import Claim, Finding
-from compliance.rules.base import CheckContext, RuleKind, finding
-from compliance.rules.narrative import Target, about_other_year, target_label, target_value, uncertain
+from compliance.rules.base import CheckContext, RuleKind
+from compliance.rules.narrative import (
+    Target,
+    about_other_year,
+    claim_finding,
+    target_label,
+    target_value,
+    uncertain,
+)
 
 _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -70,20 +77,8 @@ class StatementKind(RuleKind):
         message = params.message.format(said=f"正文称“{claim.text}”", where=where, value=value)
         if uncertain(ctx, target):
             severity, message = "info", message + params.uncertain_note
-        return finding(
-            rule,
-            message,
-            severity=severity,
-            section=claim.section,
-            table=target.table,
-            row=target.row_key,
-            column=target.column,
-            loc=claim.loc,
-            expected=value,
-            actual=claim.value,
-            evidence=claim.sentence or claim.text,
-            message_en=params.message_en.format(target=f"{target.table}.{target.row_key}.{target.column}", value=value),
-        )
+        message_en = params.message_en.format(target=f"{target.table}.{target.row_key}.{target.column}", value=value)
+        return claim_finding(rule, claim, target, value, message, severity, message_en)
 
 
 @hookimpl

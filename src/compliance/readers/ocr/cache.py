@@ -17,19 +17,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from compliance.datacache import switched_on, user_cache
+
 CACHE_ENV = "COMPLIANCE_OCR_CACHE"
 
 
 def enabled() -> bool:
-    return os.environ.get(CACHE_ENV, "on").lower() not in ("off", "0", "no", "false")
+    return switched_on(CACHE_ENV)
 
 
 def cache_dir() -> Path:
-    explicit = os.environ.get("COMPLIANCE_CACHE_DIR")
-    if explicit:
-        return Path(explicit) / "ocr"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "compliance" / "ocr"
+    return user_cache("ocr")
 
 
 def page_key(file_sha256: str, engine: str, page: int, settings: str) -> str:
