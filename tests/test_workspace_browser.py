@@ -95,13 +95,24 @@ def _shot(driver, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def _click_and_wait(driver, element) -> None:  # type: ignore[no-untyped-def]
     """Click something that loads a new page, and wait until the new page has replaced the old one."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = driver.find_element(By.TAG_NAME, "html")
+    # A marker on the old page's window: gone once the new document has replaced it. Waiting for an old
+    # element to go stale instead races with Chromium, which can answer "node does not belong to the
+    # document" (not a stale-element error) while the new page is being swapped in.
+    driver.execute_script("window.__oldPage = true")
     element.click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
+
+    def replaced(current) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            return bool(
+                current.execute_script("return window.__oldPage === undefined && document.readyState === 'complete'")
+            )
+        except WebDriverException:  # the page is between documents: ask again
+            return False
+
+    WebDriverWait(driver, 60).until(replaced)
 
 
 def _finding(driver, rule: str):  # type: ignore[no-untyped-def]
