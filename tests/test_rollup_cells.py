@@ -93,3 +93,31 @@ def test_child_without_the_table_is_named_and_not_summed(tmp_path: Path) -> None
     texts = {"city.txt": _variant("云溪市人民政府"), "east.txt": east}
     (found,) = _cells(tmp_path, texts, ONE_CHILD)
     assert found.location.table == "T4" and found.severity == "info" and "东区" in found.message
+
+
+def _single_other_row(text: str, figures: str) -> str:
+    """The report with its V2021 （六） group of three rows printed as V2019's single row."""
+    lines = text.split("\n")
+    start = next(n for n, line in enumerate(lines) if line.startswith("（六）其他处理"))
+    lines[start : start + 4] = [f"（六）其他处理\t{figures}"]
+    return "\n".join(lines)
+
+
+def test_child_on_the_single_other_row_is_compared_with_the_parents_group_sum(tmp_path: Path) -> None:
+    # The parent's three （六） rows hold 1/0/0/0/0/0/1, 0…0 and 0/0/0/0/0/1/1: summed, 1 0 0 0 0 1 2.
+    city = _variant("云溪市人民政府")
+    agreeing = _single_other_row(_variant("云溪市东区"), "1\t0\t0\t0\t0\t1\t2")
+    assert _cells(tmp_path, {"city.txt": city, "east.txt": agreeing}, ONE_CHILD) == []
+    differing = _single_other_row(_variant("云溪市东区"), "2\t0\t0\t0\t0\t1\t3")
+    found = _cells(tmp_path, {"city.txt": city, "east.txt": differing}, ONE_CHILD)
+    (t3,) = [f for f in found if f.location.table == "T3"]
+    assert (t3.location.row, t3.location.column) in {("other", "natural"), ("other", "total")}
+    assert "（六）其他处理" in t3.message and "2 个单元格" in t3.message
+
+
+def test_parent_on_the_single_other_row_is_compared_with_each_childs_group_sum(tmp_path: Path) -> None:
+    city = _single_other_row(_variant("云溪市人民政府"), "1\t0\t0\t0\t0\t1\t2")
+    assert _cells(tmp_path, {"city.txt": city, "east.txt": _variant("云溪市东区")}, ONE_CHILD) == []
+    city = _single_other_row(_variant("云溪市人民政府"), "1\t0\t0\t0\t0\t2\t3")
+    (t3,) = [f for f in _cells(tmp_path, {"city.txt": city, "east.txt": _variant("云溪市东区")}, ONE_CHILD)]
+    assert t3.location.row == "other" and (t3.expected, t3.actual) in {(1, 2), (2, 3)}

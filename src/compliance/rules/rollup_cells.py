@@ -8,6 +8,11 @@ differ, points at the largest difference and names the child that best explains 
 (its own figure equals the gap: left out or counted twice), else the largest contributor to the
 worst cell. Children whose table is missing are named, so the reader knows what was not summed.
 
+Parent and children may print different templates (a child still on V2019 in 2021, or a hybrid table).
+Where one layout prints as a single row what the other splits into a group of the same id (V2019
+（六）其他处理 ``other`` against V2021's ``other`` group of three), the group's sum stands for that row
+(templates.md §3: V2019.other = V2021.other.no_correction + other.no_fee + other.other).
+
 Like the other roll-up kinds it sees several reports, so the batch calls ``compare_children``
 once every report is loaded (a ``RollupKind``: the batch calls ``check_rollup``); one report alone yields nothing.
 """
@@ -57,7 +62,39 @@ class _Gap:
         return self.parent - self.total
 
 
-def _values(ctx: CheckContext, table: str) -> tuple[dict[Key, Number], set[Key], TableSpec] | None:
+@dataclass
+class _Table:
+    """One report's resolved table, and which of its keys rest on an uncertain reading."""
+
+    values: dict[Key, Number]
+    doubtful: set[Key]
+    spec: TableSpec
+
+    def get(self, key: Key) -> Number | None:
+        """The cell's value; for a row this layout splits into a group of that id, the group's sum."""
+        if key in self.values:
+            return self.values[key]
+        parts = self._group_keys(key)
+        if not parts or any(part not in self.values for part in parts):
+            return None  # no such row, or a member unknown: nothing exact to sum
+        return sum((self.values[part] for part in parts), start=0)
+
+    def is_doubtful(self, key: Key) -> bool:
+        return key in self.doubtful or any(part in self.doubtful for part in self._group_keys(key))
+
+    def group_rows(self) -> set[str]:
+        """The ids of this layout's row groups (which another layout may print as one row)."""
+        rows = set(self.spec.row_ids())
+        return {name for name, members in self.spec.groups.items() if set(self.spec.expand(members)) <= rows}
+
+    def _group_keys(self, key: Key) -> list[Key]:
+        row, column = key
+        if row in self.spec.groups and self.spec.row(row) is None:
+            return [(member, column) for member in self.spec.expand(self.spec.groups[row])]
+        return []
+
+
+def _values(ctx: CheckContext, table: str) -> _Table | None:
     """The resolved values of a table and the keys resting on an uncertain reading."""
     found = resolved_table(ctx, table)
     if found is None:
@@ -69,7 +106,26 @@ def _values(ctx: CheckContext, table: str) -> tuple[dict[Key, Number], set[Key],
         for column, cell in cells.items()
         if cell.status is CellStatus.inferred or cell.confidence is not None
     }
-    return resolved.values, doubtful, spec
+    return _Table(resolved.values, doubtful, spec)
+
+
+def _compared_keys(mine: _Table, theirs: dict[str, _Table]) -> list[Key]:
+    """The parent's cells, plus its group sums for rows some child prints as one row of that id."""
+    keys = list(mine.values)
+    printed_by_children = {row for child in theirs.values() for row in child.spec.row_ids()}
+    for group in sorted(mine.group_rows() & printed_by_children):
+        if mine.spec.row(group) is None:
+            keys.extend((group, column) for column in mine.spec.column_ids() if mine.get((group, column)) is not None)
+    return keys
+
+
+def _row_label(row: str, mine: _Table, theirs: dict[str, _Table]) -> str:
+    """The printed label of a row, from the child layout that prints it when the parent sums a group."""
+    if mine.spec.row(row) is None:
+        for child in theirs.values():
+            if child.spec.row(row) is not None:
+                return child.spec.row_label(row)
+    return mine.spec.row_label(row)
 
 
 def _size(value: Number) -> Decimal:
@@ -109,31 +165,32 @@ class RollupCellsKind(RollupKind):
             gaps, compared = self._gaps(table, params, mine, present)
             if not gaps and not missing:
                 continue
-            yield self._finding(rule, params, parent_name, parent, table, mine[2], gaps, compared, missing)
+            yield self._finding(rule, params, parent_name, parent, table, mine, present, gaps, compared, missing)
 
     def _gaps(
         self,
         table: str,
         params: RollupCellsParams,
-        mine: tuple[dict[Key, Number], set[Key], TableSpec],
-        theirs: dict[str, tuple[dict[Key, Number], set[Key], TableSpec]],
+        mine: _Table,
+        theirs: dict[str, _Table],
     ) -> tuple[list[_Gap], int]:
-        values, doubtful, spec = mine
         gaps: list[_Gap] = []
         compared = 0
         if not theirs:
             return gaps, compared
-        for key, value in values.items():
-            if f"{table}.{key[0]}.{key[1]}" in params.skip:
+        for key in _compared_keys(mine, theirs):
+            value = mine.get(key)
+            if value is None or f"{table}.{key[0]}.{key[1]}" in params.skip:
                 continue
-            parts = {name: child[0].get(key) for name, child in theirs.items()}
+            parts = {name: child.get(key) for name, child in theirs.items()}
             known = {name: part for name, part in parts.items() if part is not None}
             if len(known) != len(parts):
                 continue  # a child without this cell: nothing exact to compare
             compared += 1
-            column = spec.column(key[1])
+            column = mine.spec.column(key[1])
             tolerance = params.money_tolerance if column is not None and column.type == "money" else 0
-            gap = _Gap(key, value, known, key in doubtful or any(key in child[1] for child in theirs.values()))
+            uncertain = mine.is_doubtful(key) or any(child.is_doubtful(key) for child in theirs.values())
+            gap = _Gap(key, value, known, uncertain)
             if _size(gap.difference) > tolerance:
                 gaps.append(gap)
         return gaps, compared
@@ -145,17 +202,19 @@ class RollupCellsKind(RollupKind):
         parent_name: str,
         parent: CheckContext,
         table: str,
-        spec: TableSpec,
+        mine: _Table,
+        theirs: dict[str, _Table],
         gaps: list[_Gap],
         compared: int,
         missing: list[str],
     ) -> Finding:
         name = params.table_names.get(table, table)
+        spec = mine.spec
         parts: list[str] = []
         parts_en: list[str] = []
         worst = max(gaps, key=lambda g: _size(g.difference)) if gaps else None
         if worst is not None:
-            where = f"“{spec.row_label(worst.key[0])}”“{spec.column_label(worst.key[1])}”"
+            where = f"“{_row_label(worst.key[0], mine, theirs)}”“{spec.column_label(worst.key[1])}”"
             parts.append(
                 f"区域“{parent_name}”{name}有 {len(gaps)} 个单元格（共比对 {compared} 个）与下级区域合计不符；"
                 f"差额最大的是{where}：本级 {worst.parent}，下级合计 {worst.total}（{_signed(worst.difference)}）"
