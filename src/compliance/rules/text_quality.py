@@ -39,7 +39,7 @@ class ProseParams(BaseModel):
 
 
 @dataclass
-class _Place:
+class Place:
     excerpt: str
     note: str = ""
     at: int = 0
@@ -70,8 +70,8 @@ def excerpt(line: str, start: int, end: int, margin: int = 12) -> str:
     return f"{left}{line[max(0, start - margin) : end + margin]}{right}"
 
 
-def _section_finding(
-    rule: RuleSpec, params: ProseParams, section: Section, what: str, what_en: str, places: list[_Place]
+def section_finding(
+    rule: RuleSpec, params: ProseParams, section: Section, what: str, what_en: str, places: list[Place]
 ) -> Finding:
     shown = "；".join(f"“{p.excerpt}”{p.note}" for p in places[: params.examples])
     more = f" 等{len(places)}处" if len(places) > params.examples else ""
@@ -103,15 +103,15 @@ class RepeatedPhraseKind(RuleKind):
         pattern = re.compile(rf"([{_CJK}]{{{params.min_chars},{params.max_chars}}})\1")
         allowed = [re.compile(a) for a in params.allow]
         for section in ctx.report.sections:
-            places: list[_Place] = []
+            places: list[Place] = []
             for line in prose_lines(section, params.table_words):
                 for match in pattern.finditer(mask_titles(line)):
                     unit = match.group(1)
                     if any(a.search(unit) for a in allowed) or _HEADING_END.search(line, 0, match.start()):
                         continue
-                    places.append(_Place(excerpt(line, match.start(), match.end()), f"（“{unit}”重复）"))
+                    places.append(Place(excerpt(line, match.start(), match.end()), f"（“{unit}”重复）"))
             if places:
-                yield _section_finding(rule, params, section, "词语连续重复", "phrase repeated back to back", places)
+                yield section_finding(rule, params, section, "词语连续重复", "phrase repeated back to back", places)
 
 
 class BracketParams(ProseParams):
@@ -131,16 +131,16 @@ class BracketKind(RuleKind):
             text = "".join(prose_lines(section, params.table_words, every_line=True))
             places = self._unbalanced(text, params)
             if places:
-                yield _section_finding(
+                yield section_finding(
                     rule, params, section, "括号或引号不成对", "unbalanced brackets or quotes", places
                 )
 
     @staticmethod
-    def _unbalanced(text: str, params: BracketParams) -> list[_Place]:
+    def _unbalanced(text: str, params: BracketParams) -> list[Place]:
         same = {c: group for group in params.interchangeable for c in group}
         closers = {close: open_ for open_, close in params.pairs.items()}
         stack: list[tuple[str, int]] = []
-        places: list[_Place] = []
+        places: list[Place] = []
         for index, char in enumerate(text):
             if char in params.pairs:
                 stack.append((char, index))
@@ -148,9 +148,9 @@ class BracketKind(RuleKind):
                 if stack and (params.pairs[stack[-1][0]] == char or _same(params, stack[-1][0], char, same)):
                     stack.pop()
                 else:
-                    places.append(_Place(excerpt(text, index, index + 1), f"（多出“{char}”）", index))
+                    places.append(Place(excerpt(text, index, index + 1), f"（多出“{char}”）", index))
         for char, index in stack:
-            places.append(_Place(excerpt(text, index, index + 1), f"（“{char}”未闭合）", index))
+            places.append(Place(excerpt(text, index, index + 1), f"（“{char}”未闭合）", index))
         return sorted(places, key=lambda p: p.at)
 
 
@@ -174,7 +174,7 @@ class PunctuationKind(RuleKind):
     def check(self, rule: RuleSpec, params: PunctuationParams, ctx: CheckContext) -> Iterator[Finding]:
         compiled = [(re.compile(p), meaning) for p, meaning in params.patterns.items()]
         for section in ctx.report.sections:
-            places: list[_Place] = []
+            places: list[Place] = []
             for line in prose_lines(section, params.table_words):
                 masked = mask_titles(line)
                 seen: set[int] = set()  # one slip matched by two patterns counts once (the first)
@@ -182,9 +182,9 @@ class PunctuationKind(RuleKind):
                     for m in regex.finditer(masked):
                         if m.start() not in seen:
                             seen.add(m.start())
-                            places.append(_Place(excerpt(line, m.start(), m.end()), f"（{meaning}）", m.start()))
+                            places.append(Place(excerpt(line, m.start(), m.end()), f"（{meaning}）", m.start()))
             if places:
-                yield _section_finding(rule, params, section, "标点使用不规范", "punctuation slips", places)
+                yield section_finding(rule, params, section, "标点使用不规范", "punctuation slips", places)
 
 
 class LexiconEntry(BaseModel):
@@ -216,16 +216,16 @@ class LexiconKind(RuleKind):
         options: LexiconOptions = self.options(rule, ctx)
         entries = [(re.compile(e.wrong), e.right) for e in [*params.entries, *options.extra]]
         for section in ctx.report.sections:
-            places: list[_Place] = []
+            places: list[Place] = []
             for line in prose_lines(section, params.table_words):
                 masked = mask_titles(line)
                 for regex, right in entries:
                     places.extend(
-                        _Place(excerpt(line, m.start(), m.end()), f"（“{m.group(0)}”应为“{right}”）")
+                        Place(excerpt(line, m.start(), m.end()), f"（“{m.group(0)}”应为“{right}”）")
                         for m in regex.finditer(masked)
                     )
             if places:
-                yield _section_finding(rule, params, section, "疑似错别字或误用词", "known misspellings", places)
+                yield section_finding(rule, params, section, "疑似错别字或误用词", "known misspellings", places)
 
 
 @hookimpl
