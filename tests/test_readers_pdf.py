@@ -150,3 +150,16 @@ def test_pdf_row_broken_by_the_page_edge_keeps_its_whole_label() -> None:
     assert len(grids) == 1
     rows = [[c.text for c in row] for row in grids[0].rows]
     assert rows[-2:] == [["(6) otherhandling", "5", "6", "11"], ["(7) total", "6", "8", "14"]]
+
+
+def test_a_line_hanging_past_the_margin_does_not_make_full_lines_end_their_paragraph() -> None:
+    # Full lines end at 522; one hangs its last mark out to 542 (as CJK typesetting does). Measured
+    # from the widest line, every full line would seem to stop short and end a paragraph.
+    widths = [90, 90, 94, 90, 88]
+    lines = [pdf_text(72, 760 - 14 * i, "x" * n) for i, n in enumerate(widths)]
+    lines.append(pdf_text(72, 760 - 14 * len(widths), "xxxx end."))
+    lines.append(pdf_text(72, 640, "Next paragraph after a gap."))
+    document = PdfReader().read(minimal_pdf(["".join(lines)]), "wrapped.pdf")
+    paragraphs = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    assert len(paragraphs) == 2
+    assert paragraphs[0].split() == ["x" * n for n in widths] + ["xxxx", "end."]

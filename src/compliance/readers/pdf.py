@@ -351,7 +351,27 @@ def _page_edges(lines: list[_Line], tables: list[PageTable]) -> dict[int, tuple[
     for page, x0, x1 in spans:
         left, right = edges.get(page, (x0, x1))
         edges[page] = (min(left, x0), max(right, x1))
+    for page, (left, right) in edges.items():
+        margin = _prose_margin([line for line in lines if line.page == page], left, right)
+        if margin is not None:
+            edges[page] = (left, margin)
     return edges
+
+
+def _prose_margin(lines: list[_Line], left: float, right: float) -> float | None:
+    """Where the page's full prose lines end, when enough of them agree; else None.
+
+    The widest line is no margin: a line may hang its last punctuation mark past it (CJK
+    typesetting does), and a table may be wider than the text. Measured from such a line, every
+    full line would seem to stop short and each would end a paragraph.
+    """
+    wide = sorted(line.x1 for line in lines if line.x1 > (left + right) / 2)
+    if len(wide) < 3:
+        return None
+    middle = wide[len(wide) // 2]
+    size = sorted(max(line.bottom - line.top, 6.0) for line in lines)[len(lines) // 2]
+    agreeing = [x1 for x1 in wide if abs(x1 - middle) <= size]
+    return max(agreeing) if len(agreeing) >= 3 else None
 
 
 def _continues(previous: _Line, line: _Line, edges: dict[int, tuple[float, float]]) -> bool:
