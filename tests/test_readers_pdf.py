@@ -163,3 +163,18 @@ def test_a_line_hanging_past_the_margin_does_not_make_full_lines_end_their_parag
     paragraphs = [b.text for b in document.blocks if isinstance(b, Paragraph)]
     assert len(paragraphs) == 2
     assert paragraphs[0].split() == ["x" * n for n in widths] + ["xxxx", "end."]
+
+
+def test_a_line_short_by_the_character_a_closing_mark_took_down_still_wraps() -> None:
+    # "…配置工" stops two characters short because "作、" went down together (a mark may not open a
+    # line); a line as short before an ordinary character ends its paragraph.
+    from compliance.readers.pdf import _continues, _Line
+
+    def line(text: str, x1: float, top: float) -> _Line:
+        return _Line(text=text, x0=72, x1=x1, top=top, bottom=top + 12, page=1, height=12)
+
+    edges = {1: (72.0, 522.0)}
+    above = line("扎实推进公共租赁房配置工", 498, 100)
+    assert _continues(above, line("作、环境卫生综合整治", 400, 114), edges)
+    assert not _continues(above, line("作环境卫生综合整治", 400, 114), edges)
+    assert not _continues(line("扎实推进公共租赁", 400, 100), line("作、环境卫生综合整治", 400, 114), edges)

@@ -45,6 +45,9 @@ _PAGE_NUMBER = re.compile(
 _ENUMERATION = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.．、])"
 )
+# Marks that may not open a line (CJK line breaking): the character before one goes down with it,
+# so the line above can stop a character or two short of the margin without ending its paragraph.
+_NO_LINE_START = frozenset("、，。；：！？）」』】》”’…")
 
 
 @dataclass
@@ -370,8 +373,10 @@ def _prose_margin(lines: list[_Line], left: float, right: float) -> float | None
         return None
     middle = wide[len(wide) // 2]
     size = sorted(max(line.bottom - line.top, 6.0) for line in lines)[len(lines) // 2]
+    # The typical full line: lines a character short of it (kinsoku: a mark may not open the next
+    # line) or hanging a mark past it are full lines too, within the caller's tolerance.
     agreeing = [x1 for x1 in wide if abs(x1 - middle) <= size]
-    return max(agreeing) if len(agreeing) >= 3 else None
+    return middle if len(agreeing) >= 3 else None
 
 
 def _continues(previous: _Line, line: _Line, edges: dict[int, tuple[float, float]]) -> bool:
@@ -379,7 +384,9 @@ def _continues(previous: _Line, line: _Line, edges: dict[int, tuple[float, float
     size = max(previous.bottom - previous.top, 6.0)
     _, right = edges[previous.page]
     left, _ = edges[line.page]
-    if previous.x1 < right - 1.5 * size:
+    short = right - previous.x1
+    carried_down = len(line.text) > 1 and line.text[1] in _NO_LINE_START and short <= 3 * size
+    if short > 1.5 * size and not carried_down:
         return False  # the previous line stopped short: it ended its paragraph
     if line.x0 > left + 0.5 * size:
         return False  # indented: a new paragraph
