@@ -216,12 +216,13 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     label_width = 2 if zones.group_edge is not None else 1
     out = _header_rows(region, lines, header, model, leaves, groups, label_width)
     placed = [model.place(p, _position(lines[r.lines[0]])) for r, p in zip(rows, pieces, strict=True)]
+    widest = max((len(p) for p in pieces), default=0)
     for row, slots in _settle_stray_values(rows, placed, lines, geometry):
         first = _line_number(lines, row.lines[0])
         line = lines[row.lines[0]]
-        if _run_together(row.values, model):
+        if _run_together(row.values, model, widest):
             values = [GridCell(_joined(sorted(row.values, key=lambda w: w.x0)), _loc(row.values, first))]
-        elif model.unsure(stack(row.values, 0), _position(line)):
+        elif model.unsure(stack(row.values, 0), _position(line)) or _dense_header(row.values, model, line, geometry):
             # Values that stand between columns: given without blanks, so that the mapping
             # places them only where a single placement fits, or says it cannot.
             values = [GridCell(_joined(p.words), _loc(p.words, first)) for p in stack(row.values, 0)]
@@ -233,16 +234,18 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     return Grid(rows=out, loc=Loc(line=start, line_end=end, page=lines[region.lines[0]].page))
 
 
-def _run_together(values: list[Word], model: ColumnModel) -> bool:
+def _run_together(values: list[Word], model: ColumnModel, widest: int) -> bool:
     """Are these the digits of several cells printed without gaps between them?
 
     PDF-to-text tools squeeze narrow columns until their digits touch ("1000001", "1 000001"). A
     figure never starts with a zero it does not need, and one figure never spans more than one
     column: either sign means the row is a run of cells. It is then given as one run, so that
     the mapping splits it only where the table's identities allow one split (never guessed).
+    A row printing as many separate figures as the fullest row of its table (``widest``) is not
+    run together, however narrow the header's captions make the columns look.
     """
     tokens = sorted(values, key=lambda w: w.x0)
-    if model.width < 2 or not tokens or len(tokens) >= model.width:
+    if model.width < 2 or not tokens or len(tokens) >= model.width or len(tokens) >= widest:
         return False
     if not all(w.text.strip().isdigit() for w in tokens):
         return False
@@ -253,6 +256,12 @@ def _run_together(values: list[Word], model: ColumnModel) -> bool:
         default=None,
     )
     return spacing is not None and any(w.x1 - w.x0 > 1.5 * spacing for w in tokens)
+
+
+def _dense_header(values: list[Word], model: ColumnModel, line: Line, geometry: Geometry) -> bool:
+    """A row of character-positioned text with blanks, placed only by a header too dense to place it."""
+    text = bool(values) and all(w.column is not None for w in values)
+    return text and model.too_dense(stack(values, 0), _position(line), geometry.char)
 
 
 def _settle_stray_values(
