@@ -8,6 +8,7 @@ cannot be placed unambiguously is marked ``ambiguous`` instead of being guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from compliance.document import Grid
 from compliance.layout import TableSpec, TemplateLayout
@@ -179,6 +180,7 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
             row.by_pending = found is not None
         if found is not None:
             row.row_id, row.versions = found[0], found[1]
+    _join_label_tails(rows, index)
     order = {row_id: number for number, row_id in enumerate(index.order)}
     _drop_out_of_order(rows, order)
     notes: list[Note] = []
@@ -221,6 +223,30 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
     if table == "T3":
         notes.extend(_assign_by_position(table, rows, index, wanted))
     return notes
+
+
+def _join_label_tails(rows: list[_Row], index: LabelIndex) -> None:
+    """A row whose label is the head of a template label, followed by a line holding only the rest.
+
+    In a cell taller than one line the figures print beside the label's middle, so layout text gives
+    the label's last line after the figures (``（六）`` / ``其他处  0 0 …`` / ``理``). The label-only line
+    right after an unmatched row is its tail when the two together name exactly one template row and
+    neither does alone; the tail line is then used up.
+    """
+    for row, tail in pairwise(rows):
+        if row.row_id is not None or row.blank or not tail.blank or tail.row_id is not None or tail.grid != row.grid:
+            continue
+        head = row.label_key
+        if not (head or row.pending) or not tail.label_key or index.match(tail.label_key) is not None:
+            continue
+        if head and index.match(head) is not None:
+            continue
+        found = index.match(row.pending + head + tail.label_key)
+        if found is None and head:
+            found = index.match(head + tail.label_key)
+        if found is not None:
+            row.row_id, row.versions = found[0], found[1]
+            tail.label_key = ""
 
 
 def _drop_out_of_order(rows: list[_Row], order: dict[str, int]) -> None:
@@ -322,6 +348,9 @@ def map_row_table(
     mapped.notes.extend(_match_rows(table, rows, index, set(spec_for_row)))
     conventions = _conventions(rows, spec_for_row)
     pending: list[PendingRow] = []
+    # Rows first seen printed with every cell empty: a later printing with figures is the row (a
+    # heading line naming the row, such as ``(一) 予以公开`` above its own small table, prints no figures).
+    blank_first: set[str] = set()
     for row in rows:
         split = row.split
         if row.row_id is None:
@@ -334,7 +363,11 @@ def map_row_table(
                 columns = spec_for_row[row_id].columns_of(row_id)
                 mapped.data[row_id] = {c: Cell(raw="", loc=split.loc, status=CellStatus.blank) for c in columns}
                 mapped.versions[row_id] = row.versions
+                blank_first.add(row_id)
             continue
+        if row_id in blank_first:
+            blank_first.discard(row_id)
+            del mapped.data[row_id]
         if row_id in mapped.data:
             mapped.notes.append(
                 Note(
