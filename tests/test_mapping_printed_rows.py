@@ -1,0 +1,88 @@
+"""Rows that text extraction printed in pieces: a label's tail after its figures, a row named by an
+empty heading line before its figures, a section title taken into a table. Built from our own
+samples and our own table rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from compliance.document import Document, Grid, GridCell, Paragraph
+from compliance.engine import get_registry, load_report
+from compliance.mapping.grid_titles import titles_out_of_grids
+from compliance.mapping.tables import LabelIndex, map_row_table
+from compliance.model import CellStatus, Loc
+from conftest import SAMPLES
+from helpers import load_text
+
+V2021 = SAMPLES / "v2021-clean-2023.txt"
+
+
+def _cells(report, table: str, row: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {c: (cell.value, cell.status) for c, cell in report.tables[table][row].items()}
+
+
+def test_a_label_whose_last_line_follows_its_figures_is_read() -> None:
+    """``（六）`` / ``其他处  0 0 …`` / ``理``: the line after the figures completes the label."""
+    layouts = get_registry().layouts
+    spec = layouts["V2019"].tables["T3"]
+    index = LabelIndex.build(list(layouts.values()), "T3")
+    figures = ["1", "0", "0", "0", "0", "0", "1"]
+    grid = Grid(
+        rows=[
+            _row("（六）", *[""] * 7, line=1),
+            _row("其他处", *figures, line=2),
+            _row("理", *[""] * 7, line=3),
+            _row("（七）", *[""] * 7, line=4),
+            _row("", *figures, line=5),
+            _row("总计", *[""] * 7, line=6),
+        ]
+    )
+    mapped = map_row_table("T3", [grid], index, {r.id: spec for r in spec.rows})
+    for row in ("other", "result_total"):
+        assert [cell.value for cell in mapped.data[row].values()] == [1, 0, 0, 0, 0, 0, 1]
+    assert mapped.extra_rows == []
+
+
+def test_a_heading_line_naming_a_row_does_not_blank_the_row_printed_after_it(tmp_path: Path) -> None:
+    source = V2021.read_text(encoding="utf-8")
+    lines = source.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("（一）予以公开\t"))
+    width = lines[at].count("\t")
+    text = "\n".join([*lines[:at], "（一）予以公开" + "\t" * width, *lines[at:]])
+    report = load_text(tmp_path, text)
+    assert _cells(report, "T3", "granted") == _cells(load_report(V2021), "T3", "granted")
+    assert all(status is CellStatus.read for _, status in _cells(report, "T3", "granted").values())
+
+
+def _row(*texts: str, line: int) -> list[GridCell]:
+    return [GridCell(t, Loc(line=line, column=1 + 8 * n if t else None)) for n, t in enumerate(texts)]
+
+
+def test_a_section_title_taken_into_a_grid_becomes_a_heading_with_the_next_tables_caption() -> None:
+    specs = next(iter(get_registry().layouts.values())).sections
+    grid = Grid(
+        rows=[
+            _row("（七）总计", "5", "0", "5", line=1),
+            _row("四、结转下年度继续办理", "1", "0", "1", line=2),
+            _row("", "四、政府信息公开行政复议、行政诉讼情况", "", "", line=3),
+            _row("", "行政复议", "", "", line=4),
+            _row("", "结果维持", "结果纠正", "总计", line=5),
+            _row("", "2", "1", "3", line=6),
+        ],
+        loc=Loc(line=1, line_end=6),
+    )
+    blocks = titles_out_of_grids(Document(blocks=[grid], format="text"), specs).blocks
+    kinds = [type(b).__name__ for b in blocks]
+    assert kinds == ["Grid", "Paragraph", "Paragraph", "Grid"]
+    first, title, caption, second = blocks
+    assert isinstance(first, Grid) and len(first.rows) == 2  # 四、结转下年度… is a row of 三, not a title
+    assert isinstance(title, Paragraph) and title.text.startswith("四、政府信息公开") and title.loc.line == 3
+    assert isinstance(caption, Paragraph) and caption.text == "行政复议"
+    assert isinstance(second, Grid) and [c.text for c in second.rows[-1]] == ["", "2", "1", "3"]
+
+
+def test_a_grid_without_titles_is_left_as_it_is() -> None:
+    specs = next(iter(get_registry().layouts.values())).sections
+    grid = Grid(rows=[_row("三、本年度办理结果", "", "", line=1), _row("（一）予以公开", "1", "1", line=2)])
+    document = Document(blocks=[grid], format="text")
+    assert titles_out_of_grids(document, specs) is document
