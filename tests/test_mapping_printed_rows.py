@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compliance.document import Document, Grid, GridCell, Paragraph
+from compliance.document import Block, Document, Grid, GridCell, Paragraph
 from compliance.engine import get_registry, load_report
 from compliance.mapping.grid_titles import titles_out_of_grids
 from compliance.mapping.tables import LabelIndex, map_row_table
+from compliance.mapping.text_rows import with_label_tail
 from compliance.model import CellStatus, Loc
 from conftest import SAMPLES
 from helpers import load_text
@@ -86,3 +87,28 @@ def test_a_grid_without_titles_is_left_as_it_is() -> None:
     grid = Grid(rows=[_row("三、本年度办理结果", "", "", line=1), _row("（一）予以公开", "1", "1", line=2)])
     document = Document(blocks=[grid], format="text")
     assert titles_out_of_grids(document, specs) is document
+
+
+def _blocks_after_figures(*lines: str) -> list[Block]:
+    figures = ["0"] * 7
+    grid = Grid(rows=[_row("（六）", *figures, line=10)], loc=Loc(line=10, line_end=10))
+    return [grid, *[Paragraph(text, Loc(line=11 + n)) for n, text in enumerate(lines)]]
+
+
+def test_reading_order_text_gives_a_label_its_lines_printed_after_its_figures() -> None:
+    """``（六） 0 0 …`` / ``其他处`` / ``理`` / ``（七）`` …: the two lines after the figures end the label."""
+    index = LabelIndex.build(list(get_registry().layouts.values()), "T3")
+    blocks = _blocks_after_figures("其他处", "理", "（七）", "总计")
+    grid = blocks[0]
+    assert isinstance(grid, Grid)
+    labelled = with_label_tail(blocks, 0, grid, index)
+    assert labelled.rows[-1][0].text == "（六）其他处理"
+    assert [c.text for c in labelled.rows[-1][1:]] == ["0"] * 7
+
+
+def test_a_numbered_line_after_the_figures_is_never_taken_as_a_label_tail() -> None:
+    index = LabelIndex.build(list(get_registry().layouts.values()), "T3")
+    blocks = _blocks_after_figures("（七）", "总计")
+    grid = blocks[0]
+    assert isinstance(grid, Grid)
+    assert with_label_tail(blocks, 0, grid, index) is grid

@@ -13,7 +13,7 @@ from compliance.mapping.runon import split_run_on
 from compliance.mapping.sections import SectionSpan, find_section_spans, find_title
 from compliance.mapping.single_row import map_single_row_table
 from compliance.mapping.tables import LabelIndex, MappedTable, PrintedHeaders, map_row_table, matched_row_ids
-from compliance.mapping.text_rows import paragraph_row, printed_unread, with_wrapped_label
+from compliance.mapping.text_rows import paragraph_row, printed_unread, with_label_tail, with_wrapped_label
 from compliance.model import CellStatus, Loc, OutlineEntry, Report, Section, Source, TableInfo, TemplateEvidence
 
 TABLE_IDS = ("T2", "T3", "T4")
@@ -266,6 +266,7 @@ def _grids_by_table(
             table_id = _table_by_content(block, indexes)
         if table_id in indexes:
             block = with_wrapped_label(document.blocks, block_index, indexes[table_id])
+            block = with_label_tail(document.blocks, block_index, block, indexes[table_id])
         if table_id is not None:
             result[table_id].append(block)
     return result
