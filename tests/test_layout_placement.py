@@ -7,6 +7,7 @@ over several lines and laid out at another scale than the figures (one position 
 from __future__ import annotations
 
 from compliance.document import Grid
+from compliance.readers.geometry import Word, blocks_from_words
 from compliance.readers.layout_text import layout_blocks
 
 # Captions wrapped over four lines: "社会公益组织" prints as 社会 / 公益 / 组织, at other places.
@@ -63,3 +64,23 @@ def test_a_row_with_blanks_is_not_placed_by_captions_too_dense_to_tell_columns_a
     figures = next(row for row in rows if "3" in row)
     assert [cell for cell in figures if cell] == ["3", "1", "4", "6", "2", "8"]
     assert "" not in figures[figures.index("3") :]
+
+
+def test_a_label_line_printed_shifted_into_the_value_columns_stays_a_label() -> None:
+    """A row printed with every cell empty, its label shifted right: a label, never a text cell."""
+    words = [
+        Word(text, x, y, x + len(text), y + 1, None, y, x)
+        for y, cells in enumerate(
+            [
+                [(0, "项目"), (20, "甲列"), (30, "乙列"), (40, "合计")],
+                [(0, "第一行"), (20, "1"), (30, "2"), (40, "3")],
+                [(24, "（二）无数字的行")],
+                [(0, "（三）第三行"), (20, "4"), (30, "5"), (40, "9")],
+            ],
+            start=1,
+        )
+        for x, text in cells
+    ]
+    rows = [[c.text for c in row] for b in blocks_from_words(words) if isinstance(b, Grid) for row in b.rows]
+    shifted = [row for row in rows if "（二）无数字的行" in row]
+    assert shifted == [["（二）无数字的行", "", "", ""]]

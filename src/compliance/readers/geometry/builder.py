@@ -28,6 +28,7 @@ from compliance.readers.geometry.words import (
     Word,
     char_width,
     group_lines,
+    is_number_shaped,
     line_height,
     merge_phrases,
 )
@@ -115,7 +116,7 @@ class _Zones:
     char: float
     label_reach: float = 0.0  # where the longer labels end (three in four end before it)
 
-    def split(self, line: Line) -> tuple[list[Word], list[Word], list[Word]]:
+    def split(self, line: Line, shifted_labels: bool = False) -> tuple[list[Word], list[Word], list[Word]]:
         """(group-label words, row-label words, value words) of one line.
 
         A line's values start at its first value token: layout text shifts whole rows, so a
@@ -128,6 +129,11 @@ class _Zones:
         else:
             labels = [w for w in line.words if w.x0 < self.value_start - self.char / 2]
             values = [w for w in line.words if w.x0 >= self.value_start - self.char / 2]
+            if shifted_labels and not labels and not any(is_number_shaped(w.text) for w in values):
+                # No figure and nothing in the label zone: a label printed shifted into the value
+                # columns (layout text shifts whole rows), never a row of text cells. Only rows are
+                # read so; the label zone itself is measured on unshifted lines.
+                labels, values = values, []
         if self.group_edge is None:
             return [], labels, values
         group = [w for w in labels if w.x0 < self.group_edge - self.char / 2]
@@ -171,7 +177,7 @@ def _rows(region: Region, lines: list[Line], zones: _Zones, geometry: Geometry) 
     previous: Line | None = None
     for index in region.body:
         line = lines[index]
-        group, own, values = zones.split(line)
+        group, own, values = zones.split(line, shifted_labels=True)
         gap = previous is not None and geometry.gap(previous, line)
         numbered = bool(own) and bool(NUMBERED.match(own[0].text))
         if current is None:
