@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from compliance.document import Grid
+from compliance.document import Grid, GridCell
 from compliance.layout import TableSpec, TemplateLayout
+from compliance.mapping.captions import Extent, caption_extents, place_under_captions
 from compliance.mapping.cells import MappedTable, SplitRow, is_run, spec_cell, split_row
 from compliance.mapping.fuzzy import fuzzy_row, strip_numbering
 from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.inference import row_identities
 from compliance.mapping.normalize import key
 from compliance.mapping.placement import GridConvention, place_trailing, place_values
-from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
+from compliance.mapping.runcells import PendingRow, infer_cells, inferred_note, resolve_pending
 from compliance.model import Cell, CellStatus, Note
 
 __all__ = ["LabelIndex", "MappedTable", "PrintedHeaders", "SplitRow", "map_row_table", "split_row"]
@@ -347,6 +348,7 @@ def map_row_table(
             _use_printed_version(row, index, printed, spec_for_row)
     mapped.notes.extend(_match_rows(table, rows, index, set(spec_for_row)))
     conventions = _conventions(rows, spec_for_row)
+    captions = _Captions(grids)
     pending: list[PendingRow] = []
     # Rows first seen printed with every cell empty: a later printing with figures is the row (a
     # heading line naming the row, such as ``(一) 予以公开`` above its own small table, prints no figures).
@@ -387,6 +389,11 @@ def map_row_table(
             mapped.row_layouts[row_id] = version  # type: ignore[index]
         columns = spec.columns_of(row_id)
         cells = _row_cells(table, row_id, split, spec, columns, conventions.get(row.grid), mapped.notes, pending)
+        if all(c.status is CellStatus.ambiguous for c in cells.values()) and table != "T2":
+            cells = (
+                _under_captions(table, row_id, split, spec, columns, captions.of(row.grid, spec, columns), mapped.notes)
+                or cells
+            )
         mapped.data[row_id] = cells
         mapped.versions[row_id] = row.versions
         if mapped.loc is None:
@@ -463,4 +470,50 @@ def _row_cells(
     cells: dict[str, Cell] = {}
     for column_id, grid_cell in zip(columns, placed, strict=True):
         cells[column_id] = spec_cell(spec, column_id, grid_cell, split.loc)
+    return cells
+
+
+class _Captions:
+    """Each grid's column caption extents, measured once per grid and column set."""
+
+    def __init__(self, grids: list[Grid]) -> None:
+        self._grids = grids
+        self._found: dict[tuple[int, tuple[str, ...]], list[Extent] | None] = {}
+
+    def of(self, grid: int, spec: TableSpec, columns: list[str]) -> list[Extent] | None:
+        at = (grid, tuple(columns))
+        if at not in self._found:
+            self._found[at] = caption_extents(self._grids[grid], spec, columns)
+        return self._found[at]
+
+
+def _under_captions(
+    table: str,
+    row_id: str,
+    split: SplitRow,
+    spec: TableSpec,
+    columns: list[str],
+    extents: list[Extent] | None,
+    notes: list[Note],
+) -> dict[str, Cell] | None:
+    """An ambiguous row's figures placed under the captions they stand beneath, when confirmed."""
+    if extents is None:
+        return None
+    found = place_under_captions(split.values, extents, spec, table, row_id, columns)
+    if found is None:
+        return None
+    slots, identities = found
+    cells: dict[str, Cell] = {}
+    for column_id, grid_cell in zip(columns, slots, strict=True):
+        # A caption with no figure under it on this row: a blank cell (unknown, never 0).
+        cell = spec_cell(spec, column_id, grid_cell or GridCell("", split.loc), split.loc)
+        if grid_cell is not None and cell.status is CellStatus.read:
+            cell = cell.model_copy(update={"status": CellStatus.inferred})
+        cells[column_id] = cell
+    # The placement replaces the ambiguity note; the identities that confirmed it cannot verify it.
+    label = split.label.strip()[:40]
+    notes[:] = [n for n in notes if not (n.code == "ambiguous-row" and n.row == row_id and n.table == table)]
+    message = f"表格行“{label}”的数值按其上方的列标题位置放入各列"
+    for identity in identities:
+        notes.append(inferred_note(table, row_id, None, identity, message, split))
     return cells

@@ -318,7 +318,10 @@ def _header_rows(
         out.append(_label_cells([[] for _ in range(label_width)], first, line) + _cells(slots, first, line))
     label_words = [w for labels, _ in header for w in labels]
     labels = [label_words] + [[] for _ in range(label_width - 1)]
-    out.append(_label_cells(labels, first, line) + _cells(model.place(leaves, top), first, line))
+    # More captions than value columns (columns blank in every row): the captions as printed, each
+    # where it stands, so that a reader of the grid can measure figures against them.
+    captions = list[Slotted | None](leaves) if len(leaves) > model.width else model.place(leaves, top)
+    out.append(_label_cells(labels, first, line) + _cells(captions, first, line))
     return out
 
 
