@@ -112,3 +112,17 @@ def test_a_numbered_line_after_the_figures_is_never_taken_as_a_label_tail() -> N
     grid = blocks[0]
     assert isinstance(grid, Grid)
     assert with_label_tail(blocks, 0, grid, index) is grid
+
+
+def test_a_digit_run_after_an_empty_field_is_split_like_a_run_alone(tmp_path: Path) -> None:
+    """``8.属于行政查询事项 <empty> 1000001``: the empty field (a blank label column) is no cell."""
+    lines = V2021.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("8.属于行政查询事项\t"))
+    label, *figures = lines[at].split("\t")
+    lines[at] = f"{label}\t\t{''.join(figures)}"
+    report = load_text(tmp_path, "\n".join(lines))
+    expected = _cells(load_report(V2021), "T3", "deny.query")
+    assert {c: value for c, (value, _) in _cells(report, "T3", "deny.query").items()} == {
+        c: value for c, (value, _) in expected.items()
+    }
+    assert {status for _, status in _cells(report, "T3", "deny.query").values()} == {CellStatus.inferred}

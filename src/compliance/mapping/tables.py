@@ -13,7 +13,7 @@ from itertools import pairwise
 from compliance.document import Grid, GridCell
 from compliance.layout import TableSpec, TemplateLayout
 from compliance.mapping.captions import Extent, caption_extents, place_under_captions
-from compliance.mapping.cells import MappedTable, SplitRow, is_run, spec_cell, split_row
+from compliance.mapping.cells import MappedTable, SplitRow, as_run, is_run, spec_cell, split_row
 from compliance.mapping.fuzzy import fuzzy_row, strip_numbering
 from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.inference import row_identities
@@ -447,6 +447,7 @@ def _row_cells(
     pending: list[PendingRow],
 ) -> dict[str, Cell]:
     label = split.label.strip()
+    split = as_run(split, len(columns))
     if is_run(split.values, len(columns)):
         keys = [f"{row_id}/{c}" for c in columns]
         identities = row_identities(spec, table, keys, {k: row_id for k in keys})
