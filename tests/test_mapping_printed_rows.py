@@ -9,7 +9,7 @@ from pathlib import Path
 from compliance.document import Block, Document, Grid, GridCell, Paragraph
 from compliance.engine import get_registry, load_report
 from compliance.mapping.grid_titles import titles_out_of_grids
-from compliance.mapping.tables import LabelIndex, map_row_table
+from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table
 from compliance.mapping.text_rows import with_label_tail
 from compliance.model import CellStatus, Loc
 from conftest import SAMPLES
@@ -126,3 +126,44 @@ def test_a_digit_run_after_an_empty_field_is_split_like_a_run_alone(tmp_path: Pa
         c: value for c, (value, _) in expected.items()
     }
     assert {status for _, status in _cells(report, "T3", "deny.query").values()} == {CellStatus.inferred}
+
+
+def _t3(*rows: list[GridCell]) -> MappedTable:
+    layouts = get_registry().layouts
+    spec = layouts["V2019"].tables["T3"]
+    index = LabelIndex.build(list(layouts.values()), "T3")
+    return map_row_table("T3", [Grid(rows=list(rows))], index, {r.id: spec for r in spec.rows})
+
+
+def test_figures_printed_above_their_label_go_to_it_when_no_other_row_can_own_them() -> None:
+    """``2.重复申请 5 0 …`` / ``理  3 0 …`` / ``3.要求提供公开出版物``: the figures beside the group label's
+    last fragment are the next row's, printed a line above its label."""
+    figures = ["3", "0", "0", "0", "0", "0", "3"]
+    mapped = _t3(
+        _row("2.重复申请", "5", "0", "0", "0", "0", "0", "5", line=1),
+        _row("理", *figures, line=2),
+        _row("3.要求提供公开出版物", *[""] * 7, line=3),
+    )
+    assert [c.value for c in mapped.data["noproc.publication"].values()] == [3, 0, 0, 0, 0, 0, 3]
+    assert [n.code for n in mapped.notes if n.row == "noproc.publication"] == ["positional-row"]
+
+
+def test_figures_beside_a_label_of_their_own_are_never_given_to_the_next_row() -> None:
+    """A garbled label with words of its own (``（三） 1.属于国家秘密不予公  14``) keeps its figures; the
+    next line (``开 2.其他法律行政法规禁止公开``) names its own row and is no tail."""
+    mapped = _t3(
+        _row("（二）部分公开", "3", "", "", "", "", "", "", line=1),
+        _row("（三） 1.属于国家秘密不予公", "14", "", "", "", "", "", "", line=2),
+        _row("开 2.其他法律行政法规禁止公开", *[""] * 7, line=3),
+    )
+    assert all(c.value is None for c in mapped.data.get("deny.law", {}).values())
+
+
+def test_a_numbering_mark_beside_figures_takes_the_label_printed_after_them() -> None:
+    """``（六）  0 0 …`` / ``其他处理``: the label after the figures is theirs."""
+    mapped = _t3(
+        _row("5.要求行政机关确认或重新出具已获取信息", *["0"] * 7, line=1),
+        _row("（六）", *["2", "0", "0", "0", "0", "0", "2"], line=2),
+        _row("其他处理", *[""] * 7, line=3),
+    )
+    assert [c.value for c in mapped.data["other"].values()] == [2, 0, 0, 0, 0, 0, 2]
