@@ -19,9 +19,12 @@ from itertools import pairwise, product
 
 from compliance.document import Grid, GridCell
 from compliance.layout import TableSpec
+from compliance.mapping.cells import SplitRow, spec_cell
 from compliance.mapping.inference import RowIdentity, row_identities
 from compliance.mapping.normalize import key
 from compliance.mapping.numbers import is_number
+from compliance.mapping.runcells import inferred_note
+from compliance.model import Cell, CellStatus, Note
 
 # (start, end) in characters, and the page the caption is printed on.
 Extent = tuple[float, float, int | None]
@@ -124,3 +127,49 @@ def _integer(cell: GridCell | None) -> int | None:
         return None
     text = cell.text.strip().replace(",", "")
     return int(text) if text.isdigit() else None
+
+
+class CaptionIndex:
+    """Each grid's column caption extents, measured once per grid and column set."""
+
+    def __init__(self, grids: list[Grid]) -> None:
+        self._grids = grids
+        self._found: dict[tuple[int, tuple[str, ...]], list[Extent] | None] = {}
+
+    def of(self, grid: int, spec: TableSpec, columns: list[str]) -> list[Extent] | None:
+        at = (grid, tuple(columns))
+        if at not in self._found:
+            self._found[at] = caption_extents(self._grids[grid], spec, columns)
+        return self._found[at]
+
+
+def under_captions(
+    table: str,
+    row_id: str,
+    split: SplitRow,
+    spec: TableSpec,
+    columns: list[str],
+    extents: list[Extent] | None,
+    notes: list[Note],
+) -> dict[str, Cell] | None:
+    """An ambiguous row's figures placed under the captions they stand beneath, when confirmed."""
+    if extents is None:
+        return None
+    found = place_under_captions(split.values, extents, spec, table, row_id, columns)
+    if found is None:
+        return None
+    slots, identities = found
+    cells: dict[str, Cell] = {}
+    for column_id, grid_cell in zip(columns, slots, strict=True):
+        # A caption with no figure under it on this row: a blank cell (unknown, never 0).
+        cell = spec_cell(spec, column_id, grid_cell or GridCell("", split.loc), split.loc)
+        if grid_cell is not None and cell.status is CellStatus.read:
+            cell = cell.model_copy(update={"status": CellStatus.inferred})
+        cells[column_id] = cell
+    # The placement replaces the ambiguity note; the identities that confirmed it cannot verify it.
+    label = split.label.strip()[:40]
+    notes[:] = [n for n in notes if not (n.code == "ambiguous-row" and n.row == row_id and n.table == table)]
+    message = f"表格行“{label}”的数值按其上方的列标题位置放入各列"
+    for identity in identities:
+        notes.append(inferred_note(table, row_id, None, identity, message, split))
+    return cells

@@ -8,18 +8,18 @@ cannot be placed unambiguously is marked ``ambiguous`` instead of being guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import pairwise
 
-from compliance.document import Grid, GridCell
+from compliance.document import Grid
 from compliance.layout import TableSpec, TemplateLayout
-from compliance.mapping.captions import Extent, caption_extents, place_under_captions
+from compliance.mapping.captions import CaptionIndex, under_captions
 from compliance.mapping.cells import MappedTable, SplitRow, as_run, is_run, spec_cell, split_row
 from compliance.mapping.fuzzy import fuzzy_row, strip_numbering
 from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.inference import row_identities
+from compliance.mapping.label_lines import figures_above_label, join_label_tails
 from compliance.mapping.normalize import key
 from compliance.mapping.placement import GridConvention, place_trailing, place_values
-from compliance.mapping.runcells import PendingRow, infer_cells, inferred_note, resolve_pending
+from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
 from compliance.model import Cell, CellStatus, Note
 
 __all__ = ["LabelIndex", "MappedTable", "PrintedHeaders", "SplitRow", "map_row_table", "split_row"]
@@ -181,8 +181,8 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
             row.by_pending = found is not None
         if found is not None:
             row.row_id, row.versions = found[0], found[1]
-    _join_label_tails(rows, index)
-    notes_above = _figures_above_label(table, rows)
+    join_label_tails(rows, index)
+    notes_above = figures_above_label(table, rows)
     order = {row_id: number for number, row_id in enumerate(index.order)}
     _drop_out_of_order(rows, order)
     notes: list[Note] = []
@@ -225,78 +225,6 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
     if table == "T3":
         notes.extend(_assign_by_position(table, rows, index, wanted))
     return notes_above + notes
-
-
-def _join_label_tails(rows: list[_Row], index: LabelIndex) -> None:
-    """A row whose label is the head of a template label, followed by a line holding only the rest.
-
-    In a cell taller than one line the figures print beside the label's first lines, so layout text
-    gives the label's last line after the figures (``（六）`` / ``其他处  0 0 …`` / ``理``, or ``（六）  0 0 …``
-    / ``其他处理``). The label-only line right after an unmatched row is its tail when the two together
-    name exactly one template row, the head alone names none, and the tail alone names none (or the
-    same row, after a head that is only a numbering mark); the tail line is then used up.
-    """
-    for row, tail in pairwise(rows):
-        if row.row_id is not None or row.blank or not tail.blank or tail.grid != row.grid:
-            continue
-        head = row.label_key
-        if not (head or row.pending) or not tail.label_key:
-            continue
-        if head and index.match(head) is not None:
-            continue
-        found = index.match(row.pending + head + tail.label_key)
-        if found is None and head:
-            found = index.match(head + tail.label_key)
-        alone = index.match(tail.label_key)
-        # A tail naming a row by itself belongs to a head that is only a numbering mark (``（六）``);
-        # after a head with words of its own it is the next row's label.
-        if found is None or (alone is not None and (alone[0] != found[0] or strip_numbering(head))):
-            continue
-        row.row_id, row.versions = found[0], found[1]
-        tail.label_key, tail.row_id = "", None
-
-
-def _figures_above_label(table: str, rows: list[_Row]) -> list[Note]:
-    """Figures printed on the line right above their label, the label alone on the next line.
-
-    Layout text prints a tall cell's figures and label on different baselines: the figures land on
-    a line of their own (or beside a group label's last fragment, ``理  0 0 0 …``) and the row's label
-    on the line under it, with no figures. Such a label-only row takes the figures right above it
-    when their own label is empty or a fragment (a group label's last characters, no numbering
-    mark) and the row before them already has its figures (so the figures belong to no other row).
-    Without this the row would read as printed blank.
-    """
-    notes: list[Note] = []
-    for number in range(1, len(rows)):
-        figures, label = rows[number - 1], rows[number]
-        if not label.blank or label.row_id is None or figures.blank or figures.row_id is not None:
-            continue
-        if figures.grid != label.grid or not _fragment(figures.label_key):
-            continue
-        before = rows[number - 2] if number >= 2 else None
-        if before is None or before.blank or before.row_id is None or before.grid != figures.grid:
-            continue
-        figures.row_id, figures.versions = label.row_id, label.versions
-        label.row_id = None
-        notes.append(
-            Note(
-                code="positional-row",
-                message=(f"表格行“{label.split.label.strip()}”的数值印在其标签上一行，按位置对应为该行"),
-                table=table,
-                row=figures.row_id,
-                loc=figures.split.loc,
-            )
-        )
-    return notes
-
-
-# A label fragment that names nothing: a group label's last characters (``理``), at most this long.
-_FRAGMENT = 3
-
-
-def _fragment(label_key: str) -> bool:
-    """No label, or a few characters without a numbering mark: no row label of its own."""
-    return len(label_key) <= _FRAGMENT and strip_numbering(label_key) == label_key
 
 
 def _drop_out_of_order(rows: list[_Row], order: dict[str, int]) -> None:
@@ -397,7 +325,7 @@ def map_row_table(
             _use_printed_version(row, index, printed, spec_for_row)
     mapped.notes.extend(_match_rows(table, rows, index, set(spec_for_row)))
     conventions = _conventions(rows, spec_for_row)
-    captions = _Captions(grids)
+    captions = CaptionIndex(grids)
     pending: list[PendingRow] = []
     # Rows first seen printed with every cell empty: a later printing with figures is the row (a
     # heading line naming the row, such as ``(一) 予以公开`` above its own small table, prints no figures).
@@ -439,10 +367,9 @@ def map_row_table(
         columns = spec.columns_of(row_id)
         cells = _row_cells(table, row_id, split, spec, columns, conventions.get(row.grid), mapped.notes, pending)
         if all(c.status is CellStatus.ambiguous for c in cells.values()) and table != "T2":
-            cells = (
-                _under_captions(table, row_id, split, spec, columns, captions.of(row.grid, spec, columns), mapped.notes)
-                or cells
-            )
+            # Layout text: figures placed under the captions they touch, when the identities confirm it.
+            extents = captions.of(row.grid, spec, columns)
+            cells = under_captions(table, row_id, split, spec, columns, extents, mapped.notes) or cells
         mapped.data[row_id] = cells
         mapped.versions[row_id] = row.versions
         if mapped.loc is None:
@@ -520,50 +447,4 @@ def _row_cells(
     cells: dict[str, Cell] = {}
     for column_id, grid_cell in zip(columns, placed, strict=True):
         cells[column_id] = spec_cell(spec, column_id, grid_cell, split.loc)
-    return cells
-
-
-class _Captions:
-    """Each grid's column caption extents, measured once per grid and column set."""
-
-    def __init__(self, grids: list[Grid]) -> None:
-        self._grids = grids
-        self._found: dict[tuple[int, tuple[str, ...]], list[Extent] | None] = {}
-
-    def of(self, grid: int, spec: TableSpec, columns: list[str]) -> list[Extent] | None:
-        at = (grid, tuple(columns))
-        if at not in self._found:
-            self._found[at] = caption_extents(self._grids[grid], spec, columns)
-        return self._found[at]
-
-
-def _under_captions(
-    table: str,
-    row_id: str,
-    split: SplitRow,
-    spec: TableSpec,
-    columns: list[str],
-    extents: list[Extent] | None,
-    notes: list[Note],
-) -> dict[str, Cell] | None:
-    """An ambiguous row's figures placed under the captions they stand beneath, when confirmed."""
-    if extents is None:
-        return None
-    found = place_under_captions(split.values, extents, spec, table, row_id, columns)
-    if found is None:
-        return None
-    slots, identities = found
-    cells: dict[str, Cell] = {}
-    for column_id, grid_cell in zip(columns, slots, strict=True):
-        # A caption with no figure under it on this row: a blank cell (unknown, never 0).
-        cell = spec_cell(spec, column_id, grid_cell or GridCell("", split.loc), split.loc)
-        if grid_cell is not None and cell.status is CellStatus.read:
-            cell = cell.model_copy(update={"status": CellStatus.inferred})
-        cells[column_id] = cell
-    # The placement replaces the ambiguity note; the identities that confirmed it cannot verify it.
-    label = split.label.strip()[:40]
-    notes[:] = [n for n in notes if not (n.code == "ambiguous-row" and n.row == row_id and n.table == table)]
-    message = f"表格行“{label}”的数值按其上方的列标题位置放入各列"
-    for identity in identities:
-        notes.append(inferred_note(table, row_id, None, identity, message, split))
     return cells
