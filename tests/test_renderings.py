@@ -10,7 +10,8 @@ then must not have read a wrong number nor raised an error other than missing co
 Text extractions that keep no cell boundaries (``pdftotext -layout``/``-raw``, space-aligned text)
 are read by position or by one-space runs; their accuracy is measured, not yet at 100 %, by
 ``bench/bench_reading_accuracy.py`` (figures in the README). Here they must load as a report of
-the same template; the full comparison gates every rendering that keeps its cells.
+the same template, read no cell as a different number and raise no error the source lacks; the
+full comparison gates every rendering that keeps its cells.
 
 The renderings are made once into the cache (``$COMPLIANCE_RENDER_CACHE`` or ``.cache/renderings``)
 and reused. Without LibreOffice, Chromium or pdftotext the tests skip locally and fail under CI.
@@ -89,6 +90,10 @@ def test_text_extraction_loads_as_the_same_template(source: render.Source, rende
     verdict = _verdict(source, rendering)
     assert verdict.status != "not-made", verdict.explain()
     assert verdict.template_same, verdict.explain()
+    # Cells it cannot place are "cannot verify"; a figure in a wrong cell, or an error the source
+    # does not have, is never acceptable (a wrong reading is worse than a missing one).
+    assert not [d for d in verdict.cell_diffs if d.kind == "wrong"], verdict.explain()
+    assert not verdict.extra_errors, verdict.explain()
 
 
 @pytest.mark.parametrize(

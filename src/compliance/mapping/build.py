@@ -5,6 +5,7 @@ from __future__ import annotations
 from compliance.document import Document, Grid, Paragraph
 from compliance.layout import TableSpec, TemplateLayout
 from compliance.mapping.claims import ProseLine, extract_claims
+from compliance.mapping.grid_titles import titles_out_of_grids
 from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.normalize import key
 from compliance.mapping.ocr_readings import review_table
@@ -12,7 +13,7 @@ from compliance.mapping.runon import split_run_on
 from compliance.mapping.sections import SectionSpan, find_section_spans, find_title
 from compliance.mapping.single_row import map_single_row_table
 from compliance.mapping.tables import LabelIndex, MappedTable, PrintedHeaders, map_row_table, matched_row_ids
-from compliance.mapping.text_rows import paragraph_row, printed_unread, with_wrapped_label
+from compliance.mapping.text_rows import paragraph_row, printed_unread, with_label_tail, with_wrapped_label
 from compliance.model import CellStatus, Loc, OutlineEntry, Report, Section, Source, TableInfo, TemplateEvidence
 
 TABLE_IDS = ("T2", "T3", "T4")
@@ -55,7 +56,7 @@ def build_report(
 ) -> Report:
     any_layout = next(iter(layouts.values()))
     section_specs = any_layout.sections
-    document = split_run_on(document, layouts)
+    document = titles_out_of_grids(split_run_on(document, layouts), section_specs)
     document.number_offsets()
     title = find_title(document)
     spans = find_section_spans(document, section_specs)
@@ -147,7 +148,9 @@ def build_report(
             present=readable,
             loc=mapped.loc,
             extra_rows=mapped.extra_rows,
-            unread_rows=printed_unread(document.blocks, in_section, spec, read_rows),
+            unread_rows=_unread_rows(
+                printed_unread(document.blocks, in_section, spec, read_rows), mapped, spec, readable
+            ),
             layout=table_layout,
             row_layouts=mapped.row_layouts,
         )
@@ -189,6 +192,16 @@ def _preamble(document: Document, spans: list[SectionSpan], title: str | None) -
         text="\n".join(p.text for p in lines),
         loc=Loc(line_start=lines[0].loc.line, line_end=lines[-1].loc.line, page=lines[0].loc.page),
     )
+
+
+def _unread_rows(printed: list[str], mapped: MappedTable, spec: TableSpec, readable: bool) -> list[str]:
+    """Rows printed but not read: labels seen in the section and, in a table none of whose cells
+    could be read, the rows the mapping found (by label or caption) without placing a figure.
+    Either way the row is on the page: the table is printed, never missing."""
+    if readable:
+        return printed
+    found = {row for row, cells in mapped.data.items() if all(c.status is CellStatus.ambiguous for c in cells.values())}
+    return [row for row in spec.row_ids() if row in found or row in printed]
 
 
 def _readable(mapped: MappedTable) -> bool:
@@ -253,6 +266,7 @@ def _grids_by_table(
             table_id = _table_by_content(block, indexes)
         if table_id in indexes:
             block = with_wrapped_label(document.blocks, block_index, indexes[table_id])
+            block = with_label_tail(document.blocks, block_index, block, indexes[table_id])
         if table_id is not None:
             result[table_id].append(block)
     return result

@@ -6,7 +6,7 @@ splitting of run-together digits (``runcells``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from compliance.document import GridCell
 from compliance.layout import TableSpec
@@ -69,3 +69,12 @@ def spec_cell(spec: TableSpec, column_id: str, grid_cell: GridCell | None, loc: 
 def is_run(values: list[GridCell], width: int) -> bool:
     """One value cell holding at least as many digits as the row has columns: run-together cells."""
     return width > 1 and len(values) == 1 and digit_count(values[0].text) >= width
+
+
+def as_run(split: SplitRow, width: int) -> SplitRow:
+    """The row with its one filled value cell alone when that cell is a run of ``width`` digits or more:
+    empty fields around it (a blank group-label column, padding) are no cells of their own."""
+    filled = [cell for cell in split.values if cell.text.strip()]
+    if len(filled) == 1 and len(split.values) > 1 and is_run(filled, width):
+        return replace(split, values=filled)
+    return split

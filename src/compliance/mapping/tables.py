@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 from compliance.document import Grid
 from compliance.layout import TableSpec, TemplateLayout
-from compliance.mapping.cells import MappedTable, SplitRow, is_run, spec_cell, split_row
+from compliance.mapping.captions import CaptionIndex, under_captions
+from compliance.mapping.cells import MappedTable, SplitRow, as_run, is_run, spec_cell, split_row
 from compliance.mapping.fuzzy import fuzzy_row, strip_numbering
 from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.inference import row_identities
+from compliance.mapping.label_lines import figures_above_label, join_label_tails
 from compliance.mapping.normalize import key
 from compliance.mapping.placement import GridConvention, place_trailing, place_values
 from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
@@ -179,6 +181,8 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
             row.by_pending = found is not None
         if found is not None:
             row.row_id, row.versions = found[0], found[1]
+    join_label_tails(rows, index)
+    notes_above = figures_above_label(table, rows)
     order = {row_id: number for number, row_id in enumerate(index.order)}
     _drop_out_of_order(rows, order)
     notes: list[Note] = []
@@ -220,7 +224,7 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
         )
     if table == "T3":
         notes.extend(_assign_by_position(table, rows, index, wanted))
-    return notes
+    return notes_above + notes
 
 
 def _drop_out_of_order(rows: list[_Row], order: dict[str, int]) -> None:
@@ -321,7 +325,11 @@ def map_row_table(
             _use_printed_version(row, index, printed, spec_for_row)
     mapped.notes.extend(_match_rows(table, rows, index, set(spec_for_row)))
     conventions = _conventions(rows, spec_for_row)
+    captions = CaptionIndex(grids)
     pending: list[PendingRow] = []
+    # Rows first seen printed with every cell empty: a later printing with figures is the row (a
+    # heading line naming the row, such as ``(一) 予以公开`` above its own small table, prints no figures).
+    blank_first: set[str] = set()
     for row in rows:
         split = row.split
         if row.row_id is None:
@@ -334,7 +342,11 @@ def map_row_table(
                 columns = spec_for_row[row_id].columns_of(row_id)
                 mapped.data[row_id] = {c: Cell(raw="", loc=split.loc, status=CellStatus.blank) for c in columns}
                 mapped.versions[row_id] = row.versions
+                blank_first.add(row_id)
             continue
+        if row_id in blank_first:
+            blank_first.discard(row_id)
+            del mapped.data[row_id]
         if row_id in mapped.data:
             mapped.notes.append(
                 Note(
@@ -354,6 +366,10 @@ def map_row_table(
             mapped.row_layouts[row_id] = version  # type: ignore[index]
         columns = spec.columns_of(row_id)
         cells = _row_cells(table, row_id, split, spec, columns, conventions.get(row.grid), mapped.notes, pending)
+        if all(c.status is CellStatus.ambiguous for c in cells.values()) and table != "T2":
+            # Layout text: figures placed under the captions they touch, when the identities confirm it.
+            extents = captions.of(row.grid, spec, columns)
+            cells = under_captions(table, row_id, split, spec, columns, extents, mapped.notes) or cells
         mapped.data[row_id] = cells
         mapped.versions[row_id] = row.versions
         if mapped.loc is None:
@@ -407,6 +423,7 @@ def _row_cells(
     pending: list[PendingRow],
 ) -> dict[str, Cell]:
     label = split.label.strip()
+    split = as_run(split, len(columns))
     if is_run(split.values, len(columns)):
         keys = [f"{row_id}/{c}" for c in columns]
         identities = row_identities(spec, table, keys, {k: row_id for k in keys})

@@ -79,6 +79,50 @@ def with_wrapped_label(blocks: list[Block], at: int, index: LabelIndex) -> Grid:
     return grid
 
 
+def with_label_tail(blocks: list[Block], at: int, grid: Grid, index: LabelIndex) -> Grid:
+    """The grid with its last row's label completed by the short lines printed right after it.
+
+    Reading-order extraction prints a tall cell's first line with the row's figures and the rest
+    of its label after them (``（六） 0 0 0 …`` / ``其他处`` / ``理``). The label naming no row alone
+    takes the fewest following lines that make it name exactly one; a line starting with a numbering
+    mark begins another row's label and is never taken.
+    """
+    if not grid.rows or not _has_figures(grid.rows[-1]):
+        return grid
+    last = grid.rows[-1]
+    split = split_row(last)
+    head = split.label.strip()
+    if not head or index.match(key(head)) is not None:
+        return grid
+    lines = _lines_below(blocks, at)
+    for count in range(1, len(lines) + 1):
+        line_key = key(lines[count - 1].text)
+        if strip_numbering(line_key) != line_key:  # a numbering mark starts another row's label
+            break
+        label = head + "".join(p.text.strip() for p in lines[:count])
+        if index.match(key(label)) is None:
+            continue
+        first = next(n for n, cell in enumerate(last) if cell.text.strip())
+        row = [*last[:first], replace(last[first], text=label), *last[first + 1 :]]
+        return replace(grid, rows=[*grid.rows[:-1], row])
+    return grid
+
+
+def _lines_below(blocks: list[Block], at: int) -> list[Paragraph]:
+    """The short paragraphs right after the grid (the next block, then lines that touch), top to bottom."""
+    lines: list[Paragraph] = []
+    expected: int | None = None
+    for block in blocks[at + 1 : at + 1 + LINES_MAX]:
+        if not isinstance(block, Paragraph) or len(block.text.strip()) > LINE_MAX or "\n" in block.text:
+            break
+        line = block.loc.line
+        if lines and (expected is None or line is None or line != expected + 1):
+            break
+        lines.append(block)
+        expected = line
+    return lines
+
+
 def _has_figures(row: list[GridCell]) -> bool:
     return sum(1 for c in split_row(row).values if c.text.strip()) >= 2
 

@@ -28,6 +28,7 @@ from compliance.readers.geometry.words import (
     Word,
     char_width,
     group_lines,
+    is_number_shaped,
     line_height,
     merge_phrases,
 )
@@ -115,7 +116,7 @@ class _Zones:
     char: float
     label_reach: float = 0.0  # where the longer labels end (three in four end before it)
 
-    def split(self, line: Line) -> tuple[list[Word], list[Word], list[Word]]:
+    def split(self, line: Line, shifted_labels: bool = False) -> tuple[list[Word], list[Word], list[Word]]:
         """(group-label words, row-label words, value words) of one line.
 
         A line's values start at its first value token: layout text shifts whole rows, so a
@@ -128,6 +129,11 @@ class _Zones:
         else:
             labels = [w for w in line.words if w.x0 < self.value_start - self.char / 2]
             values = [w for w in line.words if w.x0 >= self.value_start - self.char / 2]
+            if shifted_labels and not labels and not any(is_number_shaped(w.text) for w in values):
+                # No figure and nothing in the label zone: a label printed shifted into the value
+                # columns (layout text shifts whole rows), never a row of text cells. Only rows are
+                # read so; the label zone itself is measured on unshifted lines.
+                labels, values = values, []
         if self.group_edge is None:
             return [], labels, values
         group = [w for w in labels if w.x0 < self.group_edge - self.char / 2]
@@ -171,7 +177,7 @@ def _rows(region: Region, lines: list[Line], zones: _Zones, geometry: Geometry) 
     previous: Line | None = None
     for index in region.body:
         line = lines[index]
-        group, own, values = zones.split(line)
+        group, own, values = zones.split(line, shifted_labels=True)
         gap = previous is not None and geometry.gap(previous, line)
         numbered = bool(own) and bool(NUMBERED.match(own[0].text))
         if current is None:
@@ -216,12 +222,13 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     label_width = 2 if zones.group_edge is not None else 1
     out = _header_rows(region, lines, header, model, leaves, groups, label_width)
     placed = [model.place(p, _position(lines[r.lines[0]])) for r, p in zip(rows, pieces, strict=True)]
+    widest = max((len(p) for p in pieces), default=0)
     for row, slots in _settle_stray_values(rows, placed, lines, geometry):
         first = _line_number(lines, row.lines[0])
         line = lines[row.lines[0]]
-        if _run_together(row.values, model):
+        if _run_together(row.values, model, widest):
             values = [GridCell(_joined(sorted(row.values, key=lambda w: w.x0)), _loc(row.values, first))]
-        elif model.unsure(stack(row.values, 0), _position(line)):
+        elif model.unsure(stack(row.values, 0), _position(line)) or _dense_header(row.values, model, line, geometry):
             # Values that stand between columns: given without blanks, so that the mapping
             # places them only where a single placement fits, or says it cannot.
             values = [GridCell(_joined(p.words), _loc(p.words, first)) for p in stack(row.values, 0)]
@@ -233,16 +240,18 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     return Grid(rows=out, loc=Loc(line=start, line_end=end, page=lines[region.lines[0]].page))
 
 
-def _run_together(values: list[Word], model: ColumnModel) -> bool:
+def _run_together(values: list[Word], model: ColumnModel, widest: int) -> bool:
     """Are these the digits of several cells printed without gaps between them?
 
     PDF-to-text tools squeeze narrow columns until their digits touch ("1000001", "1 000001"). A
     figure never starts with a zero it does not need, and one figure never spans more than one
     column: either sign means the row is a run of cells. It is then given as one run, so that
     the mapping splits it only where the table's identities allow one split (never guessed).
+    A row printing as many separate figures as the fullest row of its table (``widest``) is not
+    run together, however narrow the header's captions make the columns look.
     """
     tokens = sorted(values, key=lambda w: w.x0)
-    if model.width < 2 or not tokens or len(tokens) >= model.width:
+    if model.width < 2 or not tokens or len(tokens) >= model.width or len(tokens) >= widest:
         return False
     if not all(w.text.strip().isdigit() for w in tokens):
         return False
@@ -253,6 +262,12 @@ def _run_together(values: list[Word], model: ColumnModel) -> bool:
         default=None,
     )
     return spacing is not None and any(w.x1 - w.x0 > 1.5 * spacing for w in tokens)
+
+
+def _dense_header(values: list[Word], model: ColumnModel, line: Line, geometry: Geometry) -> bool:
+    """A row of character-positioned text with blanks, placed only by a header too dense to place it."""
+    text = bool(values) and all(w.column is not None for w in values)
+    return text and model.too_dense(stack(values, 0), _position(line), geometry.char)
 
 
 def _settle_stray_values(
@@ -303,7 +318,10 @@ def _header_rows(
         out.append(_label_cells([[] for _ in range(label_width)], first, line) + _cells(slots, first, line))
     label_words = [w for labels, _ in header for w in labels]
     labels = [label_words] + [[] for _ in range(label_width - 1)]
-    out.append(_label_cells(labels, first, line) + _cells(model.place(leaves, top), first, line))
+    # More captions than value columns (columns blank in every row): the captions as printed, each
+    # where it stands, so that a reader of the grid can measure figures against them.
+    captions = list[Slotted | None](leaves) if len(leaves) > model.width else model.place(leaves, top)
+    out.append(_label_cells(labels, first, line) + _cells(captions, first, line))
     return out
 
 

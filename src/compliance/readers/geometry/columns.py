@@ -91,6 +91,8 @@ class ColumnModel:
     # per page: layout text may print a header wider or narrower than the rows under it, and
     # lays out every page on its own.
     mappings: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # True when the positions are the header's captions (no row fills every column).
+    from_header: bool = False
 
     def unsure(self, pieces: list[Slotted], where: float) -> bool:
         """Would placing these pieces (fewer than the columns) be a guess?
@@ -101,6 +103,10 @@ class ColumnModel:
         """
         if not pieces or len(pieces) >= self.width or not self.references:
             return False
+        if self.mappings and _page(where) not in self.mappings:
+            # Placed by the header, whose scale was measured on other pages only: layout text lays
+            # out every page on its own, so this page's positions say nothing about its captions.
+            return True
         scale, shift = self.mappings.get(_page(where), (1.0, 0.0))
         nearest = sorted(self.references, key=lambda ref: abs(ref[0] - where))[:3]
         spacing = min((b - a for _, centres in nearest for a, b in pairwise(centres)), default=0.0)
@@ -110,6 +116,28 @@ class ColumnModel:
             centre = scale * piece.center + shift
             distance = min(abs(centre - c) for _, centres in nearest for c in centres)
             if distance > spacing / 3:
+                return True
+        return False
+
+    def too_dense(self, pieces: list[Slotted], where: float, char: float) -> bool:
+        """Are the header's captions, the only positions known, too close to place these pieces?
+
+        Text printed on a character grid (layout text) rounds every position to whole characters,
+        and its CJK captions are laid out at another scale than its figures: with captions fewer
+        than four characters apart, a figure stands within a character and a half of some caption
+        by chance, so that nearness is no evidence. Only the first and last captions are anchored
+        (the rows' outermost values are measured onto them); a figure between them is unplaced.
+        """
+        if not self.from_header or len(self.references) != 1 or not pieces or len(pieces) >= self.width:
+            return False
+        centres = self.references[0][1]
+        if min((b - a for a, b in pairwise(centres)), default=0.0) >= 4 * char:
+            return False
+        scale, shift = self.mappings.get(_page(where), (1.0, 0.0))
+        for piece in pieces:
+            centre = scale * piece.center + shift
+            nearest = min(range(len(centres)), key=lambda i: abs(centres[i] - centre))
+            if nearest not in (0, len(centres) - 1):
                 return True
         return False
 
@@ -188,7 +216,7 @@ def column_model(
             if len(captions) == widest:
                 return ColumnModel(widest, full), captions
             header_top = min(w.top for caption in captions for w in caption.words)
-            return ColumnModel(len(captions), [(header_top, centres)], mappings), captions
+            return ColumnModel(len(captions), [(header_top, centres)], mappings, from_header=True), captions
     captions = next((c for c in candidates if len(c) == widest), leaves)
     return ColumnModel(widest, full), captions
 
