@@ -204,7 +204,13 @@ class IdentityKind(RuleKind):
         and not again on the reading note.
         """
         groups = (
-            (inferred, "info", "该处数字连写，已按“{lhs}与{rhs}相等”拆分，此关系不能再用于核验", "cells inferred"),
+            (
+                inferred,
+                "info",
+                # Run-together digits split, or figures placed under the captions they stand beneath.
+                "该处数值无法直接读出，是按“{lhs}与{rhs}相等”推断的，此关系不能再用于核验",
+                "cells inferred",
+            ),
             (unreadable, "warning", "单元格 {cells} 无法确定数值，{lhs}与{rhs}的关系未检查", "cells unreadable"),
         )
         for outcomes, severity, reason, reason_en in groups:
