@@ -8,10 +8,10 @@ workers, so the output is the same for any ``jobs``:
 - with nothing batch-wide to do, each result is yielded as soon as it and every earlier one are
   done (a reorder window of ``BatchOptions.window`` results at most);
 - when reports must be paired across years (a cross-year rule is enabled) or rolled up by region,
-  no result is final until every report is read: results and compressed reports wait in a
-  temporary file (``spool``) while small keyed summaries (agency key, year, region) decide the
-  pairs and roll-ups, then the results are yielded in input order with the cross-year checks
-  running in the workers just ahead of them.
+  no result is final until every report is read: results wait in a temporary file (``spool``)
+  and packed reports in files the workers write themselves (``stored``) while small keyed
+  summaries (agency key, year, region) decide the pairs and roll-ups, then the results are yielded
+  in input order with the cross-year checks running in the workers just ahead of them.
 
 Memory in the parent stays flat with the size of the batch either way.
 """
@@ -19,9 +19,7 @@ Memory in the parent stays flat with the size of the batch either way.
 from __future__ import annotations
 
 import functools
-import pickle
 import sys
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ from compliance.batch.pairing import Duplicate, Pair, PairIndex
 from compliance.batch.pool import Failed
 from compliance.batch.regions import RegionEntry, RegionMembers
 from compliance.batch.spool import Spool
+from compliance.batch.stored import ReportStore, Stored, pack, put_in, read_stored, unpack
 from compliance.document import LoadError
 from compliance.engine import (
     CheckedReport,
@@ -46,7 +45,7 @@ from compliance.engine import (
     summarise,
 )
 from compliance.mapping.normalize import preload as preload_normalisation
-from compliance.model import Finding, FindingsDocument, Report, ReportResult
+from compliance.model import Finding, FindingsDocument, ReportResult
 
 DEFAULT_TIMEOUT = 60.0
 # Results held back at most while an earlier report is still being checked: enough to keep every
@@ -83,30 +82,26 @@ class BatchResult:
 # ---- worker side -------------------------------------------------------------------------------
 
 
-def _pack(report: Report) -> bytes:
-    return zlib.compress(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-
-def _unpack(blob: bytes) -> Report:
-    report: Report = pickle.loads(zlib.decompress(blob))
-    return report
-
-
-def handle(options: Options, keep: bool, task: tuple[Any, ...]) -> Any:
+def handle(options: Options, keep: bool, folder: str | None, task: tuple[Any, ...]) -> Any:
     """Run one task in a worker: ``("load", path)`` or ``("pair", report, previous)``.
 
-    A load returns the result, whether the report was readable, and (``keep``) the report packed
-    for the parent; a pair returns the cross-year findings.
+    A load returns the result, whether the report was readable, and (``keep``) the report packed:
+    its bytes, or where this worker stored them in the batch's ``folder`` (``stored``). A pair
+    (each report named the same way) returns the cross-year findings.
     """
     registry = get_registry()
     if task[0] == "load":
         checked = check_file(Path(task[1]), registry, options)
         readable = checked.report is not None
-        blob = _pack(checked.report) if keep and checked.report is not None else None
-        return checked.result, readable, blob
-    _, blob, previous_blob = task
+        kept: bytes | Stored | None = None
+        if keep and checked.report is not None:
+            kept = pack(checked.report)
+            if folder is not None:
+                kept = put_in(folder, kept)
+        return checked.result, readable, kept
+    _, current, previous = task
     cross = cross_year_rules(registry, options)
-    return check_report(_unpack(blob), registry, options, _unpack(previous_blob), rules=cross)
+    return check_report(unpack(read_stored(current)), registry, options, unpack(read_stored(previous)), rules=cross)
 
 
 # ---- parent side -------------------------------------------------------------------------------
@@ -160,16 +155,27 @@ class Batch:
     def __iter__(self) -> Iterator[CheckedReport]:
         preload_normalisation()  # likewise the OpenCC dictionary (~16 MB), shared by the workers
         keep = self.batch.keep_reports or self.deferred
+        if not self.deferred:
+            yield from self._run(keep, None)
+            return
+        # Workers of the local pool store the packed reports themselves, where the parent and the
+        # cross-year tasks read them; a cluster's workers send them.
+        total = len(self.files) + (self.batch.previous is not None)
+        with ReportStore(total, shared=self.batch.executor == "local") as store:
+            yield from self._run(keep, store)
+
+    def _run(self, keep: bool, store: ReportStore | None) -> Iterator[CheckedReport]:
+        folder = store.folder if store is not None and store.shared else None
         executor = make_executor(
             self.batch.executor,
-            functools.partial(handle, self.options, keep),
+            functools.partial(handle, self.options, keep, folder),
             jobs=self.batch.jobs,
             timeout=self.batch.timeout,
             memory=self.options.limits.max_memory,
             scheduler=self.batch.scheduler,
         )
         with executor:
-            yield from (self._deferred(executor) if self.deferred else self._streamed(executor))
+            yield from (self._streamed(executor) if store is None else self._deferred(executor, store))
 
     def _load_tasks(self, previous: bool) -> Iterator[tuple[str, str]]:
         yield from (("load", str(path)) for path in self.files)
@@ -179,7 +185,7 @@ class Batch:
     def _progress(self, stream: Iterator[tuple[int, Any]], total: int, label: str) -> Iterator[tuple[int, Any]]:
         return self.batch.progress(stream, total, label) if self.batch.progress else stream
 
-    def _outcome(self, index: int, out: Any) -> tuple[ReportResult, bool, bytes | None]:
+    def _outcome(self, index: int, out: Any) -> tuple[ReportResult, bool, bytes | Stored | None]:
         if isinstance(out, Failed):
             return ReportResult(source=str(self._source(index)), findings=[failure_finding(out, "检查")]), False, None
         result, readable, blob = out
@@ -192,13 +198,13 @@ class Batch:
         stream = executor.run(self._load_tasks(previous=False), self.batch.window)
         for index, out in in_order(self._progress(stream, len(self.files), "checking")):
             result, _, blob = self._outcome(index, out)
-            report = _unpack(blob) if self.batch.keep_reports and blob is not None else None
+            report = unpack(read_stored(blob)) if self.batch.keep_reports and blob is not None else None
             yield CheckedReport(self.files[index], report, result)
 
-    def _deferred(self, executor: Executor) -> Iterator[CheckedReport]:
+    def _deferred(self, executor: Executor, blobs: ReportStore) -> Iterator[CheckedReport]:
         count = len(self.files)
         total = count + (self.batch.previous is not None)
-        with Spool(total) as results, Spool(total) as blobs:
+        with Spool(total) as results:
             pair_index = PairIndex()
             members = RegionMembers(self.batch.regions) if self.batch.regions else None
             labels: dict[int, tuple[str | None, int | None, str | None]] = {}  # agency, year, template
@@ -224,7 +230,7 @@ class Batch:
             ]
             del labels, pair_index
             rollup = (
-                members.findings(lambda i: _unpack(blobs.get(i) or b""), self.registry, self.options) if members else {}
+                members.findings(lambda i: unpack(blobs.get(i) or b""), self.registry, self.options) if members else {}
             )
             cross_found = self._cross_year(executor, pairs_at, blobs)
             upcoming = next(cross_found, None)
@@ -242,9 +248,9 @@ class Batch:
                 if extra:
                     result.findings = sort_findings([*result.findings, *extra])
                 blob = blobs.get(index) if self.batch.keep_reports else None
-                yield CheckedReport(self.files[index], _unpack(blob) if blob is not None else None, result)
+                yield CheckedReport(self.files[index], unpack(blob) if blob is not None else None, result)
 
-    def _pairs_at(self, pair_index: PairIndex, results: Spool, blobs: Spool) -> list[tuple[int, int]]:
+    def _pairs_at(self, pair_index: PairIndex, results: Spool, blobs: ReportStore) -> list[tuple[int, int]]:
         count = len(self.files)
         if self.batch.previous is None:
             return pair_index.pairs() if self.cross and self.batch.pair else []
@@ -260,12 +266,12 @@ class Batch:
         return Pair(str(self.files[current]), str(self._source(prior)), agency, year, evaluated)
 
     def _cross_year(
-        self, executor: Executor, pairs_at: list[tuple[int, int]], blobs: Spool
+        self, executor: Executor, pairs_at: list[tuple[int, int]], blobs: ReportStore
     ) -> Iterator[tuple[int, list[Finding]]]:
         """Cross-year findings per paired report, in input order, computed by the workers just in time."""
         if not self.cross or not pairs_at:
             return
-        tasks = (("pair", blobs.get(current), blobs.get(prior)) for current, prior in pairs_at)
+        tasks = (("pair", blobs.ref(current), blobs.ref(prior)) for current, prior in pairs_at)
         stream = self._progress(executor.run(tasks, self.batch.window), len(pairs_at), "cross-year")
         for position, out in in_order(stream):
             found = [failure_finding(out, "跨年度比对")] if isinstance(out, Failed) else out
