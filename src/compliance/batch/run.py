@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from compliance.batch.executors import Executor, make_executor
 from compliance.batch.pairing import Duplicate, Pair, PairIndex
@@ -72,7 +73,7 @@ class BatchOptions:
 @dataclass
 class BatchResult:
     checked: list[CheckedReport]
-    pairs: list[Pair] = field(default_factory=list)
+    pairs: Sequence[Pair] = field(default_factory=list)
 
     @property
     def document(self) -> FindingsDocument:
@@ -145,7 +146,7 @@ class Batch:
         self.batch = batch or BatchOptions()
         self.registry = get_registry()  # loaded once here; forked workers inherit it
         self.cross = cross_year_rules(self.registry, options)
-        self.pairs: list[Pair] = []
+        self.pairs: Sequence[Pair] = []
         # The same agency and year given more than once; known when the batch pairs (every report read).
         self.duplicates: list[Duplicate] = []
         pairing = bool(self.cross) and (self.batch.previous is not None or (self.batch.pair and len(files) > 1))
@@ -207,7 +208,7 @@ class Batch:
         with Spool(total) as results:
             pair_index = PairIndex()
             members = RegionMembers(self.batch.regions) if self.batch.regions else None
-            labels: dict[int, tuple[str | None, int | None, str | None]] = {}  # agency, year, template
+            labels = _Labels(count)
             for index, out in self._progress(executor.run(self._load_tasks(previous=True)), total, "checking"):
                 result, readable, blob = self._outcome(index, out)
                 results.put_object(index, result)
@@ -216,28 +217,28 @@ class Batch:
                 if index >= count:
                     continue
                 if readable:
-                    # Interned: a few distinct suffixes and templates, not one string per report.
                     pair_index.add(index, result.agency, result.year, sys.intern(self.files[index].suffix))
-                    template = sys.intern(result.template) if result.template else None
-                    labels[index] = (result.agency, result.year, template)
+                    labels.set(index, result.agency, result.year, result.template)
                 if members is not None:
                     members.add(index, self.files[index], result.agency, result.year, readable)
             pairs_at = self._pairs_at(pair_index, results, blobs)
-            self.pairs = [self._pair(current, prior, labels) for current, prior in pairs_at]
+            self.pairs = Pairs(pairs_at, functools.partial(self._pair, labels=labels))
             self.duplicates = [
-                Duplicate(labels[group[0]][0], year, tuple(str(self.files[i]) for i in group))
+                Duplicate(labels.get(group[0])[0], year, tuple(str(self.files[i]) for i in group))
                 for year, group in pair_index.duplicates()
             ]
-            del labels, pair_index
+            del pair_index
             rollup = (
                 members.findings(lambda i: unpack(blobs.get(i) or b""), self.registry, self.options) if members else {}
             )
             cross_found = self._cross_year(executor, pairs_at, blobs)
             upcoming = next(cross_found, None)
-            prior_of = dict(pairs_at)
+            prior_of = array("q", [-1]) * count
+            for current, prior in zip(*pairs_at, strict=True):
+                prior_of[current] = prior
             for index in range(count):
                 result = results.get_object(index)
-                if index in prior_of and result.ratios is not None:
+                if prior_of[index] >= 0 and result.ratios is not None:
                     # The year-over-year change needs only last year's ratios, not its report.
                     then: ReportResult = results.get_object(prior_of[index])
                     result.ratios = result.ratios.with_previous(then.ratios)
@@ -250,32 +251,94 @@ class Batch:
                 blob = blobs.get(index) if self.batch.keep_reports else None
                 yield CheckedReport(self.files[index], unpack(blob) if blob is not None else None, result)
 
-    def _pairs_at(self, pair_index: PairIndex, results: Spool, blobs: ReportStore) -> list[tuple[int, int]]:
+    def _pairs_at(self, pair_index: PairIndex, results: Spool, blobs: ReportStore) -> tuple[array[int], array[int]]:
+        """(reports, last year's report of each) as two arrays, in input order."""
         count = len(self.files)
+        current, prior = array("q"), array("q")
         if self.batch.previous is None:
-            return pair_index.pairs() if self.cross and self.batch.pair else []
+            for this, then in pair_index.iter_pairs() if self.cross and self.batch.pair else ():
+                current.append(this)
+                prior.append(then)
+            return current, prior
         if not blobs.has(count):
-            prior: ReportResult = results.get_object(count)
-            message = prior.findings[0].message_en if prior.findings else None
+            previous: ReportResult = results.get_object(count)
+            message = previous.findings[0].message_en if previous.findings else None
             raise LoadError(f"无法读取上年报告：{self.batch.previous}", message or "cannot read the previous report")
-        return [(index, count) for index in range(count) if blobs.has(index)]
+        current.extend(index for index in range(count) if blobs.has(index))
+        prior.extend(count for _ in current)
+        return current, prior
 
-    def _pair(self, current: int, prior: int, labels: dict[int, tuple[str | None, int | None, str | None]]) -> Pair:
-        agency, year, template = labels[current]
+    def _pair(self, current: int, prior: int, labels: _Labels) -> Pair:
+        agency, year, template = labels.get(current)
         evaluated = tuple(r.spec.id for r in self.cross if template is None or template in r.spec.templates)
         return Pair(str(self.files[current]), str(self._source(prior)), agency, year, evaluated)
 
     def _cross_year(
-        self, executor: Executor, pairs_at: list[tuple[int, int]], blobs: ReportStore
+        self, executor: Executor, pairs_at: tuple[array[int], array[int]], blobs: ReportStore
     ) -> Iterator[tuple[int, list[Finding]]]:
         """Cross-year findings per paired report, in input order, computed by the workers just in time."""
-        if not self.cross or not pairs_at:
+        currents, priors = pairs_at
+        if not self.cross or not currents:
             return
-        tasks = (("pair", blobs.ref(current), blobs.ref(prior)) for current, prior in pairs_at)
-        stream = self._progress(executor.run(tasks, self.batch.window), len(pairs_at), "cross-year")
+        tasks = (
+            ("pair", blobs.ref(current), blobs.ref(prior)) for current, prior in zip(currents, priors, strict=True)
+        )
+        stream = self._progress(executor.run(tasks, self.batch.window), len(currents), "cross-year")
         for position, out in in_order(stream):
             found = [failure_finding(out, "跨年度比对")] if isinstance(out, Failed) else out
-            yield pairs_at[position][0], found
+            yield currents[position], found
+
+
+_NO_YEAR = -(2**63)
+
+
+class _Labels:
+    """Agency, year and template of each readable report, kept compact for batches of any size:
+    two small integers and the year per report, each distinct agency or template text stored once."""
+
+    def __init__(self, size: int) -> None:
+        self._texts: list[str | None] = [None]
+        self._numbers: dict[str | None, int] = {None: 0}
+        self._agency = array("i", [0]) * size
+        self._template = array("i", [0]) * size
+        self._year = array("q", [_NO_YEAR]) * size
+
+    def _number(self, text: str | None) -> int:
+        number = self._numbers.get(text)
+        if number is None:
+            number = self._numbers[text] = len(self._texts)
+            self._texts.append(text)
+        return number
+
+    def set(self, index: int, agency: str | None, year: int | None, template: str | None) -> None:
+        self._agency[index], self._template[index] = self._number(agency), self._number(template)
+        self._year[index] = _NO_YEAR if year is None else year
+
+    def get(self, index: int) -> tuple[str | None, int | None, str | None]:
+        year = self._year[index]
+        return self._texts[self._agency[index]], None if year == _NO_YEAR else year, self._texts[self._template[index]]
+
+
+class Pairs(Sequence[Pair]):
+    """The batch's year pairs, made one at a time from two arrays of indexes when they are read."""
+
+    def __init__(self, pairs_at: tuple[array[int], array[int]], make: Callable[[int, int], Pair]) -> None:
+        self._current, self._prior = pairs_at
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._current)
+
+    @overload
+    def __getitem__(self, position: int) -> Pair: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[Pair]: ...
+
+    def __getitem__(self, position: int | slice) -> Pair | list[Pair]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        return self._make(self._current[position], self._prior[position])
 
 
 def run_batch(files: list[Path], options: Options, batch: BatchOptions | None = None) -> BatchResult:
