@@ -112,8 +112,15 @@ class PairIndex:
 
     def _order(self) -> array[int]:
         """Indexes of reports with a named agency, sorted by (agency key, year, index)."""
-        named = (i for i in range(len(self._key)) if self._key[i] >= 0 and self._keys[self._key[i]])
-        return array("q", sorted(named, key=lambda i: (self._key[i], self._year[i], i)))
+        named = [i for i in range(len(self._key)) if self._key[i] >= 0 and self._keys[self._key[i]]]
+        if not named:
+            return array("q")
+        # One integer per report as the sort key (not a tuple: a million reports are sorted at once);
+        # the sort is stable, so reports of one agency and year stay in input order.
+        low = min(self._year[i] for i in named)
+        span = max(self._year[i] for i in named) - low + 1
+        named.sort(key=lambda i: self._key[i] * span + self._year[i] - low)
+        return array("q", named)
 
     def _group(self, order: array[int], number: int, year: int) -> list[int]:
         """The indexes of the agency key numbered ``number`` and of ``year``, in input order."""
@@ -135,13 +142,13 @@ class PairIndex:
         last year's report in the same format family when there is one, else the first in input order.
         """
         order = self._order()
-        endings = _EndingIndex(
-            {
-                (self._keys[self._key[i]], self._year[i])
-                for i in order
-                if len(self._keys[self._key[i]]) >= _MIN_AGENCY_NAME
-            }
-        )
+        # Names of each year, each name's text shared with the index (not one tuple per report).
+        names: dict[int, set[str]] = {}
+        for i in order:
+            name = self._keys[self._key[i]]
+            if len(name) >= _MIN_AGENCY_NAME:
+                names.setdefault(self._year[i], set()).add(name)
+        endings = _EndingIndex(names)
         for index in range(len(self._key)):
             number = self._key[index]
             if number < 0:
@@ -190,11 +197,12 @@ class _EndingIndex:
     with mine? a prefix range found by bisection).
     """
 
-    def __init__(self, named: set[tuple[str, int]]) -> None:
-        self._names: dict[int, set[str]] = {}
-        for name, year in named:
-            self._names.setdefault(year, set()).add(name)
-        self._reversed = {year: sorted(n[::-1] for n in names) for year, names in self._names.items()}
+    def __init__(self, names: dict[int, set[str]]) -> None:
+        self._names = names
+        flipped: dict[str, str] = {}  # each name reversed once, shared by every year it appears in
+        self._reversed = {
+            year: sorted(flipped.setdefault(n, n[::-1]) for n in of_year) for year, of_year in names.items()
+        }
 
     def only_match(self, name: str, year: int) -> str | None:
         names = self._names.get(year)
