@@ -84,14 +84,17 @@ class BatchResult:
 
 
 def handle(options: Options, keep: bool, folder: str | None, task: tuple[Any, ...]) -> Any:
-    """Run one task in a worker: ``("load", path)`` or ``("pair", report, previous)``.
+    """Run one task in a worker: ``("load", path)``, ``("hold", path)`` or ``("pair", report, previous)``.
 
     A load returns the result, whether the report was readable, and (``keep``) the report packed:
-    its bytes, or where this worker stored them in the batch's ``folder`` (``stored``). A pair
-    (each report named the same way) returns the cross-year findings.
+    its bytes, or where this worker stored them in the batch's ``folder`` (``stored``). A hold, for
+    a batch that keeps results until it has paired them, returns the result already packed for the
+    parent's spool, plus the labels pairing needs (agency, year, template), so the parent neither
+    unpickles nor packs it again. A pair (each report named as a load gives it) returns the
+    cross-year findings.
     """
     registry = get_registry()
-    if task[0] == "load":
+    if task[0] in ("load", "hold"):
         checked = check_file(Path(task[1]), registry, options)
         readable = checked.report is not None
         kept: bytes | Stored | None = None
@@ -99,10 +102,25 @@ def handle(options: Options, keep: bool, folder: str | None, task: tuple[Any, ..
             kept = pack(checked.report)
             if folder is not None:
                 kept = put_in(folder, kept)
-        return checked.result, readable, kept
+        result = checked.result
+        if task[0] == "hold":
+            return Held(Spool.pack(result), readable, kept, result.agency, result.year, result.template)
+        return result, readable, kept
     _, current, previous = task
     cross = cross_year_rules(registry, options)
     return check_report(unpack(read_stored(current)), registry, options, unpack(read_stored(previous)), rules=cross)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A checked report's result packed for the spool, with what pairing and roll-up read of it."""
+
+    result: bytes
+    readable: bool
+    report: bytes | Stored | None
+    agency: str | None
+    year: int | None
+    template: str | None
 
 
 # ---- parent side -------------------------------------------------------------------------------
@@ -178,10 +196,10 @@ class Batch:
         with executor:
             yield from (self._streamed(executor) if store is None else self._deferred(executor, store))
 
-    def _load_tasks(self, previous: bool) -> Iterator[tuple[str, str]]:
-        yield from (("load", str(path)) for path in self.files)
-        if previous and self.batch.previous is not None:
-            yield ("load", str(self.batch.previous))
+    def _load_tasks(self, kind: str) -> Iterator[tuple[str, str]]:
+        yield from ((kind, str(path)) for path in self.files)
+        if kind == "hold" and self.batch.previous is not None:
+            yield (kind, str(self.batch.previous))
 
     def _progress(self, stream: Iterator[tuple[int, Any]], total: int, label: str) -> Iterator[tuple[int, Any]]:
         return self.batch.progress(stream, total, label) if self.batch.progress else stream
@@ -196,7 +214,7 @@ class Batch:
         return self.files[index] if index < len(self.files) else self.batch.previous  # type: ignore[return-value]
 
     def _streamed(self, executor: Executor) -> Iterator[CheckedReport]:
-        stream = executor.run(self._load_tasks(previous=False), self.batch.window)
+        stream = executor.run(self._load_tasks("load"), self.batch.window)
         for index, out in in_order(self._progress(stream, len(self.files), "checking")):
             result, _, blob = self._outcome(index, out)
             report = unpack(read_stored(blob)) if self.batch.keep_reports and blob is not None else None
@@ -209,18 +227,20 @@ class Batch:
             pair_index = PairIndex()
             members = RegionMembers(self.batch.regions) if self.batch.regions else None
             labels = _Labels(count)
-            for index, out in self._progress(executor.run(self._load_tasks(previous=True)), total, "checking"):
-                result, readable, blob = self._outcome(index, out)
-                results.put_object(index, result)
-                if blob is not None:
-                    blobs.put(index, blob)
+            for index, out in self._progress(executor.run(self._load_tasks("hold")), total, "checking"):
+                if not isinstance(out, Held):  # the worker failed: an input finding in its place
+                    result, _, _ = self._outcome(index, out)
+                    out = Held(Spool.pack(result), False, None, None, None, None)
+                results.put(index, out.result)
+                if out.report is not None:
+                    blobs.put(index, out.report)
                 if index >= count:
                     continue
-                if readable:
-                    pair_index.add(index, result.agency, result.year, sys.intern(self.files[index].suffix))
-                    labels.set(index, result.agency, result.year, result.template)
+                if out.readable:
+                    pair_index.add(index, out.agency, out.year, sys.intern(self.files[index].suffix))
+                    labels.set(index, out.agency, out.year, out.template)
                 if members is not None:
-                    members.add(index, self.files[index], result.agency, result.year, readable)
+                    members.add(index, self.files[index], out.agency, out.year, out.readable)
             pairs_at = self._pairs_at(pair_index, results, blobs)
             self.pairs = Pairs(pairs_at, functools.partial(self._pair, labels=labels))
             self.duplicates = [
