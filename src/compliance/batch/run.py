@@ -158,7 +158,7 @@ def in_order(stream: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
 class Batch:
     """Check ``files`` and iterate their CheckedReports in input order; ``pairs`` once the first is out."""
 
-    def __init__(self, files: list[Path], options: Options, batch: BatchOptions | None = None) -> None:
+    def __init__(self, files: Sequence[Path], options: Options, batch: BatchOptions | None = None) -> None:
         self.files = files
         self.options = options
         self.batch = batch or BatchOptions()
@@ -361,7 +361,7 @@ class Pairs(Sequence[Pair]):
         return self._make(self._current[position], self._prior[position])
 
 
-def run_batch(files: list[Path], options: Options, batch: BatchOptions | None = None) -> BatchResult:
+def run_batch(files: Sequence[Path], options: Options, batch: BatchOptions | None = None) -> BatchResult:
     """Check ``files`` (in this order) and return one CheckedReport each, plus the year pairs."""
     run = Batch(files, options, batch)
     checked = list(run)
