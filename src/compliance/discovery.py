@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from compliance.engine import Registry
@@ -62,9 +64,46 @@ class Skipped:
     reason: str
 
 
+class PathList(Sequence[Path]):
+    """Paths kept as their encoded bytes end to end, a ``Path`` made on each read: a batch of a
+    million files holds a few dozen bytes per file instead of a ``Path`` object (≈ 0.5 KiB) each."""
+
+    def __init__(self, paths: Iterable[Path] = ()) -> None:
+        self._data = bytearray()
+        self._ends = array("q")
+        for path in paths:
+            self.append(path)
+
+    def append(self, path: Path) -> None:
+        self._data += os.fsencode(path)
+        self._ends.append(len(self._data))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Path]: ...
+
+    def __getitem__(self, index: int | slice) -> Path | list[Path]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        start = self._ends[index - 1] if index > 0 else 0
+        return Path(os.fsdecode(bytes(self._data[start : self._ends[index]])))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass
 class Discovered:
-    files: list[Path] = field(default_factory=list)
+    files: PathList = field(default_factory=PathList)
     skipped: list[Skipped] = field(default_factory=list)
 
 
@@ -135,11 +174,8 @@ def discover(paths: Iterable[Path], selection: Selection | None = None, root: Pa
             else:
                 found.files.append(path)
             continue
-        for child in sorted(path.rglob("*")):
+        for child in _walk(path):
             if not child.is_file():
-                continue
-            inside = child.relative_to(path)
-            if any(part.startswith(".") for part in inside.parts):
                 continue
             reason = _skip_reason(child, path if root is None else root, selection, own)
             if reason is None:
@@ -147,6 +183,32 @@ def discover(paths: Iterable[Path], selection: Selection | None = None, root: Pa
             else:
                 found.skipped.append(Skipped(child, reason))
     return found
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Everything under ``folder`` in the order of ``sorted(folder.rglob("*"))`` (by path parts:
+    each name, then what is inside it), found one folder at a time rather than listed and sorted
+    whole. Hidden names (and all inside them) are left out; like ``rglob``, links to folders are
+    listed but not walked into."""
+    try:
+        with os.scandir(folder) as entries:
+            listed = sorted(((entry.name, _walks_into(entry)) for entry in entries), key=lambda named: named[0])
+    except OSError:
+        return
+    for name, is_folder in listed:
+        if name.startswith("."):
+            continue
+        child = folder / name
+        yield child
+        if is_folder:
+            yield from _walk(child)
+
+
+def _walks_into(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir() and not entry.is_symlink()
+    except OSError:
+        return False
 
 
 def _skip_reason(path: Path, root: Path, selection: Selection, own: set[Path]) -> str | None:

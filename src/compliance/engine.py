@@ -272,7 +272,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """The report files among ``paths`` with the default selection (see ``compliance.discovery``)."""
     from compliance.discovery import discover, selection_for
 
-    return discover(paths, selection_for(get_registry())).files
+    return list(discover(paths, selection_for(get_registry())).files)
 
 
 @dataclass

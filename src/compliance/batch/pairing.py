@@ -9,6 +9,8 @@ without their parent region, so pairing stays near-linear in the size of the bat
 from __future__ import annotations
 
 import bisect
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from compliance.mapping.normalize import key
@@ -73,52 +75,117 @@ _MIN_AGENCY_NAME = 6
 
 
 class PairIndex:
-    """Reports by (agency key, year), added one at a time in any order; ``pairs`` in input order."""
+    """Reports by (agency key, year), added one at a time in any order; ``pairs`` in input order.
+
+    Kept compact, as a batch may hold a million reports: per report three small integers in arrays
+    (the agency key's number, the year, the format family's number); each distinct agency key and
+    format family is stored once.
+    """
 
     def __init__(self) -> None:
-        self._entries: dict[int, tuple[str, int, str]] = {}  # index → (agency key, year, suffix)
+        self._keys: list[str] = []
+        self._key_numbers: dict[str, int] = {}
+        self._families: list[str] = []
+        self._family_numbers: dict[str, int] = {}
+        self._key = array("i")  # by index: the agency key's number, -1 for a report not added
+        self._year = array("q")
+        self._family = array("i")
+        self._count = 0
 
     def add(self, index: int, agency: str | None, year: int | None, suffix: str) -> None:
         """Record a readable report (one with a year; without one it can pair with nothing)."""
-        if year is not None:
-            self._entries[index] = (agency_key(agency), year, format_family(suffix))
+        if year is None:
+            return
+        if index >= len(self._key):
+            missing = index + 1 - len(self._key)
+            self._key.extend(array("i", [-1]) * missing)
+            self._year.extend(array("q", [0]) * missing)
+            self._family.extend(array("i", [0]) * missing)
+        if self._key[index] < 0:
+            self._count += 1
+        self._key[index] = _number(agency_key(agency), self._keys, self._key_numbers)
+        self._year[index] = year
+        self._family[index] = _number(format_family(suffix), self._families, self._family_numbers)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._count
+
+    def _order(self) -> array[int]:
+        """Indexes of reports with a named agency, sorted by (agency key, year, index)."""
+        named = [i for i in range(len(self._key)) if self._key[i] >= 0 and self._keys[self._key[i]]]
+        if not named:
+            return array("q")
+        # One integer per report as the sort key (not a tuple: a million reports are sorted at once);
+        # the sort is stable, so reports of one agency and year stay in input order.
+        low = min(self._year[i] for i in named)
+        span = max(self._year[i] for i in named) - low + 1
+        named.sort(key=lambda i: self._key[i] * span + self._year[i] - low)
+        return array("q", named)
+
+    def _group(self, order: array[int], number: int, year: int) -> list[int]:
+        """The indexes of the agency key numbered ``number`` and of ``year``, in input order."""
+        at = bisect.bisect_left(order, (number, year), key=self._key_year)
+        end = bisect.bisect_right(order, (number, year), at, key=self._key_year)
+        return list(order[at:end])
+
+    def _key_year(self, index: int) -> tuple[int, int]:
+        return self._key[index], self._year[index]
 
     def pairs(self) -> list[tuple[int, int]]:
-        """(report, last year's report) for every report that has one in the batch, in input order.
+        """(report, last year's report) for every report that has one in the batch, in input order."""
+        return list(self.iter_pairs())
+
+    def iter_pairs(self) -> Iterator[tuple[int, int]]:
+        """The pairs one at a time, in input order.
 
         Several files for one agency and year (a .txt and an .html copy) are all paired; each takes
         last year's report in the same format family when there is one, else the first in input order.
         """
-        by_key: dict[tuple[str, int], list[int]] = {}
-        for index in sorted(self._entries):
-            name, year, _ = self._entries[index]
-            if name:
-                by_key.setdefault((name, year), []).append(index)
-        endings = _EndingIndex(by_key)
-        found: list[tuple[int, int]] = []
-        for index in sorted(self._entries):
-            name, year, suffix = self._entries[index]
-            candidates = by_key.get((name, year - 1), [])
+        order = self._order()
+        # Names of each year, each name's text shared with the index (not one tuple per report).
+        names: dict[int, set[str]] = {}
+        for i in order:
+            name = self._keys[self._key[i]]
+            if len(name) >= _MIN_AGENCY_NAME:
+                names.setdefault(self._year[i], set()).add(name)
+        endings = _EndingIndex(names)
+        for index in range(len(self._key)):
+            number = self._key[index]
+            if number < 0:
+                continue
+            name, year = self._keys[number], self._year[index]
+            candidates = self._group(order, number, year - 1) if name else []
             if not candidates:
                 other = endings.only_match(name, year - 1)
-                candidates = by_key[(other, year - 1)] if other is not None else []
+                if other is not None:
+                    candidates = self._group(order, self._key_numbers[other], year - 1)
             if not candidates:
                 continue
-            same_format = [c for c in candidates if self._entries[c][2] == suffix]
-            found.append((index, (same_format or candidates)[0]))
-        return found
+            same_format = [c for c in candidates if self._family[c] == self._family[index]]
+            yield index, (same_format or candidates)[0]
 
     def duplicates(self) -> list[tuple[int, list[int]]]:
         """Reports sharing an agency and a year: (year, their indexes in input order), in input order."""
-        by_key: dict[tuple[str, int], list[int]] = {}
-        for index in sorted(self._entries):
-            name, year, _ = self._entries[index]
-            if name:
-                by_key.setdefault((name, year), []).append(index)
-        return [(year, indexes) for (_, year), indexes in by_key.items() if len(indexes) > 1]
+        order = self._order()
+        found: list[tuple[int, list[int]]] = []
+        at = 0
+        while at < len(order):
+            end = at + 1
+            while end < len(order) and self._key_year(order[end]) == self._key_year(order[at]):
+                end += 1
+            if end - at > 1:
+                found.append((self._year[order[at]], list(order[at:end])))
+            at = end
+        found.sort(key=lambda group: group[1][0])  # in input order of each group's first report
+        return found
+
+
+def _number(value: str, values: list[str], numbers: dict[str, int]) -> int:
+    number = numbers.get(value)
+    if number is None:
+        number = numbers[value] = len(values)
+        values.append(value)
+    return number
 
 
 class _EndingIndex:
@@ -130,12 +197,12 @@ class _EndingIndex:
     with mine? a prefix range found by bisection).
     """
 
-    def __init__(self, by_key: dict[tuple[str, int], list[int]]) -> None:
-        self._names: dict[int, set[str]] = {}
-        for name, year in by_key:
-            if len(name) >= _MIN_AGENCY_NAME:
-                self._names.setdefault(year, set()).add(name)
-        self._reversed = {year: sorted(n[::-1] for n in names) for year, names in self._names.items()}
+    def __init__(self, names: dict[int, set[str]]) -> None:
+        self._names = names
+        flipped: dict[str, str] = {}  # each name reversed once, shared by every year it appears in
+        self._reversed = {
+            year: sorted(flipped.setdefault(n, n[::-1]) for n in of_year) for year, of_year in names.items()
+        }
 
     def only_match(self, name: str, year: int) -> str | None:
         names = self._names.get(year)
@@ -161,7 +228,7 @@ def duplicate_lines(duplicates: list[Duplicate]) -> list[str]:
     ]
 
 
-def pairing_lines(pairs: list[Pair]) -> list[str]:
+def pairing_lines(pairs: Sequence[Pair]) -> list[str]:
     """The pairing, for people: printed in text output, on stderr for machine formats."""
     if not pairs:
         return []

@@ -44,8 +44,13 @@ class Spool:
         self._file.seek(self._offsets[index])
         return self._file.read(self._lengths[index])
 
+    @staticmethod
+    def pack(value: Any) -> bytes:
+        """``value`` as ``put_object`` stores it (a worker may pack what the parent will only store)."""
+        return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
     def put_object(self, index: int, value: Any) -> None:
-        self.put(index, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        self.put(index, self.pack(value))
 
     def get_object(self, index: int) -> Any:
         data = self.get(index)

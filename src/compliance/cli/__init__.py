@@ -1,20 +1,27 @@
 """Command-line interface (contract §1). Commands parse options and call the engine; no logic here.
 
-Each command lives in its own module and registers itself on the group in `app`; importing this package
-registers them all.
+Each command lives in its own module and registers itself on the group in `app` when that module is
+imported; the group imports a command's module only when the command is used (``app.COMMAND_MODULES``).
 """
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
-from compliance.cli import audit, check, extract, info, serve  # noqa: F401  (registers the commands)
 from compliance.cli.app import UsageProblem, cli
-from compliance.cli.info import explain_text
 
 __all__ = ["UsageProblem", "cli", "explain_text", "main"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "explain_text":  # kept importable from here; its module loads the rule documentation
+        from compliance.cli.info import explain_text
+
+        return explain_text
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:

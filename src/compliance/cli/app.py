@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -121,7 +122,33 @@ def check_selectors(selectors: list[str], option: str) -> None:
         raise UsageProblem(f"{option} '{selector}' names no rule id, id prefix or category{hint}.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Each command's module, imported only when that command runs (or help lists them all): `compliance
+# check one.txt` then never pays for the audit database, the web workspace or the rule documentation.
+COMMAND_MODULES = {
+    "check": "compliance.cli.check",
+    "audit": "compliance.cli.audit",
+    "extract": "compliance.cli.extract",
+    "serve": "compliance.cli.serve",
+    "rules": "compliance.cli.info",
+    "explain": "compliance.cli.info",
+    "schema": "compliance.cli.info",
+    "plugins": "compliance.cli.info",
+}
+
+
+class LazyGroup(click.Group):
+    """A command group whose commands register themselves when their module is first imported."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(COMMAND_MODULES[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="compliance")
 @click.option(
     "--no-plugins",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -301,7 +302,7 @@ def _progress(to_file: bool, quiet: bool, bar: Progress, lines: Progress) -> Pro
 
 
 def _batch_options(
-    files: list[Path],
+    files: Sequence[Path],
     formatter: object,
     jobs: int,
     timeout: float,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +45,7 @@ def exclude_options(command: Callable[..., None]) -> Callable[..., None]:
 class Inputs:
     """The report files of a run; ``display`` maps a temporary file holding standard input to its name."""
 
-    files: list[Path]
+    files: Sequence[Path]
     display: dict[str, str] = field(default_factory=dict)
     _folder: tempfile.TemporaryDirectory[str] | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
@@ -48,6 +49,8 @@ def wide_encoding(data: bytes) -> str | None:
         if data.startswith(bom):
             return encoding
     sample = data[:_SAMPLE]
+    if b"\x00" not in sample:  # the usual case, found without a loop over the bytes in Python
+        return None
     zeros = [i for i, byte in enumerate(sample) if byte == 0]
     if not zeros:
         return None
@@ -89,11 +92,14 @@ def _radical_forms() -> dict[int, str]:
 
 
 RADICALS = _radical_forms()
+_RADICAL_RANGE = re.compile("[\u2e80-\u2fdf]")
 
 
 def decode_text(data: bytes, declared: str | None = None) -> Decoded:
     """Decode report text (see ``_decode``), radicals read as the ideographs they show."""
     decoded = _decode(data, declared)
+    if not _RADICAL_RANGE.search(decoded.text):  # most texts have none: skip the per-character table
+        return decoded
     return Decoded(decoded.text.translate(RADICALS), decoded.encoding)
 
 
