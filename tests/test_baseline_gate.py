@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from compliance.baseline import fingerprint
 from compliance.model import Finding, FindingLocation
+from compliance.project.baseline import fingerprint
 from conftest import SAMPLES
 from helpers import replace_field, run_cli
 

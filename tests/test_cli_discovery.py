@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from compliance.cli import cli
-from compliance.discovery import Selection, discover, excluded
+from compliance.project.discovery import Selection, discover, excluded
 from conftest import SAMPLES
 
 CLEAN = SAMPLES / "v2021-clean-2023.txt"

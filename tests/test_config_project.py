@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.config import find_config, parse
+from compliance.project.config import find_config, parse
 from conftest import SAMPLES
 from helpers import replace_field, run_cli
 
@@ -164,8 +164,8 @@ def test_documented_example_config_is_valid(tmp_path: Path) -> None:
 
     import jsonschema
 
-    from compliance.config import LoadedConfig, tomllib, validate_against
     from compliance.engine import get_registry
+    from compliance.project.config import LoadedConfig, tomllib, validate_against
     from compliance.ruledoc import ENGINE_RULES
     from compliance.schemas import build_schema
     from conftest import REPO

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from compliance.discovery import PathList, _walk
+from compliance.project.discovery import PathList, _walk
 
 
 def _tree(root: Path) -> None:

@@ -61,12 +61,12 @@ def check(
     is read unless ``config`` names one; the keyword arguments override it. ``severity`` maps rule ids or
     categories to the severity their findings get.
     """
-    from compliance import config as configuration
-    from compliance import suppressions
     from compliance.batch import BatchOptions, run_batch
-    from compliance.discovery import DEFAULT_EXCLUDE, discover, selection_for
     from compliance.document import LoadError
     from compliance.engine import Options, get_registry, summarise
+    from compliance.project import config as configuration
+    from compliance.project import suppressions
+    from compliance.project.discovery import DEFAULT_EXCLUDE, discover, selection_for
 
     registry = get_registry()
     try:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compliance.baseline import with_fingerprints
 from compliance.document import Document, LoadError
 from compliance.layout import LayoutError, RuleSpec, TemplateLayout, load_rule_pack, load_template
 from compliance.mapping.build import build_report
@@ -24,6 +23,7 @@ from compliance.model import (
     ToolInfo,
 )
 from compliance.plugins import get_plugin_manager, installed_version
+from compliance.project.baseline import with_fingerprints
 from compliance.readers import looks_binary
 from compliance.readers.limits import LimitExceeded, Limits, applied, check_cells
 from compliance.rules.base import CheckContext, RuleKind
@@ -269,8 +269,8 @@ def input_finding(exc: LoadError) -> Finding:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """The report files among ``paths`` with the default selection (see ``compliance.discovery``)."""
-    from compliance.discovery import discover, selection_for
+    """The report files among ``paths`` with the default selection (see ``compliance.project.discovery``)."""
+    from compliance.project.discovery import discover, selection_for
 
     return list(discover(paths, selection_for(get_registry())).files)
 

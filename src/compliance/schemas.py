@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from compliance.config import Config
 from compliance.layout import RulePack, TemplateLayout
 from compliance.model import FindingsDocument, Report, ReportResult
+from compliance.project.config import Config
 
 SCHEMA_FILES = {
     "report": "report.schema.json",

@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compliance.baseline import Marker, entries_for, sorted_entries, with_fingerprints, write_entries
 from compliance.batch.spool import Spool
 from compliance.batch.summary import SummaryWriter
 from compliance.engine import CheckedReport
 from compliance.formatters.streaming import StreamingFormatter, Writer
 from compliance.model import SEVERITY_ORDER, BaselineEntry, BaselineStatus, Report, ReportResult, Summary, ToolInfo
-from compliance.suppressions import Suppressor
+from compliance.project.baseline import Marker, entries_for, sorted_entries, with_fingerprints, write_entries
+from compliance.project.suppressions import Suppressor
 
 
 @dataclass

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
-from compliance import __version__, config
+from compliance import __version__
 from compliance.batch.run import DEFAULT_TIMEOUT
 from compliance.engine import DEFAULT_MAX_BYTES, get_registry, names_rules
 from compliance.layout import LayoutError
 from compliance.plugins import NO_PLUGINS_ENV
+from compliance.project import config
 from compliance.ruledoc import ENGINE_RULES
 
 FAIL_ON = ("error", "warning", "info", "never")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from compliance import config
 from compliance.cli.app import (
     CONFIG_OPTION,
     ISOLATED_OPTION,
@@ -19,6 +18,7 @@ from compliance.cli.app import (
     registry_or_fail,
 )
 from compliance.engine import Options, expand_paths
+from compliance.project import config
 
 DB_OPTION = click.option(
     "--db",

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from compliance import baseline, config
 from compliance.batch.executors import EXECUTORS, ExecutorUnavailable
 from compliance.batch.output import OutputSettings, write_results
 from compliance.batch.pairing import duplicate_lines, pairing_lines
@@ -41,8 +40,9 @@ from compliance.formatters.statistics import render_statistics, rule_counts
 from compliance.formatters.streaming import streaming
 from compliance.model import SEVERITY_ORDER, ToolInfo
 from compliance.plugins import installed_version
+from compliance.project import baseline, config
+from compliance.project.suppressions import Suppressor
 from compliance.readers.limits import Limits
-from compliance.suppressions import Suppressor
 
 
 @cli.command()

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from compliance import config
 from compliance.cli.app import UsageProblem, split_values
-from compliance.discovery import DEFAULT_EXCLUDE, discover, selection_for
 from compliance.engine import Registry
+from compliance.project import config
+from compliance.project.discovery import DEFAULT_EXCLUDE, discover, selection_for
 
 STDIN = "-"
 

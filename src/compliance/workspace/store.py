@@ -18,10 +18,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from compliance.baseline import report_identity, with_fingerprints
 from compliance.engine import CheckedReport, Options, check_report, enabled_rules, get_registry
 from compliance.model import Report
 from compliance.plugins import installed_version
+from compliance.project.baseline import report_identity, with_fingerprints
 from compliance.workspace.db import ReportRow, Run, utcnow
 
 # The first administrative division named at the start of an agency's name (省, 市, 县, 区 …).

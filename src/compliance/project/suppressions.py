@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from compliance.baseline import with_fingerprints
 from compliance.model import Finding, FindingLocation, Report, ReportResult, Suppression
+from compliance.project.baseline import with_fingerprints
 
 _PLACE = ("section", "table", "row", "column")
 

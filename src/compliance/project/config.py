@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from compliance.project.suppressions import ConfigSuppression
 from compliance.readers.limits import Limits
-from compliance.suppressions import ConfigSuppression
 
 if sys.version_info >= (3, 11):
     import tomllib
