@@ -19,11 +19,18 @@ from typing import Any
 from compliance.readers.ocr.prepare import Segment
 
 # Bumped whenever page preparation or reading changes what a page yields: part of the cache key.
-PIPELINE_VERSION = 10
+PIPELINE_VERSION = 11
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
 # Grey level below which a pixel is ink when trimming crops to their content.
 _INK = 180
+# A detected box lower than this share of the page's median line box may have clipped its glyphs.
+_CLIPPED = 0.75
+# A detected line is cut at a blank this many times as wide as its ink is high: more than a
+# full-width punctuation mark leaves, less than the blank between two table columns.
+_GAP = 1.5
+# A blank inside a detected line is never taken as narrower than this (px, full resolution).
+_MIN_GAP = 8
 # A rule must reach this far into a box (px, full resolution) on both sides to cut it.
 _CUT_MARGIN = 6
 
@@ -103,15 +110,17 @@ def recognise(
         boxes.extend(_cut_at_rules(box, verticals))
     height, width = page.shape[:2]
     crops, kept = [], []
+    line_height = float(np.median([b[3] - b[1] for b in boxes]))
     for x0, top, x1, bottom in _without_nested(boxes):
         left, right = max(0, int(x0)), min(width, int(np.ceil(x1)))
         upper, lower = max(0, int(top)), min(height, int(np.ceil(bottom)))
-        trimmed = trim(page, left, upper, right, lower)
-        if trimmed is None:
-            continue
-        left, upper, right, lower = trimmed
-        crops.append(np.ascontiguousarray(colour[upper:lower, left:right]))
-        kept.append((left, upper, right, lower))
+        for piece in split_at_gaps(page, left, upper, right, lower):
+            trimmed = trim(page, *piece, line_height=line_height)
+            if trimmed is None:
+                continue
+            left, upper, right, lower = trimmed
+            crops.append(np.ascontiguousarray(colour[upper:lower, left:right]))
+            kept.append((left, upper, right, lower))
     if not crops:
         return []
     results, _ = engine.text_rec(crops, False)
@@ -142,12 +151,66 @@ def _without_nested(boxes: list[tuple[float, ...]]) -> list[tuple[float, ...]]:
     return kept
 
 
-def trim(page: Any, left: int, upper: int, right: int, lower: int) -> tuple[int, int, int, int] | None:
-    """Shrink a box to its ink plus a margin: the recogniser misreads a small digit in a wide blank."""
+def split_at_gaps(page: Any, left: int, upper: int, right: int, lower: int) -> list[tuple[int, int, int, int]]:
+    """Cut a detected line where its ink leaves a blank one and a half times as wide as it is high.
+
+    At detection resolution the detector joins text separated by a wide blank into one line:
+    a label and its figure, the figures of a row of a table printed without rules. Neither a
+    prose line nor one figure has a blank a whole character wide inside it, so cutting there
+    yields the words a PDF text layer would give (one per cell), which the grid builder aligns.
+    """
+    import numpy as np
+
+    if right - left < 4 or lower - upper < 4:
+        return [(left, upper, right, lower)]
+    ink = _without_specks(page[upper:lower, left:right] < _INK, lower - upper)
+    rows = np.flatnonzero(ink.any(axis=1))
+    if rows.size == 0:
+        return [(left, upper, right, lower)]
+    gap = max(_MIN_GAP, int(_GAP * (rows[-1] - rows[0] + 1)))
+    inked = np.flatnonzero(ink.any(axis=0))
+    if inked.size < 2:
+        return [(left, upper, right, lower)]
+    breaks = np.flatnonzero(np.diff(inked) > gap)
+    if breaks.size == 0:
+        return [(left, upper, right, lower)]
+    pieces, start = [], left
+    for index in breaks:
+        end = left + int(inked[index]) + 1
+        pieces.append((start, upper, end, lower))
+        start = left + int(inked[index + 1])
+    pieces.append((start, upper, right, lower))
+    return pieces
+
+
+def _without_specks(ink: Any, box_height: int) -> Any:
+    """The ink mask without blobs far smaller than a glyph: a speck left in a blank (noise, a
+    JPEG fringe) must not bridge it. A decimal point is small too, but it stands inside a figure,
+    where no blank a character wide is looked for."""
+    import cv2
+    import numpy as np
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    smallest = max(3, box_height // 8)
+    keep = np.zeros(count, dtype=bool)
+    keep[1:] = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) >= smallest
+    return keep[labels]
+
+
+def trim(
+    page: Any, left: int, upper: int, right: int, lower: int, *, line_height: float | None = None
+) -> tuple[int, int, int, int] | None:
+    """Shrink a box to its ink plus a margin: the recogniser misreads a small digit in a wide blank.
+
+    ``line_height`` (the page's usual line box): a box much lower than that is first widened to
+    the whole glyphs it touches (``_grown``).
+    """
     import numpy as np
 
     if right - left < 4 or lower - upper < 4:
         return None
+    if line_height:
+        left, upper, right, lower = _grown(page, (left, upper, right, lower), line_height)
     # Generous: at 150 dpi, after rotation and JPEG, a thin stroke may be no darker than mid-grey.
     ink = page[upper:lower, left:right] < _INK
     columns = np.flatnonzero(ink.any(axis=0))
@@ -166,6 +229,36 @@ def trim(page: Any, left: int, upper: int, right: int, lower: int) -> tuple[int,
         min(width, left + int(columns[-1]) + 1 + pad_x),
         min(height, upper + int(rows[-1]) + 1 + pad_y),
     )
+
+
+def _grown(page: Any, box: tuple[int, int, int, int], line_height: float) -> tuple[int, int, int, int]:
+    """A box lower than the page's lines, widened to the whole of the glyphs it touches.
+
+    The detector works on a reduced page, and the box it draws round a lone figure can be
+    smaller than the figure ("0" clipped top and bottom reads as "Q"). Only such low boxes are
+    widened, and only by blobs no larger than a glyph of the page's lines: a box that touches
+    a neighbouring line must not take that line along.
+    """
+    import cv2
+    import numpy as np
+
+    left, upper, right, lower = box
+    if lower - upper >= _CLIPPED * line_height:
+        return box
+    height, width = page.shape[:2]
+    reach = int(line_height)
+    x0, y0 = max(0, left - reach), max(0, upper - reach)
+    x1, y1 = min(width, right + reach), min(height, lower + reach)
+    ink = (page[y0:y1, x0:x1] < _INK).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    grown = [left, upper, right, lower]
+    for index in range(1, count):
+        x, y, w, h, _ = (int(v) for v in stats[index])
+        x, y = x + x0, y + y0
+        touches = x < right and x + w > left and y < lower and y + h > upper
+        if touches and h <= line_height and w <= line_height:
+            grown = [min(grown[0], x), min(grown[1], y), max(grown[2], x + w), max(grown[3], y + h)]
+    return grown[0], grown[1], grown[2], grown[3]
 
 
 def read_crops(crops: list[Any]) -> list[tuple[str, float]]:

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from compliance.document import Grid, GridCell, LoadError
 from compliance.model import Loc
 from compliance.readers.ocr.engine import TextBox
-from compliance.readers.ocr.lattice import PageTable, TextLine, group_lines, numeric_reading, page_tables
+from compliance.readers.ocr.lattice import (
+    PageTable,
+    TextLine,
+    digit_shaped,
+    group_lines,
+    numeric_reading,
+    page_tables,
+)
 from compliance.readers.ocr.pages import OcrPage, read_page
 
 # Render resolution for PDF pages: 200 dpi reads 10.5-pt table digits reliably.
@@ -52,6 +59,9 @@ def unruled_tables(boxes: list[TextBox], number: int) -> tuple[list[PageTable], 
     """
     from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
 
+    # A lone figure read as the letter it resembles ("o" for 0) is that figure, with its
+    # confidence capped, before the builder looks for figures: else it joins the row's label.
+    boxes = [_as_figure(b) for b in boxes]
     if sum(1 for b in boxes if is_number_shaped(b.text)) < _MIN_LOOSE_FIGURES:
         return [], boxes
     words = [Word(b.text, b.x0, b.top, b.x1, b.bottom, number, confidence=b.confidence) for b in boxes]
@@ -77,6 +87,11 @@ def unruled_tables(boxes: list[TextBox], number: int) -> tuple[list[PageTable], 
             top, bottom = min(b[1] for b in boxes_of), max(b[3] for b in boxes_of)
             tables.append(PageTable(rows, top, bottom, min(b[0] for b in boxes_of), max(b[2] for b in boxes_of)))
     return tables, [b for i, b in enumerate(boxes) if i not in taken]
+
+
+def _as_figure(box: TextBox) -> TextBox:
+    text, confidence = digit_shaped(box.text, box.confidence)
+    return box if text == box.text else TextBox(text, box.x0, box.top, box.x1, box.bottom, confidence)
 
 
 def _within(box: TextBox, cell: tuple[float, float, float, float]) -> bool:
