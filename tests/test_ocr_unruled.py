@@ -115,3 +115,39 @@ def test_borderless_word_tables_scanned_read_every_cell(tmp_path: Path) -> None:
         found = {(r, c): cell.value for r, row in report.tables.get(table, {}).items() for c, cell in row.items()}
         assert expected and found == expected, table
         assert all(c.confidence is not None for row in report.tables[table].values() for c in row.values())
+
+
+def test_a_figure_read_from_a_letter_stays_uncertain_through_the_reader() -> None:
+    """The unruled reader turns a lone "o" into 0, but keeps its confidence below trust."""
+    from compliance.mapping.ocr_readings import LOW_CONFIDENCE
+    from compliance.readers.ocr.engine import TextBox
+    from compliance.readers.ocr.scanned import unruled_tables
+
+    boxes = []
+    for row, (label, *figures) in enumerate([("甲项", "3", "1", "4"), ("乙项", "2", "o", "2"), ("丙项", "5", "1", "6")]):
+        top = 100.0 + 20 * row
+        boxes.append(TextBox(label, 72, top, 110, top + 11, 0.99))
+        boxes += [TextBox(f, 200 + 60 * k, top, 207 + 60 * k, top + 11, 0.97) for k, f in enumerate(figures)]
+    tables, rest = unruled_tables(boxes, 1)
+    assert len(tables) == 1 and not rest
+    cells = {c.text: c for row in tables[0].rows for c in row if c.text}
+    read = [c for row in tables[0].rows for c in row if c.loc.bbox and c.loc.bbox[0] == 260 and c.loc.bbox[1] == 120]
+    assert [c.text for c in read] == ["0"]
+    assert read[0].confidence is not None and read[0].confidence < LOW_CONFIDENCE
+    assert cells["5"].confidence == 0.97  # clear figures keep the recogniser's confidence
+
+
+@pytest.mark.parametrize("raw", ["o", "0-"])
+def test_a_doubtful_reading_that_breaks_an_identity_is_never_the_agencys_error(raw: str) -> None:
+    """A printed 4 the recogniser read as "o" or "0-": the reader's 0 fails the table's identities,
+    which must say "cannot verify" (uncertain reading), not report an arithmetic error."""
+    from test_ocr_readings import _arithmetic_errors, _findings, _scanned
+
+    text, confidence = numeric_reading(*digit_shaped(raw, 0.97))
+    assert text == "0" and confidence is not None
+    key = "（一）予以公开#2"  # printed 4
+    findings = _findings(_scanned({key: ("4", text)}, low={key: confidence}))
+    assert _arithmetic_errors(findings) == []
+    notes = [f for f in findings if f.rule == "TABLE-READ"]
+    assert notes and all(f.severity != "error" for f in notes)
+    assert any("读作 0" in f.message for f in notes)

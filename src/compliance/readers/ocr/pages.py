@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compliance.readers.ocr import cache
-from compliance.readers.ocr.engine import TextBox, engine_version, read_crops, recognise
+from compliance.readers.ocr.engine import TextBox, engine_version, read_crops, recognise, threads
 from compliance.readers.ocr.prepare import Segment, despeckle, find_rules, is_sideways, rotate, skew_angle, to_grey
 
 # Below this mean confidence a page may be upside down: its longest lines are read turned round.
@@ -76,6 +76,7 @@ def read_page(image: Any, number: int, dpi: float, file_sha256: str | None) -> O
 def _ocr(grey: Any, number: int, dpi: float) -> OcrPage:
     import cv2
 
+    threads()
     turned = 0
     angle = skew_angle(grey)
     grey = rotate(grey, angle)
