@@ -19,7 +19,7 @@ from typing import Any
 from compliance.readers.ocr.prepare import Segment
 
 # Bumped whenever page preparation or reading changes what a page yields: part of the cache key.
-PIPELINE_VERSION = 12
+PIPELINE_VERSION = 13
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
 # Crops no wider than the recogniser's minimum width are read this many at a time.
@@ -108,21 +108,16 @@ def recognise(
     import numpy as np
 
     started = time.perf_counter()
-    engine = _engine()
     colour = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
-    scale = min(1.0, DETECTION_DPI / dpi)
-    small = cv2.resize(colour, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else colour
-    found, _ = engine.text_det(small)
+    found = detect(page, dpi)
     detected = time.perf_counter()
     if timings is not None:
         timings["detect"] = timings.get("detect", 0.0) + detected - started
-    if found is None or len(found) == 0:
+    if not found:
         return []
     boxes = []
     verticals = [s for s in rulings or [] if s.vertical]
-    for quad in found:
-        xs, ys = quad[:, 0] / scale, quad[:, 1] / scale
-        box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+    for box in found:
         boxes.extend(_cut_at_rules(box, verticals))
     height, width = page.shape[:2]
     crops, kept = [], []
@@ -150,6 +145,28 @@ def recognise(
         if text:
             out.append(TextBox(text, left, upper, right, lower, score))
     return out
+
+
+def detect(page: Any, dpi: float) -> list[tuple[float, float, float, float]]:
+    """Boxes (x0, top, x1, bottom, in page pixels) of the text lines the detector finds on a
+    greyscale page at ``dpi``; it looks at a copy reduced to ``DETECTION_DPI``."""
+    import cv2
+
+    colour = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
+    scale = min(1.0, DETECTION_DPI / dpi)
+    small = cv2.resize(colour, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else colour
+    found, _ = _engine().text_det(small)
+    if found is None:
+        return []
+    return [
+        (
+            float(q[:, 0].min() / scale),
+            float(q[:, 1].min() / scale),
+            float(q[:, 0].max() / scale),
+            float(q[:, 1].max() / scale),
+        )
+        for q in found
+    ]
 
 
 def _without_nested(boxes: list[tuple[float, ...]]) -> list[tuple[float, ...]]:
