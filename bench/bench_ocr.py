@@ -106,10 +106,6 @@ def corpus() -> None:
         )
 
 
-if __name__ == "__main__":
-    main()
-
-
 SAMPLES = ROOT / "reports"
 SAMPLE_QUALITIES = {
     "200 dpi tilt 1.5° speckle JPEG75": (200, {"tilt": 1.5, "speckle": 0.002, "jpeg": 75}),
@@ -174,3 +170,7 @@ def samples() -> None:
                     f"samples {kind:8s} {quality:34s} cells right {right}/{total} = {100 * right / total:.1f} %   "
                     f"whole read {whole / pages:.2f} s/page, CPU {cpu / pages:.2f} ({pages} pages)"
                 )
+
+
+if __name__ == "__main__":
+    main()

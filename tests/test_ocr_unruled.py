@@ -124,7 +124,8 @@ def test_a_figure_read_from_a_letter_stays_uncertain_through_the_reader() -> Non
     from compliance.readers.ocr.scanned import unruled_tables
 
     boxes = []
-    for row, (label, *figures) in enumerate([("甲项", "3", "1", "4"), ("乙项", "2", "o", "2"), ("丙项", "5", "1", "6")]):
+    printed = [("甲项", "3", "1", "4"), ("乙项", "2", "o", "2"), ("丙项", "5", "1", "6")]
+    for row, (label, *figures) in enumerate(printed):
         top = 100.0 + 20 * row
         boxes.append(TextBox(label, 72, top, 110, top + 11, 0.99))
         boxes += [TextBox(f, 200 + 60 * k, top, 207 + 60 * k, top + 11, 0.97) for k, f in enumerate(figures)]
