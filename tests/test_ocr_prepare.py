@@ -95,3 +95,23 @@ def test_upright_word_tables_with_thin_rules_are_not_turned(tmp_path) -> None:  
         page = degrade(page, tilt=1.5, jpeg=75)
         page = rotate(page, skew_angle(page))
         assert not is_sideways(page) or _lines_run_across(page, 200)
+
+
+def test_a_thin_rule_broken_beside_a_tight_row_is_mended() -> None:
+    """A speck of paper breaks a vertical rule just above a row lower than the rule kernel: the
+    piece beside that row is still a rule (else the row's two cells read as one), while a text
+    stroke in line with a rule below the table, ending on no rule, is not."""
+    np = pytest.importorskip("numpy")
+    from compliance.readers.ocr.prepare import find_rules
+
+    page = np.full((2000, 800), 255, dtype=np.uint8)
+    for y in (100, 400, 700, 740):  # the last row is 40 px high, the kernel 50 px (2000 / 40)
+        page[y : y + 2, 100:700] = 0
+    for x in (100, 400, 700):
+        page[100:742, x : x + 2] = 0
+    page[705:708, 400:402] = 255  # the break, in the rule between the last row's cells
+    page[748:783, 400:402] = 0  # a stroke of text just under the table, in line with that rule
+    rules, _ = find_rules(page)
+    middle = [r for r in rules if r.vertical and 395 <= r.x0 <= 405]
+    assert any(r.top <= 712 and r.bottom >= 738 for r in middle)
+    assert not any(r.bottom > 745 for r in middle)

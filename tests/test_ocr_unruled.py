@@ -64,6 +64,7 @@ def test_digit_shaped_letters_alone_are_doubtful_figures() -> None:
     assert digit_shaped("l", 0.99) == ("1", 0.75)
     assert digit_shaped("公开", 0.99) == ("公开", 0.99)
     assert numeric_reading("0-", 0.9) == ("0", 0.75)  # a dash after a figure is never its sign
+    assert numeric_reading('0"', 0.9) == ("0", 0.75)  # a speck read as a quotation mark
     assert numeric_reading("-5", 0.99) == ("-5", 0.99)
 
 

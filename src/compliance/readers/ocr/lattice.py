@@ -23,7 +23,7 @@ _SNAP = 3.0  # points: rules closer than this are one rule
 _REACH = 4.0  # points: how far a rule may fall short of a crossing and still meet it
 # Marks a speck of dirt or a rule's fringe is read as, at either end of a number.
 # A dash after a figure too: a sign stands before a number, never after it.
-_STRAY = re.compile(r"^[.。·°,，'`:：;；_~()（）\[\]|丨!]+|[.。·°,，'`:：;；_~()（）\[\]|丨!\-—–－]+$")
+_STRAY = re.compile(r"^[.。·°,，'`\"“”:：;；_~()（）\[\]|丨!]+|[.。·°,，'`\"“”:：;；_~()（）\[\]|丨!\-—–－]+$")
 # Letters the recogniser gives for a lone digit, and the digit.
 _DIGIT_SHAPED = {"l": "1", "I": "1", "O": "0", "o": "0", "〇": "0", "。": "0"}
 _DIGIT_TABLE = str.maketrans(_DIGIT_SHAPED)
