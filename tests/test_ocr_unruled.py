@@ -153,3 +153,20 @@ def test_a_doubtful_reading_that_breaks_an_identity_is_never_the_agencys_error(r
     notes = [f for f in findings if f.rule == "TABLE-READ"]
     assert notes and all(f.severity != "error" for f in notes)
     assert any("读作 0" in f.message for f in notes)
+
+
+@pytest.mark.parametrize(("confidence", "severity"), [(0.22, "info"), (0.99, "error")])
+def test_a_prose_figure_against_a_doubtful_ocr_cell_is_not_an_error(confidence: float, severity: str) -> None:
+    """The text says 部分公开4件; in the scan only the row's 总计 was read, as 8. Read with low
+    confidence, the narrative check cannot verify it and says so (info); read clearly, the same
+    contradiction is the error it is."""
+    from compliance.engine import check_report
+
+    report = load_report(CLEAN)
+    row = report.tables["T3"]["partial"]
+    for column, cell in list(row.items()):
+        read = {"value": 8, "raw": "8", "confidence": confidence} if column == "total" else {"value": None, "raw": "?"}
+        row[column] = cell.model_copy(update=read)
+    text = [f for f in check_report(report) if f.rule == "T3-TEXT"]
+    assert len(text) == 1 and text[0].severity == severity
+    assert ("OCR" in text[0].message) == (severity == "info")
