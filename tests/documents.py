@@ -153,8 +153,10 @@ def to_markdown(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_docx(text: str) -> bytes:
-    """A DOCX with real tables and merged header cells; section headings in heading styles."""
+def to_docx(text: str, *, ruled: bool = False) -> bytes:
+    """A DOCX with real tables and merged header cells; section headings in heading styles.
+
+    The tables have no borders (python-docx's default table style) unless ``ruled``."""
     import docx
 
     document = docx.Document()
@@ -166,6 +168,8 @@ def to_docx(text: str) -> bytes:
         assert piece.rows is not None
         rows = piece.rows
         table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        if ruled:
+            table.style = "Table Grid"
         for r, row in enumerate(rows):
             for c, cell in enumerate(row):
                 table.cell(r, c).text = cell

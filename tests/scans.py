@@ -53,3 +53,96 @@ def image_pdf(images: list[Any], dpi: int) -> bytes:
     out = io.BytesIO()
     pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
     return out.getvalue()
+
+
+def cjk_font(size: int) -> Any:
+    """A Simplified Chinese font of the machine at ``size`` px (None when it has none)."""
+    import shutil
+    import subprocess
+
+    from PIL import ImageFont
+
+    if shutil.which("fc-match") is None:
+        return None
+    # A serif face first: government reports are set in 宋体 (SimSun).
+    for family in ("Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei"):
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}:%{index}", f"{family}:lang=zh-cn"], capture_output=True, text=True, check=False
+        ).stdout
+        path, _, index = found.rpartition(":")
+        if path.endswith((".ttc", ".ttf", ".otf")) and ("CJK" in path or "wqy" in path):
+            return ImageFont.truetype(path, size, index=int(index or 0))
+    return None
+
+
+def section_page(text: str, heading: str, *, ruled: bool, dpi: int = 200, label_chars: int = 12) -> Any:
+    """One A4-wide page (greyscale array, as long as it needs) printing the section of a sample
+    report whose title starts with ``heading``: its paragraphs, then its tables as a word processor sets them — labels
+    wrapped in a column ``label_chars`` wide, figures centred in their columns, header captions
+    centred over the columns they span — with every cell ruled or with no rule at all.
+    """
+    import numpy as np
+    from documents import header_spans, pieces
+    from PIL import Image, ImageDraw
+
+    scale = dpi / 72
+    font = cjk_font(round(10.5 * scale))
+    if font is None:
+        raise RuntimeError("no CJK font")
+    em, pitch, pad = 10.5 * scale, 15 * scale, 4 * scale
+    image = Image.new("L", (round(595 * scale), round(3 * 842 * scale)), 255)
+    draw = ImageDraw.Draw(image)
+    left, right, y = 72 * scale, 523 * scale, 72 * scale
+
+    def wrap(value: str, width: float) -> list[str]:
+        lines = [""]
+        for char in value:
+            if draw.textlength(lines[-1] + char, font=font) > width:
+                lines.append("")
+            lines[-1] += char
+        return lines
+
+    chosen = pieces(text)
+    start = next(i for i, p in enumerate(chosen) if p.kind == "p" and p.text.startswith(heading))
+    end = next((i for i in range(start + 1, len(chosen)) if chosen[i].kind == "p" and "、" in chosen[i].text[:3]), None)
+    for piece in chosen[start:end]:
+        if piece.kind == "p":
+            for line in wrap(piece.text, right - left):
+                draw.text((left, y), line, font=font, fill=0)
+                y += pitch
+            y += pitch / 2
+            continue
+        assert piece.rows is not None
+        columns = len(piece.rows[0])
+        label = label_chars * em + 2 * pad
+        width = (right - left - label) / (columns - 1)
+        edges = [left, left + label] + [left + label + width * (c + 1) for c in range(columns - 1)]
+        spans = header_spans(piece.rows)
+        covered = {
+            (r, c)
+            for s in spans.values()
+            for r in range(s.row, s.row + s.rowspan)
+            for c in range(s.col, s.col + s.colspan)
+            if (r, c) != (s.row, s.col)
+        }
+        for r, row in enumerate(piece.rows):
+            height = pitch
+            for c, cell in enumerate(row):
+                if (r, c) in covered or not cell:
+                    continue
+                span = spans.get((r, c))
+                x0, x1 = edges[c], edges[c + (span.colspan if span else 1)]
+                lines = wrap(cell, x1 - x0 - 2 * pad)
+                for k, line in enumerate(lines):
+                    shift = pad if c == 0 else (x1 - x0 - draw.textlength(line, font=font)) / 2
+                    draw.text((x0 + shift, y + pad + k * pitch), line, font=font, fill=0)
+                height = max(height, len(lines) * pitch)
+            bottom = y + height + 2 * pad
+            if ruled:
+                draw.line([(left, y), (right, y)], fill=0, width=2)
+                draw.line([(left, bottom), (right, bottom)], fill=0, width=2)
+                for edge in edges:
+                    draw.line([(edge, y), (edge, bottom)], fill=0, width=2)
+            y = bottom
+        y += pitch
+    return np.asarray(image.crop((0, 0, image.width, round(max(842 * scale, y + 72 * scale)))))

@@ -50,3 +50,68 @@ def test_rules_found_and_specks_removed(table_page) -> None:  # type: ignore[no-
     # Most specks go; the text stays (ink close to the clean page's).
     assert abs(int((cleaned < 128).sum()) - int((table_page < 128).sum())) < 0.2 * (noisy < 128).sum()
     assert np.count_nonzero(cleaned != noisy) > 0
+
+
+@pytest.mark.parametrize("number", [0, 3])  # prose, tables
+def test_detected_lines_confirm_a_quarter_turn(number: int) -> None:
+    require_shared()
+    cv2 = pytest.importorskip("cv2")
+    pytest.importorskip("rapidocr_onnxruntime")
+    from compliance.readers.ocr.pages import _lines_run_across
+
+    page = render(PAGE, [number], 150)[0]
+    assert _lines_run_across(page, 150)
+    assert not _lines_run_across(cv2.rotate(page, cv2.ROTATE_90_CLOCKWISE), 150)
+
+
+def test_upright_word_tables_with_thin_rules_are_not_turned(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """LibreOffice prints a Word table's grid in rules so thin that the reduced page loses them, and
+    a table of lone figures then shows more blank columns than rows, as a turned page does: the
+    detector's lines must overrule that (every page of our sample, printed with ruled tables)."""
+    import subprocess
+
+    pytest.importorskip("rapidocr_onnxruntime")
+    import pypdfium2 as pdfium
+    from documents import to_docx
+
+    from compliance.readers import office
+    from compliance.readers.ocr.pages import _lines_run_across
+    from compliance.readers.ocr.prepare import is_sideways, rotate, skew_angle
+    from conftest import SAMPLES
+
+    soffice = office.find_soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    docx = tmp_path / "sample.docx"
+    docx.write_bytes(to_docx((SAMPLES / "v2021-clean-2023.txt").read_text(encoding="utf-8"), ruled=True))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    printed = tmp_path / "sample.pdf"
+    count = len(pdfium.PdfDocument(str(printed)))
+    for page in render(printed, list(range(count)), 200):
+        page = degrade(page, tilt=1.5, jpeg=75)
+        page = rotate(page, skew_angle(page))
+        assert not is_sideways(page) or _lines_run_across(page, 200)
+
+
+def test_a_thin_rule_broken_beside_a_tight_row_is_mended() -> None:
+    """A speck of paper breaks a vertical rule just above a row lower than the rule kernel: the
+    piece beside that row is still a rule (else the row's two cells read as one), while a text
+    stroke in line with a rule below the table, ending on no rule, is not."""
+    np = pytest.importorskip("numpy")
+    from compliance.readers.ocr.prepare import find_rules
+
+    page = np.full((2000, 800), 255, dtype=np.uint8)
+    for y in (100, 400, 700, 740):  # the last row is 40 px high, the kernel 50 px (2000 / 40)
+        page[y : y + 2, 100:700] = 0
+    for x in (100, 400, 700):
+        page[100:742, x : x + 2] = 0
+    page[705:708, 400:402] = 255  # the break, in the rule between the last row's cells
+    page[748:783, 400:402] = 0  # a stroke of text just under the table, in line with that rule
+    rules, _ = find_rules(page)
+    middle = [r for r in rules if r.vertical and 395 <= r.x0 <= 405]
+    assert any(r.top <= 712 and r.bottom >= 738 for r in middle)
+    assert not any(r.bottom > 745 for r in middle)

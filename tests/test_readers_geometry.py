@@ -52,6 +52,22 @@ def test_builder_joins_a_label_wrapped_over_lines_and_keeps_blank_columns() -> N
     assert rows[2] == ["二、上年结转数量", "2", "1", "3"]
 
 
+def test_row_after_a_label_wrapped_over_many_lines_is_still_a_row() -> None:
+    """A narrow label column wraps a long label into a line per few characters (scans of
+    borderless Word tables): the next row must still be seen aligned with the rows above."""
+    label = "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请"
+    words = [
+        *_line(1, (0, "1.重复"), (10, "1"), (16, "0"), (22, "1")),
+        *_line(2, (0, "2.申请"), (10, "1"), (16, "0"), (22, "1")),
+        *[w for k in range(0, len(label), 3) for w in _line(3 + k // 3, (0, label[k : k + 3]))],
+        *_line(20, (0, "3.其他"), (10, "0"), (16, "1"), (22, "1")),
+    ]
+    [grid] = _grids(words)
+    rows = _texts(grid)
+    assert rows[-1] == ["3.其他", "0", "1", "1"]
+    assert rows[-2] == ["2.申请" + label, "1", "0", "1"]
+
+
 def test_builder_takes_a_column_only_the_header_names() -> None:
     words = [
         *_line(1, (0, "项目"), (10, "甲列"), (16, "乙列"), (22, "合计")),

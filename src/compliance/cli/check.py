@@ -91,7 +91,12 @@ from compliance.readers.limits import Limits
 @click.option("--previous", type=click.Path(dir_okay=False), help="Last year's report of the same agency.")
 @click.option("--regions", type=click.Path(dir_okay=False), help="Region manifest (CSV or YAML) for roll-up rules.")
 @exclude_options
-@click.option("--verbose", "-v", is_flag=True, help="Also list on stderr the files skipped as not reports, and why.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also list on stderr the files skipped as not reports, and why, and each page read by OCR.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Only the findings, one per line; no notes on stderr.")
 @click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the findings.")
 @click.option(
@@ -222,6 +227,11 @@ def check(
         write_baseline=Path(write_baseline) if write_baseline else None,
         summary_csv=Path(summary_csv) if summary_csv else None,
     )
+    if not quiet and (verbose or not sys.stderr.isatty()):
+        # Scans take seconds a page: a line per OCR'd page with -v, and in logs beside the batch lines.
+        from compliance.readers.ocr.progress import show_pages
+
+        show_pages()
     run = Batch(files, options, batch)
     checked = iter(run)
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -77,11 +78,11 @@ class PdfReader:
     def read(self, data: bytes, path: str) -> Document:
         if b"%PDF-" not in data[:1024]:
             raise LoadError("不是有效的 PDF 文件（缺少 %PDF 文件头）", "not a PDF file (no %PDF header)")
-        blocks = read_pdf(data)
+        blocks = read_pdf(data, os.path.basename(path))
         return Document(blocks=blocks, format="pdf", path=path, sha256=hashlib.sha256(data).hexdigest())
 
 
-def read_pdf(data: bytes) -> list[Block]:
+def read_pdf(data: bytes, name: str = "") -> list[Block]:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -120,7 +121,7 @@ def read_pdf(data: bytes) -> list[Block]:
             f"the PDF is damaged or truncated and cannot be read ({type(exc).__name__})",
         ) from exc
     if scanned:
-        ocr_tables, ocr_lines = _ocr_pages(data, scanned)
+        ocr_tables, ocr_lines = _ocr_pages(data, scanned, name)
         tables += ocr_tables
         lines += ocr_lines
     if not lines and not tables:
@@ -131,14 +132,15 @@ def read_pdf(data: bytes) -> list[Block]:
     return _assemble(_drop_running_heads(lines), tables)
 
 
-def _ocr_pages(data: bytes, indexes: list[int]) -> tuple[list[PageTable], list[_Line]]:
-    """Pages without a text layer (scans), read by OCR into the same tables and lines."""
+def _ocr_pages(data: bytes, indexes: list[int], name: str) -> tuple[list[PageTable], list[_Line]]:
+    """Pages without a text layer (scans), read by OCR into the same tables and lines (``name``:
+    the file, for the OCR progress lines)."""
     from compliance.readers.ocr.scanned import pdf_pages, require_engine
 
     require_engine()
     tables: list[PageTable] = []
     lines: list[_Line] = []
-    for page in pdf_pages(data, indexes, hashlib.sha256(data).hexdigest()):
+    for page in pdf_pages(data, indexes, hashlib.sha256(data).hexdigest(), name):
         page_tables, page_lines = ocr_items(page)
         tables += page_tables
         lines += page_lines

@@ -179,6 +179,35 @@ def uncertain(ctx: CheckContext, target: Target) -> bool:
     return False
 
 
+# An OCR'd cell read with less confidence than this is not trusted (as the mapping's ocr_readings).
+_DOUBTFUL_CONFIDENCE = 0.8
+
+
+def doubtful_reading(ctx: CheckContext, target: Target) -> bool:
+    """Whether the target's value rests on an OCR'd cell read with low confidence, or one the
+    mapping noted as possibly misread: a contradiction is then the reading's, not the agency's."""
+    spec = ctx.table_spec(target.table)
+    if spec is None:
+        return False
+    try:
+        rows = spec.expand(list(target.rows))
+    except KeyError:
+        return False
+    flagged = {
+        (note.row, note.column)
+        for note in ctx.report.notes
+        if note.code == "uncertain-reading" and note.table == target.table
+    }
+    data = ctx.report.tables.get(target.table, {})
+    for row in rows:
+        cell = data.get(row, {}).get(target.column)
+        if (row, target.column) in flagged:
+            return True
+        if cell is not None and cell.confidence is not None and cell.confidence < _DOUBTFUL_CONFIDENCE:
+            return True
+    return False
+
+
 class NarrativeParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # Only claims about these tables are this rule's business (T2-TEXT, T3-TEXT, T4-TEXT).
@@ -208,7 +237,15 @@ class NarrativeKind(RuleKind):
             if judge is not None and judge.negative and about_other_year(claim.sentence or "", ctx.report.year):
                 continue  # "2022年未发生行政复议" in a 2023 report says nothing about this year's table
             produced = self._compare(rule, params, ctx, claim, target, expected, patterns)
-            if produced is not None and judge is not None and judge.negative and uncertain(ctx, target):
+            if produced is not None and produced.severity == "error" and doubtful_reading(ctx, target):
+                # Read by OCR with low confidence: cannot verify, never the agency's error.
+                produced = produced.model_copy(
+                    update={
+                        "severity": "info",
+                        "message": produced.message + "（该单元格的 OCR 识别结果不确定，无法核验）",
+                    }
+                )
+            elif produced is not None and judge is not None and judge.negative and uncertain(ctx, target):
                 # A statement contradicted only by an inferred, OCR or derived value may be the reading's slip.
                 produced = produced.model_copy(
                     update={"severity": "info", "message": produced.message + "（该数值来自推断、识别或推算的单元格）"}

@@ -12,11 +12,12 @@ label lines written right against it (a wrapped label; a numbering mark starts s
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from compliance.readers.geometry.words import NUMBERED, Line, Ruling, is_number_shaped
 
-# How far (in lines) a row looks for another row or header printing a value in the same column.
+# How far (in lines of several phrases) a row looks for another row or header printing a value in the same column.
 _ALIGN_WINDOW = 8
 # How far (in line heights) a header line may stand above the rows it heads.
 _HEADER_GAP = 6.0
@@ -87,11 +88,15 @@ def confirmed_rows(lines: list[Line], geometry: Geometry) -> set[int]:
     """Lines with values aligned with a value or header phrase of a nearby line."""
     lone = {i for i in range(len(lines)) if lone_value(lines, i, geometry)}
     candidates = {i for i, line in enumerate(lines) if value_tokens(line)} | lone
+    # The window counts lines of several phrases only: a label wrapped in a narrow column adds
+    # a line per few characters, and must not push a row out of sight of the rows it aligns with.
+    spread = [j for j, line in enumerate(lines) if len(line.words) >= 2]
     confirmed: set[int] = set()
     for i in candidates:
         mine = lines[i].words if i in lone else [lines[i].words[k] for k in value_tokens(lines[i])]
-        for j in range(max(0, i - _ALIGN_WINDOW), min(len(lines), i + _ALIGN_WINDOW + 1)):
-            if j == i or len(lines[j].words) < 2:
+        at = bisect_left(spread, i)
+        for j in spread[max(0, at - _ALIGN_WINDOW) : at + _ALIGN_WINDOW + 1]:
+            if j == i:
                 continue
             theirs = lines[j].words[1:] if j not in candidates else [lines[j].words[k] for k in value_tokens(lines[j])]
             if j in lone:

@@ -7,6 +7,7 @@ nothing heavy is imported until an image is actually read.
 from __future__ import annotations
 
 import hashlib
+import os
 
 from compliance.document import Document
 from compliance.hookspecs import hookimpl
@@ -37,7 +38,7 @@ class ImageReader:
 
         require_engine()
         sha256 = hashlib.sha256(data).hexdigest()
-        blocks = assemble_ocr(image_pages(data, sha256))
+        blocks = assemble_ocr(image_pages(data, sha256, os.path.basename(path)))
         return Document(blocks=blocks, format="image", path=path, sha256=sha256)
 
 

@@ -22,7 +22,8 @@ from compliance.readers.ocr.prepare import Segment
 _SNAP = 3.0  # points: rules closer than this are one rule
 _REACH = 4.0  # points: how far a rule may fall short of a crossing and still meet it
 # Marks a speck of dirt or a rule's fringe is read as, at either end of a number.
-_STRAY = re.compile(r"^[.。·°,，'`:：;；_~()（）\[\]|丨!]+|[.。·°,，'`:：;；_~()（）\[\]|丨!]+$")
+# A dash after a figure too: a sign stands before a number, never after it.
+_STRAY = re.compile(r"^[.。·°,，'`\"“”:：;；_~()（）\[\]|丨!]+|[.。·°,，'`\"“”:：;；_~()（）\[\]|丨!\-—–－]+$")
 # Letters the recogniser gives for a lone digit, and the digit.
 _DIGIT_SHAPED = {"l": "1", "I": "1", "O": "0", "o": "0", "〇": "0", "。": "0"}
 _DIGIT_TABLE = str.maketrans(_DIGIT_SHAPED)
@@ -206,6 +207,16 @@ def numeric_reading(text: str, confidence: float | None) -> tuple[str, float | N
     stripped = _STRAY.sub("", core)
     if stripped and stripped != core and stripped.translate(_DIGIT_TABLE).isdigit():
         return stripped.translate(_DIGIT_TABLE), capped
+    return text, confidence
+
+
+def digit_shaped(text: str, confidence: float) -> tuple[str, float]:
+    """A piece of text made only of letters shaped like digits ("o", "l", "。"), as those digits,
+    its confidence capped below trust; any other text unchanged."""
+    core = text.strip()
+    translated = core.translate(_DIGIT_TABLE)
+    if core and translated != core and translated.isdigit():
+        return translated, min(confidence, DOUBTFUL)
     return text, confidence
 
 

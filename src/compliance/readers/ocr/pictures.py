@@ -48,7 +48,7 @@ def picture_tables(picture: Path, line: int | None) -> list[Block]:
     try:
         require_engine()
         data = picture.read_bytes()
-        pages = image_pages(data, hashlib.sha256(data).hexdigest())
+        pages = image_pages(data, hashlib.sha256(data).hexdigest(), picture.name)
     except (LoadError, OSError):
         return []  # an unreadable picture is just a picture
     grids: list[Block] = []

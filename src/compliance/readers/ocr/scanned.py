@@ -9,14 +9,23 @@ reader assembles into paragraphs and grids.
 from __future__ import annotations
 
 import io
+import time
 import warnings
 from dataclasses import dataclass
 
 from compliance.document import Grid, GridCell, LoadError
 from compliance.model import Loc
 from compliance.readers.ocr.engine import TextBox
-from compliance.readers.ocr.lattice import PageTable, TextLine, group_lines, numeric_reading, page_tables
+from compliance.readers.ocr.lattice import (
+    PageTable,
+    TextLine,
+    digit_shaped,
+    group_lines,
+    numeric_reading,
+    page_tables,
+)
 from compliance.readers.ocr.pages import OcrPage, read_page
+from compliance.readers.ocr.progress import page_read
 
 # Render resolution for PDF pages: 200 dpi reads 10.5-pt table digits reliably.
 RENDER_DPI = 200
@@ -52,6 +61,9 @@ def unruled_tables(boxes: list[TextBox], number: int) -> tuple[list[PageTable], 
     """
     from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
 
+    # A lone figure read as the letter it resembles ("o" for 0) is that figure, with its
+    # confidence capped, before the builder looks for figures: else it joins the row's label.
+    boxes = [_as_figure(b) for b in boxes]
     if sum(1 for b in boxes if is_number_shaped(b.text)) < _MIN_LOOSE_FIGURES:
         return [], boxes
     words = [Word(b.text, b.x0, b.top, b.x1, b.bottom, number, confidence=b.confidence) for b in boxes]
@@ -79,19 +91,25 @@ def unruled_tables(boxes: list[TextBox], number: int) -> tuple[list[PageTable], 
     return tables, [b for i, b in enumerate(boxes) if i not in taken]
 
 
+def _as_figure(box: TextBox) -> TextBox:
+    text, confidence = digit_shaped(box.text, box.confidence)
+    return box if text == box.text else TextBox(text, box.x0, box.top, box.x1, box.bottom, confidence)
+
+
 def _within(box: TextBox, cell: tuple[float, float, float, float]) -> bool:
     x, y = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
     return cell[0] - 0.5 <= x <= cell[2] + 0.5 and cell[1] - 0.5 <= y <= cell[3] + 0.5
 
 
-def pdf_pages(data: bytes, indexes: list[int], sha256: str | None) -> list[PageItems]:
-    """OCR the given 0-based pages of a PDF."""
+def pdf_pages(data: bytes, indexes: list[int], sha256: str | None, name: str = "") -> list[PageItems]:
+    """OCR the given 0-based pages of a PDF (``name``: the file, for progress lines)."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(data)
     try:
         found = []
-        for index in indexes:
+        for done, index in enumerate(indexes, start=1):
+            started = time.perf_counter()
             page = document[index]
             try:
                 # A page of absurd size is rendered at a lower resolution rather than exhaust memory.
@@ -104,13 +122,14 @@ def pdf_pages(data: bytes, indexes: list[int], sha256: str | None) -> list[PageI
             if image.ndim == 3:
                 image = image[:, :, 0]
             found.append(items(read_page(image, index + 1, dpi, sha256)))
+            page_read(name, done, len(indexes), time.perf_counter() - started)
         return found
     finally:
         document.close()
 
 
-def image_pages(data: bytes, sha256: str | None) -> list[PageItems]:
-    """OCR every frame of an image file."""
+def image_pages(data: bytes, sha256: str | None, name: str = "") -> list[PageItems]:
+    """OCR every frame of an image file (``name``: the file, for progress lines)."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -120,9 +139,11 @@ def image_pages(data: bytes, sha256: str | None) -> list[PageItems]:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             picture = Image.open(io.BytesIO(data))
         found = []
+        total = min(getattr(picture, "n_frames", 1), MAX_FRAMES)
         for number, frame in enumerate(ImageSequence.Iterator(picture), start=1):
             if number > MAX_FRAMES:
                 break
+            started = time.perf_counter()
             if frame.width * frame.height > MAX_IMAGE_PIXELS:
                 raise LoadError(
                     f"图片过大（{frame.width}×{frame.height} 像素），无法识别",
@@ -130,6 +151,7 @@ def image_pages(data: bytes, sha256: str | None) -> list[PageItems]:
                 )
             dpi = _dpi(frame.info.get("dpi"))
             found.append(items(read_page(frame.convert("L"), number, dpi, sha256)))
+            page_read(name, number, total, time.perf_counter() - started)
         return found
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         raise LoadError(
