@@ -91,3 +91,34 @@ def test_lexicon_is_extended_by_config(tmp_path: Path) -> None:
     options = {"TEXT-LEXICON": {"extra": [{"wrong": "标椎化", "right": "标准化"}]}}
     (found,) = quality(check_text(tmp_path, text, rule_options=options), "TEXT-LEXICON")
     assert "“标椎化”应为“标准化”" in found.message
+
+
+def test_slips_in_prose_read_by_ocr_are_notes_to_check_the_original(tmp_path: Path) -> None:
+    from compliance.engine import check_report
+    from helpers import load_text
+
+    report = load_text(tmp_path, with_text("公开资金资金分配结果。"))
+    (printed,) = quality(check_report(report), "TEXT-REPEAT")
+    assert printed.severity == "warning" and "OCR" not in printed.message
+    scanned = report.model_copy(
+        update={"sections": [s.model_copy(update={"confidence": 0.93}) for s in report.sections]}
+    )
+    (recognised,) = quality(check_report(scanned), "TEXT-REPEAT")
+    assert recognised.severity == "info" and "OCR 识别" in recognised.message and "资金资金" in recognised.message
+
+
+def test_ocr_paragraphs_and_sections_keep_their_least_sure_word() -> None:
+    from compliance.document import Paragraph
+    from compliance.mapping.build import least_sure
+    from compliance.readers.geometry import blocks_from_words
+    from compliance.readers.geometry.words import Word
+
+    words = [
+        Word("全年公开信息864条，", 0, 0, 200, 20, page=1, confidence=0.98),
+        Word("均已按时发布。", 0, 30, 140, 50, page=1, confidence=0.71),
+    ]
+    (paragraph,) = [b for b in blocks_from_words(words) if isinstance(b, Paragraph)]
+    assert paragraph.confidence == 0.71
+    printed = [Word(w.text, w.x0, w.top, w.x1, w.bottom, page=1) for w in words]
+    assert all(b.confidence is None for b in blocks_from_words(printed) if isinstance(b, Paragraph))
+    assert least_sure([paragraph, Paragraph("印刷的文字")]) == 0.71 and least_sure([Paragraph("印刷")]) is None

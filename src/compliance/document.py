@@ -18,6 +18,8 @@ class Paragraph:
     # A reader that knows a paragraph is a heading (Markdown '#', HTML <h2>, a DOCX heading
     # style) says so; plain text leaves it None and the mapping decides from the wording.
     heading_level: int | None = None
+    # Set only for text read by OCR: the confidence of its least sure word, 0–1 (see readers/ocr).
+    confidence: float | None = None
 
 
 @dataclass

@@ -146,6 +146,9 @@ class Section(Strict):
     title: str
     text: str = ""
     loc: Loc | None = None
+    # Set only when some of the section's prose was read by OCR (a scan): the confidence of its least
+    # sure word, 0–1. Prose rules then say a slip may be the recogniser's, never only the agency's.
+    confidence: float | None = None
 
 
 class OutlineEntry(Strict):

@@ -89,6 +89,7 @@ def build_report(
                 title=span.paragraph.text.strip().lstrip("#").strip(),
                 text=text,
                 loc=Loc(line_start=span.paragraph.loc.line, line_end=last_line, page=span.paragraph.loc.page),
+                confidence=least_sure(body),
             )
         )
     # Keep the key of the enclosing template section for blocks under promoted headings.
@@ -191,7 +192,14 @@ def _preamble(document: Document, spans: list[SectionSpan], title: str | None) -
         title="（前言）",
         text="\n".join(p.text for p in lines),
         loc=Loc(line_start=lines[0].loc.line, line_end=lines[-1].loc.line, page=lines[0].loc.page),
+        confidence=least_sure(lines),
     )
+
+
+def least_sure(paragraphs: list[Paragraph]) -> float | None:
+    """The lowest OCR confidence among ``paragraphs``; None when none was read by OCR."""
+    known = [p.confidence for p in paragraphs if p.confidence is not None]
+    return min(known) if known else None
 
 
 def _unread_rows(printed: list[str], mapped: MappedTable, spec: TableSpec, readable: bool) -> list[str]:

@@ -68,7 +68,7 @@ class BrokenSentenceKind(RuleKind):
             if not places:
                 continue
             found = section_finding(rule, params, section, "句子被换行或分段截断", "sentence cut by a break", places)
-            if not authored:
+            if not authored and section.confidence is None:  # OCR'd prose already carries its caveat
                 found = found.model_copy(
                     update={
                         "severity": "info",

@@ -75,15 +75,22 @@ def section_finding(
 ) -> Finding:
     shown = "；".join(f"“{p.excerpt}”{p.note}" for p in places[: params.examples])
     more = f" 等{len(places)}处" if len(places) > params.examples else ""
+    # Prose read from a scan: a doubled character or a straight quote may be the recogniser's.
+    recognised = section.confidence is not None
     return finding(
         rule,
-        f"“{section.title}”中{what}{len(places)}处：{shown}{more}",
+        f"“{section.title}”中{what}{len(places)}处：{shown}{more}" + (OCR_CAVEAT if recognised else ""),
+        severity="info" if recognised else None,
         section=section.key,
         loc=section.loc,
         actual=len(places),
         evidence=places[0].excerpt,
-        message_en=f"{what_en}: {len(places)} place(s) in section {section.key}",
+        message_en=f"{what_en}: {len(places)} place(s) in section {section.key}"
+        + (" (read by OCR: may be the recogniser's, check the original)" if recognised else ""),
     )
+
+
+OCR_CAVEAT = "（本部分正文经 OCR 识别，可能是识别造成的，请核对原文）"
 
 
 class RepeatParams(ProseParams):
