@@ -11,6 +11,7 @@ import html
 import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 _NUMBER = re.compile(r"^[+\-]?\d[\d.,]*(?:万元|元)?$")
 
@@ -233,3 +234,20 @@ def pdf_ruled_table(x: float, top: float, widths: list[float], rows: list[list[s
             if cell:
                 ops.append(pdf_text(xs[c] + 3, top - (r + 1) * height + 6, cell))
     return "".join(ops)
+
+
+def office_convert(source: Path, to: str, folder: Path) -> Path:
+    """``source`` saved by LibreOffice as ``to`` (pdf, doc, …) into ``folder``; the test is skipped without it."""
+    import subprocess
+
+    import pytest
+
+    from compliance.readers import office
+
+    soffice = office.find_soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}"
+    convert = [soffice, profile, "--headless", "--convert-to", to, "--outdir", str(folder), str(source)]
+    subprocess.run(convert, check=True, capture_output=True, timeout=300)
+    return folder / f"{source.stem}.{to}"

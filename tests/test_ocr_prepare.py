@@ -68,28 +68,18 @@ def test_upright_word_tables_with_thin_rules_are_not_turned(tmp_path) -> None:  
     """LibreOffice prints a Word table's grid in rules so thin that the reduced page loses them, and
     a table of lone figures then shows more blank columns than rows, as a turned page does: the
     detector's lines must overrule that (every page of our sample, printed with ruled tables)."""
-    import subprocess
 
     pytest.importorskip("rapidocr_onnxruntime")
     import pypdfium2 as pdfium
-    from documents import to_docx
+    from documents import office_convert, to_docx
 
-    from compliance.readers import office
     from compliance.readers.ocr.pages import _lines_run_across
     from compliance.readers.ocr.prepare import is_sideways, rotate, skew_angle
     from conftest import SAMPLES
 
-    soffice = office.find_soffice()
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     docx = tmp_path / "sample.docx"
     docx.write_bytes(to_docx((SAMPLES / "v2021-clean-2023.txt").read_text(encoding="utf-8"), ruled=True))
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(docx)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    printed = tmp_path / "sample.pdf"
+    printed = office_convert(docx, "pdf", tmp_path)
     count = len(pdfium.PdfDocument(str(printed)))
     for page in render(printed, list(range(count)), 200):
         page = degrade(page, tilt=1.5, jpeg=75)

@@ -7,16 +7,14 @@ rendered, tilted and JPEG-compressed. Nothing from the corpus is used.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-from documents import to_docx
+from documents import office_convert, to_docx
 from scans import degrade, image_pdf, render
 
 from compliance.engine import load_report
-from compliance.readers import office
 from compliance.readers.ocr.engine import split_at_gaps, trim
 from compliance.readers.ocr.lattice import digit_shaped, numeric_reading
 from conftest import SAMPLES
@@ -89,19 +87,11 @@ def test_borderless_word_tables_scanned_read_every_cell(tmp_path: Path) -> None:
     and clips lone zeros; labels wrap over many lines. Every cell must still be read, and read
     as OCR'd (with a confidence)."""
     pytest.importorskip("rapidocr_onnxruntime")
-    soffice = office.find_soffice()
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     text = _shortened(CLEAN.read_text(encoding="utf-8"))
     (tmp_path / "sample.txt").write_text(text, encoding="utf-8")
     docx = tmp_path / "sample.docx"
     docx.write_bytes(to_docx(text))
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(docx)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    printed = tmp_path / "sample.pdf"
+    printed = office_convert(docx, "pdf", tmp_path)
     import pypdfium2 as pdfium
 
     count = len(pdfium.PdfDocument(str(printed)))

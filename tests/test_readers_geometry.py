@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from documents import to_docx
+from documents import office_convert, to_docx
 from layout_render import layout_text
 
 from compliance.document import Grid, Paragraph
@@ -279,9 +279,7 @@ def test_pdftotext_layout_of_a_libreoffice_pdf_reads_the_same_cells(tmp_path: Pa
     source = (SAMPLES / "v2021-clean-2023.txt").read_text(encoding="utf-8")
     docx = tmp_path / "report.docx"
     docx.write_bytes(to_docx(source))
-    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
-    convert = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)]
-    subprocess.run(convert, check=True, capture_output=True, timeout=300)
+    office_convert(docx, "pdf", tmp_path)
     subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(tmp_path / "report.pdf")], check=True, timeout=120)
     spaced = (tmp_path / "report.txt").read_text(encoding="utf-8")
     expected = _values(load_text(tmp_path, source, "source.txt"))

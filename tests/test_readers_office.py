@@ -6,11 +6,10 @@ into .doc by LibreOffice; RTF written by hand).
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
-from documents import to_docx
+from documents import office_convert, to_docx
 
 from compliance.document import LoadError
 from compliance.engine import Options, get_registry, load_report, read_document
@@ -34,14 +33,7 @@ def test_doc_reads_like_the_docx_it_was_saved_from(tmp_path: Path) -> None:
     _needs_soffice()
     docx = tmp_path / "report.docx"
     docx.write_bytes(to_docx(CLEAN.read_text(encoding="utf-8")))
-    soffice = office.find_soffice()
-    assert soffice is not None
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to", "doc",
-         "--outdir", str(tmp_path), str(docx)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    doc = tmp_path / "report.doc"
+    doc = office_convert(docx, "doc", tmp_path)
     assert doc.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
     document = read_document(doc, get_registry(), Options())
     assert document.format == "doc"
