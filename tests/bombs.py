@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from documents import minimal_pdf, pdf_text, to_docx
+from pdf_bombs import PDF_BOMBS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "reports" / "v2021-clean-2023.txt"
 
@@ -226,6 +227,7 @@ BOMBS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "repeated_title": repeated_title,
     "html_rows": html_rows,
     "text_rows": text_rows,
+    **{name: builder for name, (builder, _) in PDF_BOMBS.items()},
 }
 
 

@@ -37,6 +37,7 @@ class Limits:
     max_stream: int = 64 * MiB  # bytes inflated from one PDF stream
     max_streams_total: int = 256 * MiB  # bytes inflated from all non-image streams of one PDF
     max_page_objects: int = 100_000  # drawing and text objects on one PDF page
+    max_image_pixels: int = 60_000_000  # pixels one PDF image declares (a 600 dpi A4 scan has 35 million)
     max_depth: int = 64  # nesting of JSON/YAML structured reports
     max_cells: int = 20_000  # table cells of one text or Markdown document (a report has a few hundred)
 
