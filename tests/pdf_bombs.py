@@ -130,10 +130,50 @@ def pdf_image_pixels_bomb() -> tuple[str, bytes]:
     return "image.pdf", _page_with_stream(b"", content, image=image)
 
 
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    box = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + box[i] + key[i % len(key)]) % 256
+        box[i], box[j] = box[j], box[i]
+    out = bytearray(len(data))
+    i = j = 0
+    for index, value in enumerate(data):
+        i = (i + 1) % 256
+        j = (j + box[i]) % 256
+        box[i], box[j] = box[j], box[i]
+        out[index] = value ^ box[(box[i] + box[j]) % 256]
+    return bytes(out)
+
+
+def pdf_encrypted_bomb() -> tuple[str, bytes]:
+    """A Flate bomb in a PDF encrypted with the empty password (RC4, revision 2), which opens as is.
+
+    Stored, the stream is RC4 noise; pdfminer decrypts it, then inflates it to 256 MB.
+    """
+    import hashlib
+
+    owner = _rc4(hashlib.md5(_PAD).digest()[:5], _PAD)
+    permissions, ident = (-4).to_bytes(4, "little", signed=True), b"0123456789abcdef"
+    key = hashlib.md5(_PAD + owner + permissions + ident).digest()[:5]
+    object_key = hashlib.md5(key + (4).to_bytes(3, "little") + (0).to_bytes(2, "little")).digest()[:10]
+    body = _page_with_stream(b"/Filter /FlateDecode", _rc4(object_key, _zlib_spaces(256)))
+    encrypt = b"8 0 obj\n<< /Filter /Standard /V 1 /R 2 /P -4 /O <%s> /U <%s> >>\nendobj\n" % (
+        owner.hex().encode(),
+        _rc4(key, _PAD).hex().encode(),
+    )
+    trailer = b"trailer\n<< /Root 1 0 R /Encrypt 8 0 R /ID [<%s> <%s>] >>\n%%%%EOF\n" % ((ident.hex().encode(),) * 2)
+    return "encrypted.pdf", body.split(b"trailer")[0] + encrypt + trailer
+
+
 PDF_BOMBS = {
     "pdf_lzw_bomb": (pdf_lzw_bomb, "max-stream"),
     "pdf_run_length_bomb": (pdf_run_length_bomb, "max-stream"),
     "pdf_double_flate_bomb": (pdf_double_flate_bomb, "max-stream"),
     "pdf_ascii85_bomb": (pdf_ascii85_bomb, "max-stream"),
     "pdf_image_pixels_bomb": (pdf_image_pixels_bomb, "max-image-pixels"),
+    "pdf_encrypted_bomb": (pdf_encrypted_bomb, "max-stream"),
 }

@@ -10,12 +10,15 @@ stops at the page limit, then counts each page's objects before the page is hand
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
+from collections.abc import Callable
+from typing import Any
 
 from compliance.document import LoadError
 from compliance.readers.limits import LimitExceeded, Limits
-from compliance.readers.pdf_filters import UnsupportedChain, decoded_size
+from compliance.readers.pdf_filters import DECODERS, UnsupportedChain, decoded_size
 
 # The dictionary before a ``stream`` keyword is looked for this far back (real ones are far smaller).
 _DICT_WINDOW = 64 * 1024
@@ -28,6 +31,8 @@ _PARMS = re.compile(rb"/DecodeParms\s*(<<[^<>]*>>|\[(?:[^\[\]<>]|<<[^<>]*>>)*\]|
 _PARM = re.compile(rb"<<[^<>]*>>|null|" + _REF)
 _PREDICTOR = re.compile(rb"/Predictor\s+(\d{1,9})")
 _INT = {key: re.compile(rb"/" + key + rb"\s+(\d{1,9})(?!\d)") for key in (b"Width", b"Height")}
+# A JPEG's frame header or a JPEG 2000 size marker is looked for this far into the image data.
+_HEADER_SPAN = 64 * 1024
 _OBJECT = re.compile(rb"(?<!\d)(\d{1,10})\s+(\d{1,5})\s+obj\b")
 
 
@@ -45,17 +50,27 @@ def check_streams(data: bytes, limits: Limits) -> None:
     total = 0
     consumed = 0  # end of the previous stream's data
     objects = _Objects(data)
+    decipher = _decipher(data) if b"/Encrypt" in data else None
     for match in _STREAM.finditer(data):
         start = match.start()
         if start < consumed or data[start - 3 : start] == b"end":  # inside data, or "endstream"
             continue
-        header = data[max(consumed, start - _DICT_WINDOW) : start]
-        header = header[header.rfind(b"obj") + 1 :] if b"obj" in header else header
+        window = data[max(consumed, start - _DICT_WINDOW) : start]
+        at = window.rfind(b"obj")
+        header = window[at + 1 :] if at >= 0 else window
         end = data.find(b"endstream", match.end())
         consumed = end if end >= 0 else len(data)
         raw = data[match.end() : consumed]
         chain = _filter_chain(header, objects)
-        if _IMAGE.search(header):
+        image = _IMAGE.search(header) is not None
+        stored = raw
+        if decipher is not None and at >= 0:  # both are measured: some streams are not encrypted (xref)
+            # Decrypting costs (pdfminer's RC4 is Python): only what will be decoded, or a codec's header.
+            if any(name in DECODERS for name, _ in chain):
+                raw = _deciphered(decipher, window[max(0, at - 24) : at], raw)
+            elif image:
+                raw = _deciphered(decipher, window[max(0, at - 24) : at], raw[:_HEADER_SPAN])
+        if image:
             pixels = _declared_pixels(header, raw, chain)
             if pixels > limits.max_image_pixels:
                 raise LimitExceeded(
@@ -66,7 +81,7 @@ def check_streams(data: bytes, limits: Limits) -> None:
                 )
             # Up to 8 bytes a pixel (four 16-bit components) before the image codec, if any.
             limit = max(limits.max_stream, 8 * pixels)
-            if _decode(raw, chain, limit) > limit:
+            if _decode(raw, chain, limit, stored) > limit:
                 raise LimitExceeded(
                     "max_stream",
                     limits.max_stream,
@@ -74,7 +89,7 @@ def check_streams(data: bytes, limits: Limits) -> None:
                     "a PDF image decodes to far more than its declared size (a compression bomb?)",
                 )
             continue
-        produced = _decode(raw, chain, limits.max_stream)
+        produced = _decode(raw, chain, limits.max_stream, stored)
         if produced > limits.max_stream:
             raise LimitExceeded(
                 "max_stream",
@@ -92,9 +107,74 @@ def check_streams(data: bytes, limits: Limits) -> None:
             )
 
 
-def _decode(raw: bytes, chain: list[tuple[str, int | None]], limit: int) -> int:
+def _decipher(data: bytes) -> Callable[..., bytes] | None:
+    """pdfminer's decryption for a PDF that opens with the empty password (None: it does not).
+
+    An encrypted stream is filtered after it is decrypted: measured as stored, a bomb would
+    look like a few KB of noise and reach pdfminer whole. The xref is read for this, but it
+    comes before encryption (and its streams were measured like any other).
+    """
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
     try:
-        return decoded_size(raw, chain, limit)
+        decipher = PDFDocument(PDFParser(io.BytesIO(data))).decipher
+    except Exception:  # a wrong password or a damaged file: the reader refuses it when it opens it
+        return None
+    handler = getattr(decipher, "__self__", None)
+    if handler is not None and hasattr(handler, "decrypt_rc4"):
+        _use_native_rc4(handler)
+    return decipher
+
+
+def _use_native_rc4(handler: Any) -> None:
+    """Give this (throw-away) security handler a native RC4: pdfminer's, in Python, does ~100 KB/s.
+
+    The key is derived as pdfminer derives it; a key length OpenSSL's RC4 does not take falls
+    back to pdfminer's own decryption.
+    """
+    import hashlib
+
+    try:
+        from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
+        from cryptography.hazmat.primitives.ciphers import Cipher
+    except ImportError:
+        return
+    python_rc4 = handler.decrypt_rc4
+
+    def decrypt_rc4(objid: int, genno: int, data: bytes) -> bytes:
+        key = handler.key + objid.to_bytes(4, "little")[:3] + genno.to_bytes(4, "little")[:2]
+        key = hashlib.md5(key).digest()[: min(len(key), 16)]
+        try:
+            decryptor = Cipher(ARC4(key), mode=None).decryptor()
+        except ValueError:
+            return bytes(python_rc4(objid, genno, data))
+        return decryptor.update(data) + decryptor.finalize()
+
+    handler.decrypt_rc4 = decrypt_rc4
+    for name, method in getattr(handler, "cfm", {}).items():  # revision 4 maps crypt filters to methods
+        if getattr(method, "__func__", None) is getattr(python_rc4, "__func__", python_rc4):
+            handler.cfm[name] = decrypt_rc4
+
+
+_NUMBERED = re.compile(rb"(\d{1,10})\s+(\d{1,5})\s+$")
+
+
+def _deciphered(decipher: Callable[..., bytes], numbered: bytes, raw: bytes) -> bytes:
+    """The stream's data decrypted with its object's key; as stored if it cannot be."""
+    found = _NUMBERED.search(numbered)
+    if found is None:
+        return raw
+    try:
+        return decipher(int(found.group(1)), int(found.group(2)), raw, {})
+    except Exception:  # not encrypted after all (an xref stream), or damaged: measured as stored
+        return raw
+
+
+def _decode(raw: bytes, chain: list[tuple[str, int | None]], limit: int, stored: bytes) -> int:
+    try:
+        produced = decoded_size(raw, chain, limit)
+        return produced if stored is raw or produced > limit else max(produced, decoded_size(stored, chain, limit))
     except UnsupportedChain as exc:
         raise LoadError(
             f"PDF 数据流的过滤器组合无法核验（{exc} 带预测器且后接其他过滤器）",
@@ -179,14 +259,14 @@ _SIZ = re.compile(rb"\xff\x51..(..)(....)(....)(....)(....)", re.S)
 
 
 def _jpeg_pixels(raw: bytes) -> int:
-    found = _SOF.search(raw, 0, 64 * 1024)
+    found = _SOF.search(raw, 0, _HEADER_SPAN)
     if found is None:
         return 0
     return int.from_bytes(found.group(2), "big") * int.from_bytes(found.group(3), "big")
 
 
 def _jpx_pixels(raw: bytes) -> int:
-    found = _SIZ.search(raw, 0, 64 * 1024)
+    found = _SIZ.search(raw, 0, _HEADER_SPAN)
     if found is None:
         return 0
     width = int.from_bytes(found.group(2), "big") - int.from_bytes(found.group(4), "big")
@@ -223,8 +303,6 @@ def _pdfium_pages(data: bytes) -> int | None:
 
 def _pdfminer_pages(data: bytes, stop: int) -> int | None:
     """Pages pdfminer finds, counting no further than ``stop``."""
-    import io
-
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
