@@ -77,7 +77,10 @@ def seeds(loader: str) -> tuple[str, str, list[bytes]]:
         return "image", "r.png", [_scan_png(texts[0])]
     if loader == "pdf":
         table = pdf_ruled_table(72, 700, [150, 60, 60], [["Label", "A", "Total"], ["row", "1", "1"]])
-        return "pdf", "r.pdf", [minimal_pdf([pdf_text(72, 780, "Annual report") + table])]
+        content = pdf_text(72, 780, "Annual report") + table
+        from pdf_bombs import filtered_pages
+
+        return "pdf", "r.pdf", [minimal_pdf([content]), *filtered_pages(content.encode("latin-1"))]
     from compliance.engine import load_report
 
     reports = [load_report(p).model_dump(mode="json") for p in samples]

@@ -63,12 +63,30 @@ def lzw_run_bomb(blocks: int) -> bytes:
     return lzw_pack([*([_CLEAR, 32, *range(258, 4000)] * blocks), _END])
 
 
+def run_length_encode(data: bytes) -> bytes:
+    """RunLength data: runs of one byte repeated, other bytes in literal runs of up to 128."""
+    out = bytearray()
+    at = 0
+    while at < len(data):
+        run = 1
+        while at + run < len(data) and run < 128 and data[at + run] == data[at]:
+            run += 1
+        if run > 1:
+            out += bytes([257 - run, data[at]])
+        else:
+            literal = data[at : at + 128]
+            out += bytes([len(literal) - 1]) + literal
+            run = len(literal)
+        at += run
+    return bytes(out) + b"\x80"
+
+
 def run_length_encode_zeros(size: int) -> bytes:
     """RunLength data for ``size`` spaces: each two bytes stand for 128 of them."""
     return b"\x81 " * (size // 128) + b"\x80"
 
 
-def _page_with_stream(dictionary: bytes, raw: bytes, *, image: bytes = b"") -> bytes:
+def page_with_stream(dictionary: bytes, raw: bytes, *, image: bytes = b"") -> bytes:
     """One page: its content stream has ``dictionary`` entries; ``image`` adds an image XObject."""
     resources = b"/Font << /F1 5 0 R >>" + (b" /XObject << /Im1 6 0 R >>" if image else b"")
     body = (
@@ -94,28 +112,48 @@ def _zlib_spaces(mib: int) -> bytes:
     return block[:2] + block[2:] * mib + packer.flush(zlib.Z_FINISH)[:-4] + checksum.to_bytes(4, "big")
 
 
+def filtered_pages(content: bytes) -> list[bytes]:
+    """One page drawn by ``content``, its stream under each filter and chain, and with an image."""
+    pixels = zlib.compress(bytes(range(256)) * 3)
+    image = (
+        b"6 0 obj\n<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceRGB "
+        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n"
+        % len(pixels)
+        + pixels
+        + b"\nendstream\nendobj\n"
+    )
+    return [
+        page_with_stream(b"/Filter /FlateDecode", zlib.compress(content)),
+        page_with_stream(b"/Filter /LZWDecode", lzw_encode(content)),
+        page_with_stream(b"/Filter [/ASCII85Decode /FlateDecode]", base64.a85encode(zlib.compress(content)) + b"~>"),
+        page_with_stream(b"/Filter /ASCIIHexDecode", content.hex().encode() + b">"),
+        page_with_stream(b"/Filter [/FlateDecode /RunLengthDecode]", zlib.compress(run_length_encode(content))),
+        page_with_stream(b"", b"q 16 0 0 16 300 300 cm /Im1 Do Q\n" + content, image=image),
+    ]
+
+
 def pdf_lzw_bomb() -> tuple[str, bytes]:
     """An LZW content stream of about 1 MB that decodes to about 1.3 GB of spaces."""
-    return "lzw.pdf", _page_with_stream(b"/Filter /LZWDecode", lzw_run_bomb(190))
+    return "lzw.pdf", page_with_stream(b"/Filter /LZWDecode", lzw_run_bomb(190))
 
 
 def pdf_run_length_bomb() -> tuple[str, bytes]:
     """Flate over RunLength: a few hundred KB decode to 64 times more, which decodes to 1 GB."""
     inner = run_length_encode_zeros(1 << 30)
-    return "runlength.pdf", _page_with_stream(b"/Filter [/FlateDecode /RunLengthDecode]", zlib.compress(inner, 9))
+    return "runlength.pdf", page_with_stream(b"/Filter [/FlateDecode /RunLengthDecode]", zlib.compress(inner, 9))
 
 
 def pdf_double_flate_bomb() -> tuple[str, bytes]:
     """Flate inside Flate, the filter array given by reference: a few KB that decode to 512 MB."""
     inner = _zlib_spaces(512)
-    return "doubleflate.pdf", _page_with_stream(b"/Filter 7 0 R", zlib.compress(inner, 9))
+    return "doubleflate.pdf", page_with_stream(b"/Filter 7 0 R", zlib.compress(inner, 9))
 
 
 def pdf_ascii85_bomb() -> tuple[str, bytes]:
     """An ASCII85-armoured Flate bomb (512 MB): its raw bytes are not zlib, the decoded ones are."""
     inner = _zlib_spaces(512)
     armoured = base64.a85encode(inner, wrapcol=72) + b"~>"
-    return "ascii85.pdf", _page_with_stream(b"/Filter [/ASCII85Decode /FlateDecode]", armoured)
+    return "ascii85.pdf", page_with_stream(b"/Filter [/ASCII85Decode /FlateDecode]", armoured)
 
 
 def pdf_image_pixels_bomb() -> tuple[str, bytes]:
@@ -127,7 +165,7 @@ def pdf_image_pixels_bomb() -> tuple[str, bytes]:
         b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n" % len(jpeg) + jpeg + b"\nendstream\nendobj\n"
     )
     content = b"q 100 0 0 100 72 600 cm /Im1 Do Q BT /F1 12 Tf 72 780 Td (Annual report) Tj ET"
-    return "image.pdf", _page_with_stream(b"", content, image=image)
+    return "image.pdf", page_with_stream(b"", content, image=image)
 
 
 _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
@@ -160,7 +198,7 @@ def pdf_encrypted_bomb() -> tuple[str, bytes]:
     permissions, ident = (-4).to_bytes(4, "little", signed=True), b"0123456789abcdef"
     key = hashlib.md5(_PAD + owner + permissions + ident).digest()[:5]
     object_key = hashlib.md5(key + (4).to_bytes(3, "little") + (0).to_bytes(2, "little")).digest()[:10]
-    body = _page_with_stream(b"/Filter /FlateDecode", _rc4(object_key, _zlib_spaces(256)))
+    body = page_with_stream(b"/Filter /FlateDecode", _rc4(object_key, _zlib_spaces(256)))
     encrypt = b"8 0 obj\n<< /Filter /Standard /V 1 /R 2 /P -4 /O <%s> /U <%s> >>\nendobj\n" % (
         owner.hex().encode(),
         _rc4(key, _PAD).hex().encode(),

@@ -137,3 +137,24 @@ def test_the_stream_scan_grows_linearly(unit: bytes) -> None:
     small = _cpu(b"%PDF-1.4\n" + unit * 5_000)
     large = _cpu(b"%PDF-1.4\n" + unit * 40_000)
     assert large <= 20 * small + 0.05, f"{small:.3f}s → {large:.3f}s for 8× the file"
+
+
+def test_damaged_filtered_streams_end_as_a_refusal_or_a_count() -> None:
+    # Every filter and chain, cut, flipped and padded: the scan counts or refuses, never raises else.
+    from documents import pdf_text
+    from pdf_bombs import filtered_pages
+
+    rng = random.Random(7)
+    pages = filtered_pages(pdf_text(72, 780, "Annual report 2023 with some more words").encode() * 20)
+    for _ in range(2000):
+        data = bytearray(rng.choice(pages))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            if rng.random() < 0.5:
+                data[at] ^= rng.randint(1, 255)
+            elif rng.random() < 0.5:
+                del data[at : at + rng.randint(1, 40)]
+            else:
+                data[at:at] = rng.randbytes(rng.randint(1, 40))
+        with contextlib.suppress(LoadError):
+            check_streams(bytes(data), Limits(max_stream=1 << 20))
