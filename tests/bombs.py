@@ -94,6 +94,14 @@ def docx_zip_bomb(inflated: int = 300 << 20) -> tuple[str, bytes]:
     return "bomb.docx", _zip_with_lying_member(base, "word/document.xml", _deflate_zeros(inflated), 4096)
 
 
+def ofd_zip_bomb(inflated: int = 300 << 20) -> tuple[str, bytes]:
+    """An OFD page whose content inflates to ``inflated`` bytes while its zip headers claim 4 KB."""
+    from ofd_build import to_ofd
+
+    base = to_ofd("一、总体情况\n正文。\n")
+    return "bomb.ofd", _zip_with_lying_member(base, "Doc_0/Pages/Page_0/Content.xml", _deflate_zeros(inflated), 4096)
+
+
 def docx_grid_span(cells: int = 10, span: int = 10_000_000) -> tuple[str, bytes]:
     """A table whose cells claim absurd gridSpan values."""
     base = to_docx("一、总体情况\n\n正文。\n")
@@ -217,6 +225,7 @@ def utf16_variants() -> list[tuple[str, bytes]]:
 BOMBS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "docx_zip_bomb": docx_zip_bomb,
     "docx_grid_span": docx_grid_span,
+    "ofd_zip_bomb": ofd_zip_bomb,
     "pdf_flate_bomb": pdf_flate_bomb,
     "pdf_many_operators": pdf_many_operators,
     "pdf_many_pages": pdf_many_pages,

@@ -57,6 +57,7 @@ def run_measured(*args: str) -> tuple[float, int, dict]:
 EXPECTED = {
     "docx_zip_bomb": "max-ratio",
     "docx_grid_span": None,
+    "ofd_zip_bomb": "max-ratio",
     "pdf_flate_bomb": "max-stream",
     "pdf_many_operators": "max-page-objects",
     "pdf_many_pages": "max-pages",
