@@ -158,3 +158,18 @@ def test_damaged_filtered_streams_end_as_a_refusal_or_a_count() -> None:
                 data[at:at] = rng.randbytes(rng.randint(1, 40))
         with contextlib.suppress(LoadError):
             check_streams(bytes(data), Limits(max_stream=1 << 20))
+
+
+@pytest.mark.parametrize(
+    ("codec", "header"),
+    [
+        ("DCTDecode", b"\xff\xd8\xff\xc0\x00\x11\x08" + (40_000).to_bytes(2, "big") * 2 + b"\x03"),
+        ("JPXDecode", b"\xff\x4f\xff\x51\x00\x29\x00\x00" + (40_000).to_bytes(4, "big") * 2 + b"\x00" * 8),
+        ("JBIG2Decode", b"\x00\x00\x00\x00\x30\x00\x01\x00\x00\x00\x13" + (40_000).to_bytes(4, "big") * 2),
+    ],
+)
+def test_an_image_codec_header_cannot_claim_more_pixels_than_allowed(codec: str, header: bytes) -> None:
+    image = b"/Subtype /Image /Width 10 /Height 10 /BitsPerComponent 8 /Filter /%s" % codec.encode()
+    with pytest.raises(LimitExceeded, match="max-image-pixels"):
+        check_streams(_pdf(image, header + b"\x00" * 64), Limits())
+    check_streams(_pdf(image, header + b"\x00" * 64), Limits(max_image_pixels=2_000_000_000))

@@ -243,7 +243,7 @@ def _resolve(value: bytes, objects: _Objects, key: str) -> bytes:
 
 
 def _declared_pixels(header: bytes, raw: bytes, chain: list[tuple[str, int | None]]) -> int:
-    """The most pixels the image claims: in its dictionary, or in its JPEG / JPEG 2000 header."""
+    """The most pixels the image claims: in its dictionary, or in its JPEG / JPEG 2000 / JBIG2 header."""
     sizes = [int(m.group(1)) if (m := _INT[key].search(header)) else 1 for key in (b"Width", b"Height")]
     pixels = sizes[0] * sizes[1]
     names = [name for name, _ in chain]
@@ -251,6 +251,8 @@ def _declared_pixels(header: bytes, raw: bytes, chain: list[tuple[str, int | Non
         pixels = max(pixels, _jpeg_pixels(raw))
     if names and names[-1] == "JPXDecode" and len(names) == 1:
         pixels = max(pixels, _jpx_pixels(raw))
+    if names and names[-1] == "JBIG2Decode" and len(names) == 1:
+        pixels = max(pixels, _jbig2_pixels(raw))
     return pixels
 
 
@@ -263,6 +265,19 @@ def _jpeg_pixels(raw: bytes) -> int:
     if found is None:
         return 0
     return int.from_bytes(found.group(2), "big") * int.from_bytes(found.group(3), "big")
+
+
+def _jbig2_pixels(raw: bytes) -> int:
+    """The page size a JBIG2 stream's first segment (page information, type 48) declares."""
+    if len(raw) < 6 or raw[4] & 0x3F != 48 or raw[5] >> 5 == 7:
+        return 0
+    number = int.from_bytes(raw[:4], "big")
+    at = 6 + (raw[5] >> 5) * (1 if number <= 256 else 2 if number <= 65536 else 4)
+    at += (4 if raw[4] & 0x40 else 1) + 4  # page association, data length
+    if len(raw) < at + 8:
+        return 0
+    width, height = int.from_bytes(raw[at : at + 4], "big"), int.from_bytes(raw[at + 4 : at + 8], "big")
+    return width * (height if height != 0xFFFFFFFF else 1)  # unknown height: striped, judged by width
 
 
 def _jpx_pixels(raw: bytes) -> int:
