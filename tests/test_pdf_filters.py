@@ -173,3 +173,19 @@ def test_an_image_codec_header_cannot_claim_more_pixels_than_allowed(codec: str,
     with pytest.raises(LimitExceeded, match="max-image-pixels"):
         check_streams(_pdf(image, header + b"\x00" * 64), Limits())
     check_streams(_pdf(image, header + b"\x00" * 64), Limits(max_image_pixels=2_000_000_000))
+
+
+def test_pages_pdfium_cannot_render_are_one_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by fuzzing: pdfminer reads a damaged file whose pages have no text, pdfium refuses to
+    # open it for OCR, and its error escaped the reader as "reader failed".
+    from pdf_bombs import page_with_stream
+
+    import compliance.readers.pdf as pdf_reader
+
+    def refuse(data: bytes, indexes: list[int]) -> None:
+        raise RuntimeError("Failed to load document (PDFium: Data format error).")
+
+    monkeypatch.setattr(pdf_reader, "_ocr_pages", refuse)
+    with pytest.raises(LoadError, match="OCR") as refused:
+        pdf_reader.read_pdf(page_with_stream(b"", b"0 0 m 10 10 l S\n"))
+    assert "cannot be rendered" in refused.value.message_en

@@ -117,7 +117,15 @@ def read_pdf(data: bytes) -> list[Block]:
             f"the PDF is damaged or truncated and cannot be read ({type(exc).__name__})",
         ) from exc
     if scanned:
-        ocr_tables, ocr_lines = _ocr_pages(data, scanned)
+        try:
+            ocr_tables, ocr_lines = _ocr_pages(data, scanned)
+        except (LoadError, MemoryError):
+            raise
+        except Exception as exc:  # pdfium refuses to render what pdfminer read (found by fuzzing)
+            raise LoadError(
+                "PDF 文件已损坏：没有文字层的页面无法渲染以进行 OCR",
+                "the PDF is damaged: its pages without a text layer cannot be rendered for OCR",
+            ) from exc
         tables += ocr_tables
         lines += ocr_lines
     if not lines and not tables:
