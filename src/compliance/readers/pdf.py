@@ -121,7 +121,7 @@ def read_pdf(data: bytes) -> list[Block]:
             ocr_tables, ocr_lines = _ocr_pages(data, scanned)
         except (LoadError, MemoryError):
             raise
-        except Exception as exc:  # pdfium refuses to render what pdfminer read (found by fuzzing)
+        except (RuntimeError, ValueError, OSError) as exc:  # pdfium (PdfiumError) refuses what pdfminer read
             raise LoadError(
                 "PDF 文件已损坏：没有文字层的页面无法渲染以进行 OCR",
                 "the PDF is damaged: its pages without a text layer cannot be rendered for OCR",
