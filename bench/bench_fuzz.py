@@ -1,10 +1,12 @@
 """Long mutation fuzz of every loader: inputs tried, refusals, timeouts, crashes and memory, per loader.
 
-Each loader (reader + template mapping) gets our own samples as seeds (reports/*.txt rendered as
-text, Markdown, HTML, DOCX, PDF, JSON and YAML, plus UTF-16) and reads mutated copies of them:
+Each loader (reader + template mapping + every rule) gets our own samples as seeds (reports/*.txt
+rendered as text, Markdown, HTML, DOCX, PDF, OFD, JSON and YAML, plus UTF-16 and a small scanned
+PNG for the OCR path) and reads mutated copies of them:
 bytes flipped, cut, inserted, deleted, duplicated, and chunks repeated thousands of times (the
 cheap way to reach the limits). Every input must end as a Document/Report or a LoadError within
-``--timeout`` seconds; anything else is a crash. Each loader runs in its own process under the
+``--timeout`` seconds; anything else is a crash, and so is a rule that fails on the report
+read (an ``internal`` finding). Each loader runs in its own process under the
 batch worker's memory cap, so a MemoryError is counted, not fatal. A script that prints figures,
 not a test:
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import resource
 import signal
@@ -30,19 +33,23 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 from compliance.batch.pool import limit_memory  # noqa: E402
 from compliance.document import Document, LoadError  # noqa: E402
-from compliance.engine import get_registry  # noqa: E402
+from compliance.engine import check_report, get_registry  # noqa: E402
 from compliance.mapping.build import build_report  # noqa: E402
 from compliance.model import Report  # noqa: E402
 from compliance.readers.limits import LimitExceeded  # noqa: E402
 
-LOADERS = ("txt", "md", "html", "docx", "pdf", "json", "yaml", "utf16")
+LOADERS = ("txt", "md", "html", "docx", "pdf", "ofd", "json", "yaml", "utf16", "image")
 
 
 _MAX_INPUT = 2 * 1024 * 1024  # mutated inputs are cut here, so the fuzzer's own memory stays flat
 
 
-class _Overtime(Exception):
+class _Overtime(BaseException):  # not an Exception: the engine isolates failing rules by catching those
     pass
+
+
+class RuleFailed(Exception):
+    """A rule raised on a report that was read: the engine shows it as an ``internal`` finding."""
 
 
 def seeds(loader: str) -> tuple[str, str, list[bytes]]:
@@ -62,9 +69,18 @@ def seeds(loader: str) -> tuple[str, str, list[bytes]]:
         return "html", "r.html", [to_html(t).encode() for t in texts]
     if loader == "docx":
         return "docx", "r.docx", [to_docx(t) for t in texts[:2]]
+    if loader == "ofd":
+        from ofd_build import to_ofd
+
+        return "ofd", "r.ofd", [to_ofd(t) for t in texts[:2]]
+    if loader == "image":
+        return "image", "r.png", [_scan_png(texts[0])]
     if loader == "pdf":
         table = pdf_ruled_table(72, 700, [150, 60, 60], [["Label", "A", "Total"], ["row", "1", "1"]])
-        return "pdf", "r.pdf", [minimal_pdf([pdf_text(72, 780, "Annual report") + table])]
+        content = pdf_text(72, 780, "Annual report") + table
+        from pdf_bombs import filtered_pages
+
+        return "pdf", "r.pdf", [minimal_pdf([content]), *filtered_pages(content.encode("latin-1"))]
     from compliance.engine import load_report
 
     reports = [load_report(p).model_dump(mode="json") for p in samples]
@@ -73,6 +89,21 @@ def seeds(loader: str) -> tuple[str, str, list[bytes]]:
 
         return "json", "r.json", [json.dumps(r, ensure_ascii=False).encode() for r in reports]
     return "yaml", "r.yaml", [yaml.safe_dump(r, allow_unicode=True).encode() for r in reports]
+
+
+def _scan_png(text: str) -> bytes:
+    """A small grey page with a few lines of Latin text: a seed that exercises decoding and OCR."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (400, 200), 255)
+    draw = ImageDraw.Draw(page)
+    for row, line in enumerate(["Annual report 2023", "Row 1  12  3", "Total 15"]):
+        draw.text((10, 10 + 30 * row), line, fill=0)
+    out = io.BytesIO()
+    page.save(out, format="PNG")
+    return out.getvalue()
 
 
 def mutate(rng: random.Random, data: bytes) -> bytes:
@@ -98,6 +129,24 @@ def mutate(rng: random.Random, data: bytes) -> bytes:
     return bytes(out)
 
 
+def mutate_member(rng: random.Random, data: bytes) -> bytes:
+    """Mutate one member of a zip container (DOCX, OFD) and zip it again, so the XML is fuzzed too.
+
+    Bytes flipped in the archive itself mostly break its checksums; this reaches the readers.
+    """
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    target = rng.randrange(len(members))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, (name, content) in enumerate(members):
+            archive.writestr(name, mutate(rng, content) if index == target else content)
+    return out.getvalue()
+
+
 def _alarm(signum: int, frame: Any) -> None:
     raise _Overtime
 
@@ -119,12 +168,15 @@ def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, ou
         data = b""
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            data = mutate(rng, rng.choice(corpus))
+            seed_input = rng.choice(corpus)
+            zipped = loader in ("docx", "ofd") and rng.random() < 0.7
+            data = mutate_member(rng, seed_input) if zipped else mutate(rng, seed_input)
             loaded = reader.read(data, name)
-            if isinstance(loaded, Document):
-                build_report(loaded, registry.layouts, None)
-            else:
-                assert isinstance(loaded, Report)
+            report = build_report(loaded, registry.layouts, None) if isinstance(loaded, Document) else loaded
+            assert isinstance(report, Report)
+            internal = [f for f in check_report(report, registry) if f.category == "internal"]
+            if internal:
+                raise RuleFailed(internal[0].message_en or internal[0].message)
             counts["read"] += 1
         except LimitExceeded:
             counts["limit"] += 1
@@ -193,6 +245,7 @@ def main() -> None:
     parser.add_argument("--round", type=int, default=2000, help="inputs per fresh process")
     parser.add_argument("--out", type=Path, default=Path("/tmp/compliance-fuzz"))
     args = parser.parse_args()
+    os.environ["COMPLIANCE_OCR_CACHE"] = "off"  # mutated scans would fill the user's OCR cache
     args.out.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("fork")
     columns = ("tried", 8), ("read", 7), ("refused", 8), ("limit", 6), ("timeout", 7), ("crash", 6), ("memory", 6)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from documents import minimal_pdf, pdf_text, to_docx
+from pdf_bombs import PDF_BOMBS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "reports" / "v2021-clean-2023.txt"
 
@@ -91,6 +92,14 @@ def docx_zip_bomb(inflated: int = 300 << 20) -> tuple[str, bytes]:
     """word/document.xml inflates to ``inflated`` bytes while its zip headers claim 4 KB."""
     base = to_docx("一、总体情况\n\n正文。\n")
     return "bomb.docx", _zip_with_lying_member(base, "word/document.xml", _deflate_zeros(inflated), 4096)
+
+
+def ofd_zip_bomb(inflated: int = 300 << 20) -> tuple[str, bytes]:
+    """An OFD page whose content inflates to ``inflated`` bytes while its zip headers claim 4 KB."""
+    from ofd_build import to_ofd
+
+    base = to_ofd("一、总体情况\n正文。\n")
+    return "bomb.ofd", _zip_with_lying_member(base, "Doc_0/Pages/Page_0/Content.xml", _deflate_zeros(inflated), 4096)
 
 
 def docx_grid_span(cells: int = 10, span: int = 10_000_000) -> tuple[str, bytes]:
@@ -216,6 +225,7 @@ def utf16_variants() -> list[tuple[str, bytes]]:
 BOMBS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "docx_zip_bomb": docx_zip_bomb,
     "docx_grid_span": docx_grid_span,
+    "ofd_zip_bomb": ofd_zip_bomb,
     "pdf_flate_bomb": pdf_flate_bomb,
     "pdf_many_operators": pdf_many_operators,
     "pdf_many_pages": pdf_many_pages,
@@ -226,6 +236,7 @@ BOMBS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "repeated_title": repeated_title,
     "html_rows": html_rows,
     "text_rows": text_rows,
+    **{name: builder for name, (builder, _) in PDF_BOMBS.items()},
 }
 
 

@@ -18,6 +18,7 @@ import pytest
 from bombs import BOMBS, docx_grid_span, docx_zip_bomb, sample_text, utf16_variants
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pdf_bombs import PDF_BOMBS
 
 from compliance.document import Grid, LoadError
 from compliance.engine import get_registry, load_report
@@ -56,6 +57,7 @@ def run_measured(*args: str) -> tuple[float, int, dict]:
 EXPECTED = {
     "docx_zip_bomb": "max-ratio",
     "docx_grid_span": None,
+    "ofd_zip_bomb": "max-ratio",
     "pdf_flate_bomb": "max-stream",
     "pdf_many_operators": "max-page-objects",
     "pdf_many_pages": "max-pages",
@@ -66,6 +68,7 @@ EXPECTED = {
     "repeated_title": None,
     "html_rows": "max-cells",
     "text_rows": "max-cells",
+    **{name: limit for name, (_, limit) in PDF_BOMBS.items()},
 }
 
 

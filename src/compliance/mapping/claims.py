@@ -12,7 +12,9 @@ import bisect
 import functools
 import itertools
 import re
-from dataclasses import dataclass
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from compliance.claimspec import ClaimPattern, ClaimPatterns, NumberGrammar, load_claim_patterns
@@ -31,6 +33,9 @@ _MARKUP = re.compile(r"^\s*#+\s*|\*\*")
 _HEADING_START = re.compile(
     r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.．](?!\d))"
 )
+# How far a quoted sentence reaches either side of its claim when no boundary comes first; real
+# sentences are far shorter, and the cap keeps each claim's work and evidence a constant size.
+_SENTENCE_REACH = 400
 # Page furniture a PDF extraction leaves between the halves of a sentence: "- 1 -", "第 2 页".
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 
@@ -51,14 +56,30 @@ class _Prepared:
     text: str
     # (offset in text, the paragraph it came from) for each joined piece, in order.
     pieces: list[tuple[int, ProseLine]]
+    _positions: dict[int, array[int]] = field(default_factory=dict)
 
     @functools.cached_property
-    def _kept(self) -> list[int]:
+    def _kept(self) -> array[int]:
         """How many characters normalising keeps before each offset (counted once, not per claim)."""
-        counts = [0] * (len(self.text) + 1)
+        counts = array("l", [0]) * (len(self.text) + 1)
         for match in _KEPT.finditer(self.text):
             counts[match.end()] = 1
-        return list(itertools.accumulate(counts))
+        return array("l", itertools.accumulate(counts))
+
+    @functools.cached_property
+    def _boundaries(self) -> array[int]:
+        """Offsets just past each sentence boundary, found once: claims bisect them."""
+        return array("l", (m.end() for m in _BOUNDARY.finditer(self.text)))
+
+    @functools.cached_property
+    def _clauses(self) -> array[int]:
+        return array("l", (m.end() for m in _CLAUSE.finditer(self.text)))
+
+    def _kept_in(self, at: int) -> array[int]:
+        """Where each kept character stands in piece ``at`` as printed (found once per piece)."""
+        if at not in self._positions:
+            self._positions[at] = array("l", (m.start() for m in _KEPT.finditer(self.pieces[at][1].text)))
+        return self._positions[at]
 
     def loc_at(self, offset: int) -> Loc:
         # The last piece starting at or before the offset, found by bisection (pieces are in
@@ -69,7 +90,9 @@ class _Prepared:
         start, source = self.pieces[at]
         # Normalising drops spaces and Markdown marks; count the characters it keeps to find
         # the same point in the paragraph as printed.
-        within = _source_index(source.text, self._kept[offset] - self._kept[start])
+        kept = self._kept[offset] - self._kept[start]
+        positions = self._kept_in(at)
+        within = positions[max(kept, 0)] if kept < len(positions) else 0 if kept <= 0 else len(source.text)
         return Loc(
             line=source.line,
             page=source.page,
@@ -77,20 +100,28 @@ class _Prepared:
             offset=source.offset + within if source.offset is not None else None,
         )
 
+    def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around ``text[start:end]``, but no more than ``_SENTENCE_REACH`` either side.
 
-_SPACE_RUN = re.compile(r"[ \t\u00a0\u3000]{2,}")
+        A "sentence" of hundreds of KB without a full stop is not one; quoting it whole with each
+        of its claims would make both the work and the output grow with the square of its length.
+        """
+        before = bisect.bisect_right(self._boundaries, start) - 1
+        after = bisect.bisect_left(self._boundaries, end + 1)
+        first = self._boundaries[before] if before >= 0 else 0
+        last = self._boundaries[after] if after < len(self._boundaries) else len(self.text)
+        return max(first, start - _SENTENCE_REACH), min(last, end + _SENTENCE_REACH)
+
+    def clause_start(self, start: int, anchor: int) -> int:
+        """Where the clause holding ``anchor`` begins, not before ``start``."""
+        at = bisect.bisect_right(self._clauses, anchor) - 1
+        return max(start, self._clauses[at]) if at >= 0 else start
+
+
+# Every run of white space (not only spaces: also en spaces, form feeds, line separators), so
+# that no pattern below ever meets two white-space characters side by side.
+_SPACE_RUN = re.compile(r"\s{2,}")
 _KEPT = re.compile(r"[^\s*#]")
-
-
-def _source_index(printed: str, kept: int) -> int:
-    """Index in ``printed`` of the character after the first ``kept`` non-space, non-mark characters."""
-    if kept <= 0:
-        match = _KEPT.search(printed)
-        return match.start() if match else 0
-    for count, match in enumerate(_KEPT.finditer(printed), start=1):
-        if count == kept + 1:
-            return match.start()
-    return len(printed)
 
 
 def _is_table_line(text: str) -> bool:
@@ -106,12 +137,14 @@ _FULL_WIDTH[0x3000] = 0x20
 def normalise_prose(text: str) -> str:
     """Simplified characters, ASCII digits, Markdown emphasis gone, spaces inside Chinese text removed.
 
-    Runs of spaces become one: they carry no meaning in prose, and the claim patterns (which
-    allow a space between a figure's parts) would otherwise try every way to share a long run
-    of padding between those parts — seconds per line of space-aligned text.
+    Runs of white space become one character (a line break if they hold one): they carry no
+    meaning in prose, and the claim patterns (which allow a space between a figure's parts) and
+    ``_CJK_SPACE`` would otherwise try every way to share a long run between those parts —
+    time growing with the square of the run, minutes for a run of a few hundred KB.
     """
     text = _MARKUP.sub("", to_simplified(text).translate(_FULL_WIDTH))
-    return _CJK_SPACE.sub("", _SPACE_RUN.sub(" ", text)).strip()
+    text = _SPACE_RUN.sub(lambda run: "\n" if "\n" in run[0] else " ", text)
+    return _CJK_SPACE.sub("", text).strip()
 
 
 def _is_heading(piece: str, previous: str) -> bool:
@@ -214,12 +247,6 @@ def _anchor(match: re.Match[str]) -> tuple[int, int]:
     return match.span()
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    before = [m.end() for m in _BOUNDARY.finditer(text, 0, start)]
-    after = _BOUNDARY.search(text, end)
-    return (before[-1] if before else 0), (after.end() if after else len(text))
-
-
 def _scope_doubt(clause: str, patterns: ClaimPatterns, agency: str | None) -> str | None:
     for word in [*patterns.scope.self_words, *([agency] if agency else [])]:
         clause = clause.replace(word, "")
@@ -256,28 +283,24 @@ def _claims_in(
             candidates.append((_anchor(match), -(match.end() - match.start()), order, claim, match))
     # Two patterns reading the same figure: the longer (more specific) match wins.
     candidates.sort(key=lambda c: (c[0][0], c[1], c[2]))
-    kept: list[tuple[tuple[int, int], ClaimPattern, re.Match[str]]] = []
-    for anchor, _, _, claim, match in candidates:
-        if any(anchor[0] < other[1] and other[0] < anchor[1] for other, _, _ in kept):
-            continue
-        kept.append((anchor, claim, match))
     out: list[Claim] = []
-    for _, claim, match in kept:
+    for claim, match in _without_overlaps(candidates):
         value: int | Decimal | None = 0 if claim.negative else figure_value(match)
         if value is None:
             continue
-        start, end = _sentence_bounds(text, match.start(), match.end())
-        sentence = text[start:end].strip()
+        start, end = prepared.sentence_bounds(match.start(), match.end())
+        printed = text[start:end]
+        sentence = printed.strip()
         context = claim.context
         if context and section_key not in context.sections and not any(w in sentence for w in context.words):
             continue
         if any(re.search(rule, sentence) for rule in claim.unless):
             continue
-        offset = text.find(sentence, start)
+        offset = start + len(printed) - len(printed.lstrip())
         anchor_start = _anchor(match)[0]
         # The scope words that matter are those of the clause stating the figure, not of a
         # reference elsewhere in the sentence ("按照省政府办公厅…要求，…393件").
-        clause_start = max([start, *(m.end() for m in _CLAUSE.finditer(text, start, anchor_start))])
+        clause_start = prepared.clause_start(start, anchor_start)
         scope = _scope_doubt(text[clause_start:anchor_start], patterns, agency)
         out.append(
             Claim(
@@ -287,10 +310,32 @@ def _claims_in(
                 value=value,
                 approximate=(not claim.negative and _is_approximate(match)),
                 section=section_key,
-                loc=prepared.loc_at(_anchor(match)[0]),
+                loc=prepared.loc_at(anchor_start),
                 target=claim.target_for(template),
                 kind=claim.id,
                 scope=f"doubtful: {scope}" if scope else None,
             )
         )
     return out
+
+
+def _without_overlaps(
+    candidates: list[tuple[tuple[int, int], int, int, ClaimPattern, re.Match[str]]],
+) -> Iterator[tuple[ClaimPattern, re.Match[str]]]:
+    """The candidates (sorted by anchor start) whose anchor overlaps no anchor kept before it.
+
+    Kept anchors all start at or before the current one, so one overlaps it exactly when it
+    ends after the current start — and, for an empty anchor, starts before it. Tracking the
+    furthest end makes this one step per candidate instead of one per kept claim.
+    """
+    furthest = -1  # furthest end of the anchors kept that start before the current start
+    at_start: tuple[int, int] = (-1, -1)  # (start, furthest end) of those kept at the current start
+    for (first, last), _, _, claim, match in candidates:
+        if first != at_start[0]:
+            furthest = max(furthest, at_start[1])
+            at_start = (first, -1)
+        overlaps = furthest > first or (last > first and at_start[1] > first)
+        if overlaps:
+            continue
+        at_start = (first, max(at_start[1], last))
+        yield claim, match

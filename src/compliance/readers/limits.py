@@ -37,6 +37,7 @@ class Limits:
     max_stream: int = 64 * MiB  # bytes inflated from one PDF stream
     max_streams_total: int = 256 * MiB  # bytes inflated from all non-image streams of one PDF
     max_page_objects: int = 100_000  # drawing and text objects on one PDF page
+    max_image_pixels: int = 60_000_000  # pixels one PDF image declares (a 600 dpi A4 scan has 35 million)
     max_depth: int = 64  # nesting of JSON/YAML structured reports
     max_cells: int = 20_000  # table cells of one text or Markdown document (a report has a few hundred)
 
@@ -128,6 +129,8 @@ class SafeZip:
         for entry in self.entries:
             if entry.flag_bits & 0x1:
                 raise LoadError(f"{kind} 文件已加密，无法读取", f"the {kind} file is encrypted")
+            if entry.file_size > _RATIO_FLOOR and entry.file_size > self.limits.max_ratio * max(entry.compress_size, 1):
+                self._over_ratio(entry.filename)  # claimed by the header: no need to inflate it to know
         claimed = sum(entry.file_size for entry in self.entries)
         if claimed > self.limits.max_unzipped:
             self._over_total(claimed)
@@ -161,12 +164,7 @@ class SafeZip:
                     if self.produced > limits.max_unzipped:
                         self._over_total(self.produced)
                     if size > _RATIO_FLOOR and size > limits.max_ratio * max(entry.compress_size, 1):
-                        raise LimitExceeded(
-                            "max_ratio",
-                            limits.max_ratio,
-                            f"{self.kind} 条目 {name} 压缩比异常（疑为压缩炸弹）",
-                            f"{self.kind} entry {name} inflates more than {limits.max_ratio} times (a zip bomb?)",
-                        )
+                        self._over_ratio(name)
                     parts.append(chunk)
         except LoadError:
             raise
@@ -191,6 +189,14 @@ class SafeZip:
             self.limits.max_member,
             f"{self.kind} 条目 {name} 解压后过大（至少 {size} 字节）",
             f"{self.kind} entry {name} inflates to at least {size} bytes",
+        )
+
+    def _over_ratio(self, name: str) -> None:
+        raise LimitExceeded(
+            "max_ratio",
+            self.limits.max_ratio,
+            f"{self.kind} 条目 {name} 压缩比异常（疑为压缩炸弹）",
+            f"{self.kind} entry {name} inflates more than {self.limits.max_ratio} times (a zip bomb?)",
         )
 
     def _over_total(self, size: int) -> None:

@@ -6,27 +6,23 @@ and each page's content holds ``TextObject`` elements (a ``Boundary`` box in mil
 ``PathObject`` elements (drawn lines, e.g. table rules). Text runs become positioned words, split
 where the advances leave a gap wider than a character (a run laid out across table columns), and
 straight path segments become rulings; both go through the shared geometric grid builder.
-The archive is checked like a DOCX one (entry count, total size, compression ratio) and the XML
-is parsed without entities or network access.
+The archive is read like a DOCX one (``limits.SafeZip``: entries, sizes and ratio counted as
+members inflate) and the XML is parsed without entities or network access.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import posixpath
 import re
-import zipfile
 from typing import Any
 
 from compliance.document import Block, Document, Grid, LoadError
 from compliance.hookspecs import hookimpl
 from compliance.readers.geometry import Ruling, Word, blocks_from_words
+from compliance.readers.limits import SafeZip
 
-MAX_ENTRIES = 5000
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 200
 MAX_PAGES = 300
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
 
@@ -58,27 +54,10 @@ def _deltas(text: str | None, count: int) -> list[float]:
 
 class _Archive:
     def __init__(self, data: bytes) -> None:
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-            entries = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-            raise LoadError("OFD 文件已损坏或被截断", "the OFD file is damaged or truncated") from exc
-        if len(entries) > MAX_ENTRIES:
-            raise LoadError(
-                f"OFD 压缩包条目过多（{len(entries)} 个）", f"the OFD has too many entries ({len(entries)})"
-            )
-        total = sum(e.file_size for e in entries)
-        if total > MAX_UNCOMPRESSED:
-            raise LoadError(f"OFD 解压后过大（{total} 字节）", f"the OFD expands to {total} bytes")
-        for entry in entries:
-            if entry.flag_bits & 0x1:
-                raise LoadError("OFD 文件已加密，无法读取", "the OFD file is encrypted")
-            if entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-                raise LoadError(
-                    f"OFD 条目 {entry.filename} 压缩比异常，疑为压缩炸弹",
-                    f"OFD entry {entry.filename} has a suspicious compression ratio: a zip bomb?",
-                )
-        self.names = {e.filename.lstrip("/"): e.filename for e in entries}
+        # Members are inflated by SafeZip, counted chunk by chunk against the [limits] (entries,
+        # per-member and total size, ratio): headers that understate a member do not matter.
+        self.zip = SafeZip(data, "OFD")
+        self.names = {name.lstrip("/"): name for name in self.zip.names}
 
     def xml(self, name: str) -> Any:
         from lxml import etree
@@ -89,7 +68,7 @@ class _Archive:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
         try:
             return etree.fromstring(self.zip.read(self.names[key]), parser)
-        except etree.XMLSyntaxError as exc:
+        except (etree.XMLSyntaxError, ValueError) as exc:
             raise LoadError(f"OFD 中的 {key} 不是有效的 XML", f"{key} in the OFD is not valid XML") from exc
 
 

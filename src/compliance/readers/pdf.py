@@ -121,7 +121,15 @@ def read_pdf(data: bytes, name: str = "") -> list[Block]:
             f"the PDF is damaged or truncated and cannot be read ({type(exc).__name__})",
         ) from exc
     if scanned:
-        ocr_tables, ocr_lines = _ocr_pages(data, scanned, name)
+        try:
+            ocr_tables, ocr_lines = _ocr_pages(data, scanned, name)
+        except (LoadError, MemoryError):
+            raise
+        except (RuntimeError, ValueError, OSError) as exc:  # pdfium (PdfiumError) refuses what pdfminer read
+            raise LoadError(
+                "PDF 文件已损坏：没有文字层的页面无法渲染以进行 OCR",
+                "the PDF is damaged: its pages without a text layer cannot be rendered for OCR",
+            ) from exc
         tables += ocr_tables
         lines += ocr_lines
     if not lines and not tables:

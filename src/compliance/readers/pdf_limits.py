@@ -1,77 +1,292 @@
 """Limits checked on a PDF before pdfminer or pdfium parse it: inflated streams, pages, page objects.
 
-pdfminer inflates a stream whole, in memory, the first time it is used, and builds every page
+pdfminer decodes a stream whole, in memory, the first time it is used, and builds every page
 object of the document before the first one is read; a small file can ask for gigabytes. So the
-reader first inflates every compressed stream once, in chunks that are counted and thrown away,
-then counts the pages with pdfium (C, reading only the page tree) and stops at the page limit,
-then counts each page's objects before the page is handed to pdfplumber. Image streams are not
-counted: no reader here decodes them (the OCR hook renders through pdfium, which bounds itself).
+reader first decodes every stream's filter chain once (``pdf_filters``: Flate, LZW, ASCII85,
+ASCIIHex, RunLength, chained), in chunks that are counted and thrown away, sizes up every image
+by the pixels it declares, then counts the pages with pdfium (C, reading only the page tree) and
+stops at the page limit, then counts each page's objects before the page is handed to pdfplumber.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
-import zlib
+from collections.abc import Callable
+from typing import Any
 
+from compliance.document import LoadError
 from compliance.readers.limits import LimitExceeded, Limits
+from compliance.readers.pdf_filters import DECODERS, UnsupportedChain, decoded_size
 
-_CHUNK = 256 * 1024
-# The dictionary before a ``stream`` keyword is looked for this far back (dictionaries are small).
-_DICT_WINDOW = 4096
+# The dictionary before a ``stream`` keyword is looked for this far back (real ones are far smaller).
+_DICT_WINDOW = 64 * 1024
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
-_IMAGE = re.compile(rb"/Subtype\s*/Image|/Type\s*/XObject\s*/Subtype\s*/Image")
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_NAME = rb"/[^\s/\[\]<>()%{}]+"
+_REF = rb"(\d{1,10})\s+(\d{1,5})\s+R\b"
+_FILTER = re.compile(rb"/Filter\s*(" + _NAME + rb"|\[[^\]]*\]|" + _REF + rb")")
+_PARMS = re.compile(rb"/DecodeParms\s*(<<[^<>]*>>|\[(?:[^\[\]<>]|<<[^<>]*>>)*\]|null|" + _REF + rb")")
+_PARM = re.compile(rb"<<[^<>]*>>|null|" + _REF)
+_PREDICTOR = re.compile(rb"/Predictor\s+(\d{1,9})")
+_INT = {key: re.compile(rb"/" + key + rb"\s+(\d{1,9})(?!\d)") for key in (b"Width", b"Height")}
+# A JPEG's frame header or a JPEG 2000 size marker is looked for this far into the image data.
+_HEADER_SPAN = 64 * 1024
+_OBJECT = re.compile(rb"(?<!\d)(\d{1,10})\s+(\d{1,5})\s+obj\b")
 
 
 def check_streams(data: bytes, limits: Limits) -> None:
-    """Inflate every zlib stream (not images) under the per-stream and total limits."""
+    """Decode every stream's filter chain under the per-stream and total limits; size up images.
+
+    Streams are found by their ``stream`` keyword (the PDF format keeps every stream at the top
+    level, never inside an object stream), their filters read from the dictionary before it.
+    Image streams are decoded up to their codec under a limit their declared size sets, and the
+    pixels they declare (and a JPEG or JPEG 2000 declares inside) are checked against
+    ``max-image-pixels``: pdfium allocates that much when a scanned page is rendered for OCR.
+    Each byte of the file is looked at a bounded number of times: a dictionary is looked for
+    only after the previous stream's data, and ``stream`` keywords inside that data are skipped.
+    """
     total = 0
+    consumed = 0  # end of the previous stream's data
+    objects = _Objects(data)
+    decipher = _decipher(data) if b"/Encrypt" in data else None
     for match in _STREAM.finditer(data):
         start = match.start()
-        if data[start - 3 : start] == b"end":  # "endstream\n" followed by another object
+        if start < consumed or data[start - 3 : start] == b"end":  # inside data, or "endstream"
             continue
-        header = data[max(0, start - _DICT_WINDOW) : start]
-        header = header[header.rfind(b"obj") + 1 :] if b"obj" in header else header
-        if _IMAGE.search(header):
+        window = data[max(consumed, start - _DICT_WINDOW) : start]
+        at = window.rfind(b"obj")
+        header = window[at + 1 :] if at >= 0 else window
+        end = data.find(b"endstream", match.end())
+        consumed = end if end >= 0 else len(data)
+        raw = data[match.end() : consumed]
+        chain = _filter_chain(header, objects)
+        image = _IMAGE.search(header) is not None
+        stored = raw
+        if decipher is not None and at >= 0:  # both are measured: some streams are not encrypted (xref)
+            # Decrypting costs (pdfminer's RC4 is Python): only what will be decoded, or a codec's header.
+            if any(name in DECODERS for name, _ in chain):
+                raw = _deciphered(decipher, window[max(0, at - 24) : at], raw)
+            elif image:
+                raw = _deciphered(decipher, window[max(0, at - 24) : at], raw[:_HEADER_SPAN])
+        if image:
+            pixels = _declared_pixels(header, raw, chain)
+            if pixels > limits.max_image_pixels:
+                raise LimitExceeded(
+                    "max_image_pixels",
+                    limits.max_image_pixels,
+                    f"PDF 中的图像过大（{pixels} 像素）",
+                    f"an image in the PDF is too large ({pixels} pixels)",
+                )
+            # Up to 8 bytes a pixel (four 16-bit components) before the image codec, if any.
+            limit = max(limits.max_stream, 8 * pixels)
+            if _decode(raw, chain, limit, stored) > limit:
+                raise LimitExceeded(
+                    "max_stream",
+                    limits.max_stream,
+                    "PDF 中的图像数据解码后远超其声明的尺寸（疑为压缩炸弹）",
+                    "a PDF image decodes to far more than its declared size (a compression bomb?)",
+                )
             continue
-        produced = _inflated_size(data, match.end(), limits.max_stream)
+        produced = _decode(raw, chain, limits.max_stream, stored)
         if produced > limits.max_stream:
             raise LimitExceeded(
                 "max_stream",
                 limits.max_stream,
-                f"PDF 中的数据流解压后过大（至少 {produced} 字节，疑为压缩炸弹）",
-                f"a PDF stream inflates to at least {produced} bytes (a compression bomb?)",
+                f"PDF 中的数据流解码后过大（至少 {produced} 字节，疑为压缩炸弹）",
+                f"a PDF stream decodes to at least {produced} bytes (a compression bomb?)",
             )
         total += produced
         if total > limits.max_streams_total:
             raise LimitExceeded(
                 "max_streams_total",
                 limits.max_streams_total,
-                f"PDF 的数据流解压后合计过大（至少 {total} 字节）",
-                f"the PDF's streams inflate to at least {total} bytes in all",
+                f"PDF 的数据流解码后合计过大（至少 {total} 字节）",
+                f"the PDF's streams decode to at least {total} bytes in all",
             )
 
 
-def _inflated_size(data: bytes, offset: int, limit: int) -> int:
-    """Bytes the zlib stream at ``offset`` inflates to, stopping just past ``limit``; 0 if not zlib."""
-    if offset + 2 > len(data) or (data[offset] & 0x0F) != 8 or ((data[offset] << 8) | data[offset + 1]) % 31:
-        return 0  # not a zlib header: another filter, or an uncompressed stream
-    inflater = zlib.decompressobj()
-    produced = 0
-    position = offset
+def _decipher(data: bytes) -> Callable[..., bytes] | None:
+    """pdfminer's decryption for a PDF that opens with the empty password (None: it does not).
+
+    An encrypted stream is filtered after it is decrypted: measured as stored, a bomb would
+    look like a few KB of noise and reach pdfminer whole. The xref is read for this, but it
+    comes before encryption (and its streams were measured like any other).
+    """
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
     try:
-        while not inflater.eof and position < len(data):
-            pending = data[position : position + _CHUNK]
-            position += len(pending)
-            while pending and not inflater.eof:
-                out = inflater.decompress(pending, _CHUNK)
-                produced += len(out)
-                if produced > limit:
-                    return produced
-                pending = inflater.unconsumed_tail
-    except zlib.error:
-        pass  # damaged data: the parsers report it (or read what precedes the damage)
-    return produced
+        decipher = PDFDocument(PDFParser(io.BytesIO(data))).decipher
+    except Exception:  # a wrong password or a damaged file: the reader refuses it when it opens it
+        return None
+    handler = getattr(decipher, "__self__", None)
+    if handler is not None and hasattr(handler, "decrypt_rc4"):
+        _use_native_rc4(handler)
+    return decipher
+
+
+def _use_native_rc4(handler: Any) -> None:
+    """Give this (throw-away) security handler a native RC4: pdfminer's, in Python, does ~100 KB/s.
+
+    The key is derived as pdfminer derives it; a key length OpenSSL's RC4 does not take falls
+    back to pdfminer's own decryption.
+    """
+    import hashlib
+
+    try:
+        from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
+        from cryptography.hazmat.primitives.ciphers import Cipher
+    except ImportError:
+        return
+    python_rc4 = handler.decrypt_rc4
+
+    def decrypt_rc4(objid: int, genno: int, data: bytes) -> bytes:
+        key = handler.key + objid.to_bytes(4, "little")[:3] + genno.to_bytes(4, "little")[:2]
+        key = hashlib.md5(key).digest()[: min(len(key), 16)]
+        try:
+            decryptor = Cipher(ARC4(key), mode=None).decryptor()
+        except ValueError:
+            return bytes(python_rc4(objid, genno, data))
+        return decryptor.update(data) + decryptor.finalize()
+
+    handler.decrypt_rc4 = decrypt_rc4
+    for name, method in getattr(handler, "cfm", {}).items():  # revision 4 maps crypt filters to methods
+        if getattr(method, "__func__", None) is getattr(python_rc4, "__func__", python_rc4):
+            handler.cfm[name] = decrypt_rc4
+
+
+_NUMBERED = re.compile(rb"(\d{1,10})\s+(\d{1,5})\s+$")
+
+
+def _deciphered(decipher: Callable[..., bytes], numbered: bytes, raw: bytes) -> bytes:
+    """The stream's data decrypted with its object's key; as stored if it cannot be."""
+    found = _NUMBERED.search(numbered)
+    if found is None:
+        return raw
+    try:
+        return decipher(int(found.group(1)), int(found.group(2)), raw, {})
+    except Exception:  # not encrypted after all (an xref stream), or damaged: measured as stored
+        return raw
+
+
+def _decode(raw: bytes, chain: list[tuple[str, int | None]], limit: int, stored: bytes) -> int:
+    try:
+        produced = decoded_size(raw, chain, limit)
+        return produced if stored is raw or produced > limit else max(produced, decoded_size(stored, chain, limit))
+    except UnsupportedChain as exc:
+        raise LoadError(
+            f"PDF 数据流的过滤器组合无法核验（{exc} 带预测器且后接其他过滤器）",
+            f"a PDF stream's filters cannot be checked ({exc} with a predictor before another filter)",
+        ) from exc
+
+
+class _Objects:
+    """Top-level objects by number, indexed in one pass the first time a reference is followed."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._where: dict[tuple[bytes, bytes], int] | None = None
+
+    def value(self, number: bytes, generation: bytes, key: str) -> bytes:
+        if self._where is None:
+            self._where = {(m.group(1), m.group(2)): m.end() for m in _OBJECT.finditer(self.data)}
+        start = self._where.get((number.lstrip(b"0") or b"0", generation.lstrip(b"0") or b"0"))
+        if start is None:
+            raise LoadError(
+                f"PDF 数据流的 /{key} 引用了无法直接读取的对象，无法核验其大小",
+                f"a PDF stream's /{key} refers to an object that cannot be checked before parsing",
+            )
+        text = self.data[start : start + 4096]
+        end = text.find(b"endobj")
+        return (text if end < 0 else text[:end]).strip()
+
+
+def _last(pattern: re.Pattern[bytes], key: bytes, header: bytes) -> re.Match[bytes] | None:
+    """The key's last occurrence in the dictionary (a repeated key: the last one counts)."""
+    at = header.rfind(key)
+    return pattern.match(header, at) if at >= 0 else None
+
+
+def _filter_chain(header: bytes, objects: _Objects) -> list[tuple[str, int | None]]:
+    """(filter, predictor) per filter of the stream whose dictionary is ``header``; [] if none.
+
+    A ``/Filter`` or ``/DecodeParms`` given by reference is looked up among the top-level
+    objects; one that cannot be found (hidden in an object stream) is refused: its chain would
+    go unmeasured to pdfminer.
+    """
+    found = _last(_FILTER, b"/Filter", header)
+    if found is None:
+        return []
+    value = _resolve(found.group(1), objects, "Filter")
+    names = [name.decode("latin-1") for name in re.findall(rb"/([^\s/\[\]<>()%{}]+)", value)]
+    predictors: list[int | None] = [1] * len(names)
+    parms = _last(_PARMS, b"/DecodeParms", header)
+    if parms is not None:
+        value = _resolve(parms.group(1), objects, "DecodeParms")
+        if value.startswith(b"<<"):
+            entries = [value] * len(names)
+        else:
+            entries = [_resolve(entry.group(0), objects, "DecodeParms") for entry in _PARM.finditer(value)]
+        for index, entry in enumerate(entries[: len(names)]):
+            predictor = _PREDICTOR.search(entry)
+            predictors[index] = int(predictor.group(1)) if predictor else 1
+    return list(zip(names, predictors, strict=True))
+
+
+def _resolve(value: bytes, objects: _Objects, key: str) -> bytes:
+    reference = re.fullmatch(_REF, value)
+    if reference is None:
+        return value
+    return objects.value(reference.group(1), reference.group(2), key)
+
+
+def _declared_pixels(header: bytes, raw: bytes, chain: list[tuple[str, int | None]]) -> int:
+    """The most pixels the image claims: in its dictionary, or in its JPEG / JPEG 2000 / JBIG2 header."""
+    sizes = [int(m.group(1)) if (m := _INT[key].search(header)) else 1 for key in (b"Width", b"Height")]
+    pixels = sizes[0] * sizes[1]
+    names = [name for name, _ in chain]
+    if names and names[-1] in ("DCTDecode", "DCT") and len(names) == 1:
+        pixels = max(pixels, _jpeg_pixels(raw))
+    if names and names[-1] == "JPXDecode" and len(names) == 1:
+        pixels = max(pixels, _jpx_pixels(raw))
+    if names and names[-1] == "JBIG2Decode" and len(names) == 1:
+        pixels = max(pixels, _jbig2_pixels(raw))
+    return pixels
+
+
+_SOF = re.compile(rb"\xff[\xc0-\xc3\xc5-\xc7\xc9-\xcb\xcd-\xcf]..(.)(..)(..)", re.S)
+_SIZ = re.compile(rb"\xff\x51..(..)(....)(....)(....)(....)", re.S)
+
+
+def _jpeg_pixels(raw: bytes) -> int:
+    found = _SOF.search(raw, 0, _HEADER_SPAN)
+    if found is None:
+        return 0
+    return int.from_bytes(found.group(2), "big") * int.from_bytes(found.group(3), "big")
+
+
+def _jbig2_pixels(raw: bytes) -> int:
+    """The page size a JBIG2 stream's first segment (page information, type 48) declares."""
+    if len(raw) < 6 or raw[4] & 0x3F != 48 or raw[5] >> 5 == 7:
+        return 0
+    number = int.from_bytes(raw[:4], "big")
+    at = 6 + (raw[5] >> 5) * (1 if number <= 256 else 2 if number <= 65536 else 4)
+    at += (4 if raw[4] & 0x40 else 1) + 4  # page association, data length
+    if len(raw) < at + 8:
+        return 0
+    width, height = int.from_bytes(raw[at : at + 4], "big"), int.from_bytes(raw[at + 4 : at + 8], "big")
+    return width * (height if height != 0xFFFFFFFF else 1)  # unknown height: striped, judged by width
+
+
+def _jpx_pixels(raw: bytes) -> int:
+    found = _SIZ.search(raw, 0, _HEADER_SPAN)
+    if found is None:
+        return 0
+    width = int.from_bytes(found.group(2), "big") - int.from_bytes(found.group(4), "big")
+    height = int.from_bytes(found.group(3), "big") - int.from_bytes(found.group(5), "big")
+    return max(width, 0) * max(height, 0)
 
 
 def check_page_count(data: bytes, limits: Limits) -> None:
@@ -103,8 +318,6 @@ def _pdfium_pages(data: bytes) -> int | None:
 
 def _pdfminer_pages(data: bytes, stop: int) -> int | None:
     """Pages pdfminer finds, counting no further than ``stop``."""
-    import io
-
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser

@@ -51,6 +51,8 @@ class OutlineKind(RuleKind):
             if entry.numeral is not None and numeral_of.get(key) not in (None, entry.numeral)
         ]
         promoted = [e for e in extras if any(w in e.title for w in params.subtopic_words)]
+        promoted_ids = {id(e) for e in promoted}  # a list lookup per heading was quadratic
+        evidence = _outline_text(outline)  # once: each extra heading's finding quotes it
         cause = ""
         if extras:
             names = "、".join(f"“{e.numeral}、{e.title}”" for e in extras)
@@ -64,18 +66,18 @@ class OutlineKind(RuleKind):
                 f"法定部分的编号错位：{wrong}" + (f"，原因是{cause}" if cause else ""),
                 section=key,
                 loc=_loc(entry),
-                evidence=_outline_text(outline),
+                evidence=evidence,
                 message_en=f"{len(shifted)} statutory section(s) carry the wrong numeral",
             )
             return
         for entry in extras:
-            why = "（像是“总体情况”的子项被提升为一级标题）" if entry in promoted else ""
+            why = "（像是“总体情况”的子项被提升为一级标题）" if id(entry) in promoted_ids else ""
             yield finding(
                 rule,
                 f"一级标题“{entry.numeral}、{entry.title}”不是格式规定的部分{why}",
                 severity="info",
                 loc=_loc(entry),
-                evidence=_outline_text(outline),
+                evidence=evidence,
                 message_en=f"top-level heading '{entry.title}' is not a template section",
             )
 
@@ -84,8 +86,13 @@ def _loc(entry: OutlineEntry) -> Loc | None:
     return Loc(line=entry.line) if entry.line is not None else None
 
 
+# A report has a dozen headings; a hostile file thousands, each of which would quote them all.
+_EVIDENCE_ENTRIES = 40
+
+
 def _outline_text(outline: list[OutlineEntry]) -> str:
-    return " / ".join(f"{e.numeral + '、' if e.numeral else ''}{e.title}" for e in outline)
+    shown = " / ".join(f"{e.numeral + '、' if e.numeral else ''}{e.title}" for e in outline[:_EVIDENCE_ENTRIES])
+    return shown + (f" / …（共 {len(outline)} 个标题）" if len(outline) > _EVIDENCE_ENTRIES else "")
 
 
 class NonEmptyParams(BaseModel):

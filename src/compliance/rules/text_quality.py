@@ -26,6 +26,8 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?])")
 # A sub-heading run into its paragraph by a text dump ("（一）主动公开主动公开方面，…"): the
 # repeat is the layout's, not the author's.
 _HEADING_END = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])$")
+# The longest heading mark _HEADING_END matches ("（十二）"): only that much before a repeat is looked at.
+_HEADING_REACH = 5
 _BOOK_TITLE = re.compile(r"《[^《》\n]{0,80}》")
 _CJK = "\u4e00-\u9fff"
 
@@ -57,6 +59,14 @@ def prose_lines(section: Section, table_words: list[str], *, every_line: bool = 
         lines = [line for line in lines if _SENTENCE_PUNCTUATION.search(line)]
     sentences = _SENTENCE_END.split("\n".join(lines))
     return [s.replace("\n", "") for s in sentences if s.strip() and not any(word in s for word in table_words)]
+
+
+def _heading_before(line: str, start: int) -> bool:
+    """A heading mark ends just before ``start``: searched in a few characters, not in the whole line.
+
+    Searching the line up to each repeat made a paragraph of thousands of repeats quadratic.
+    """
+    return bool(_HEADING_END.search(line, max(0, start - _HEADING_REACH), start))
 
 
 def mask_titles(line: str) -> str:
@@ -114,7 +124,7 @@ class RepeatedPhraseKind(RuleKind):
             for line in prose_lines(section, params.table_words):
                 for match in pattern.finditer(mask_titles(line)):
                     unit = match.group(1)
-                    if any(a.search(unit) for a in allowed) or _HEADING_END.search(line, 0, match.start()):
+                    if any(a.search(unit) for a in allowed) or _heading_before(line, match.start()):
                         continue
                     places.append(Place(excerpt(line, match.start(), match.end()), f"（“{unit}”重复）"))
             if places:
