@@ -182,7 +182,7 @@ def test_pages_pdfium_cannot_render_are_one_refusal(monkeypatch: pytest.MonkeyPa
 
     import compliance.readers.pdf as pdf_reader
 
-    def refuse(data: bytes, indexes: list[int]) -> None:
+    def refuse(data: bytes, indexes: list[int], name: str) -> None:
         raise RuntimeError("Failed to load document (PDFium: Data format error).")
 
     monkeypatch.setattr(pdf_reader, "_ocr_pages", refuse)
