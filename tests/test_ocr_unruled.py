@@ -106,6 +106,9 @@ def test_borderless_word_tables_scanned_read_every_cell(tmp_path: Path) -> None:
         found = {(r, c): cell.value for r, row in report.tables.get(table, {}).items() for c, cell in row.items()}
         assert expected and found == expected, table
         assert all(c.confidence is not None for row in report.tables[table].values() for c in row.values())
+    # The prose was recognised too: every section says so, for the prose rules' sake.
+    assert report.sections and all(s.confidence is not None for s in report.sections if s.text)
+    assert all(s.confidence is None for s in truth.sections)
 
 
 def test_a_figure_read_from_a_letter_stays_uncertain_through_the_reader() -> None:

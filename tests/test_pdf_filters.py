@@ -23,8 +23,8 @@ from pdfminer.runlength import rldecode
 
 from compliance.document import LoadError
 from compliance.readers.limits import LimitExceeded, Limits
-from compliance.readers.pdf_filters import CHUNK, decoded_size
-from compliance.readers.pdf_limits import check_streams
+from compliance.readers.pdf.filters import CHUNK, decoded_size
+from compliance.readers.pdf.limits import check_streams
 
 
 def _sample(size: int, seed: int = 3) -> bytes:
@@ -180,7 +180,7 @@ def test_pages_pdfium_cannot_render_are_one_refusal(monkeypatch: pytest.MonkeyPa
     # open it for OCR, and its error escaped the reader as "reader failed".
     from pdf_bombs import page_with_stream
 
-    import compliance.readers.pdf as pdf_reader
+    import compliance.readers.pdf.reader as pdf_reader
 
     def refuse(data: bytes, indexes: list[int], name: str) -> None:
         raise RuntimeError("Failed to load document (PDFium: Data format error).")

@@ -18,7 +18,7 @@ import pytest
 from compliance.document import Document, Grid
 from compliance.readers.html import HtmlReader
 from compliance.readers.markdown import MarkdownReader
-from compliance.readers.pdf import PdfReader
+from compliance.readers.pdf.reader import PdfReader
 from conftest import CORPUS, REPO, require_shared
 
 GOLDEN = REPO / "tests" / "golden" / "reader_extraction.json"

@@ -6,7 +6,7 @@ import pytest
 from documents import minimal_pdf, pdf_ruled_table, pdf_text
 
 from compliance.document import Grid, LoadError, Paragraph
-from compliance.readers.pdf import PdfReader
+from compliance.readers.pdf.reader import PdfReader
 
 
 def read(data: bytes) -> list:
@@ -168,13 +168,28 @@ def test_a_line_hanging_past_the_margin_does_not_make_full_lines_end_their_parag
 def test_a_line_short_by_the_character_a_closing_mark_took_down_still_wraps() -> None:
     # "…配置工" stops two characters short because "作、" went down together (a mark may not open a
     # line); a line as short before an ordinary character ends its paragraph.
-    from compliance.readers.pdf import _continues, _Line
+    from compliance.readers.pdf.assemble import Line, _continues
 
-    def line(text: str, x1: float, top: float) -> _Line:
-        return _Line(text=text, x0=72, x1=x1, top=top, bottom=top + 12, page=1, height=12)
+    def line(text: str, x1: float, top: float) -> Line:
+        return Line(text=text, x0=72, x1=x1, top=top, bottom=top + 12, page=1, height=12)
 
     edges = {1: (72.0, 522.0)}
     above = line("扎实推进公共租赁房配置工", 498, 100)
     assert _continues(above, line("作、环境卫生综合整治", 400, 114), edges)
     assert not _continues(above, line("作环境卫生综合整治", 400, 114), edges)
     assert not _continues(line("扎实推进公共租赁", 400, 100), line("作、环境卫生综合整治", 400, 114), edges)
+
+
+def test_paragraphs_of_recognised_lines_keep_the_least_sure_confidence() -> None:
+    from compliance.readers.pdf.assemble import Line, assemble
+
+    lines = [
+        Line("x" * 90, 72, 522, 100, 112, 1, 842, 0.97),
+        Line("x" * 90, 72, 522, 114, 126, 1, 842, 0.64),
+        Line("x" * 90, 72, 522, 128, 140, 1, 842, 0.99),
+        Line("end.", 72, 100, 142, 154, 1, 842, 0.9),
+    ]
+    (paragraph,) = assemble(lines, [])
+    assert isinstance(paragraph, Paragraph) and paragraph.confidence == 0.64
+    printed = [Line(ln.text, ln.x0, ln.x1, ln.top, ln.bottom, ln.page, ln.height) for ln in lines]
+    assert all(b.confidence is None for b in assemble(printed, []) if isinstance(b, Paragraph))

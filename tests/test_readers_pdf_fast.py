@@ -10,9 +10,9 @@ from documents import minimal_pdf, pdf_ruled_table, pdf_text
 from test_readers_golden import normalised
 
 from compliance.document import Document
-from compliance.readers import pdf as pdf_module
-from compliance.readers.pdf import PdfReader
-from compliance.readers.pdf_objects import PageObjects
+from compliance.readers.pdf import reader as pdf_module
+from compliance.readers.pdf.objects import PageObjects
+from compliance.readers.pdf.reader import PdfReader
 
 ROWS = [["Label", "A", "B", "Total"], ["first", "1", "2", "3"], ["second", "4", "", "4"]]
 

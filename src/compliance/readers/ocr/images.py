@@ -34,7 +34,7 @@ class ImageReader:
 
     def read(self, data: bytes, path: str) -> Document:
         from compliance.readers.ocr.scanned import image_pages, require_engine
-        from compliance.readers.pdf import assemble_ocr
+        from compliance.readers.pdf.reader import assemble_ocr
 
         require_engine()
         sha256 = hashlib.sha256(data).hexdigest()

@@ -2,7 +2,7 @@
 
 pdfminer decodes a stream whole, in memory, the first time it is used, and builds every page
 object of the document before the first one is read; a small file can ask for gigabytes. So the
-reader first decodes every stream's filter chain once (``pdf_filters``: Flate, LZW, ASCII85,
+reader first decodes every stream's filter chain once (``filters``: Flate, LZW, ASCII85,
 ASCIIHex, RunLength, chained), in chunks that are counted and thrown away, sizes up every image
 by the pixels it declares, then counts the pages with pdfium (C, reading only the page tree) and
 stops at the page limit, then counts each page's objects before the page is handed to pdfplumber.
@@ -18,7 +18,7 @@ from typing import Any
 
 from compliance.document import LoadError
 from compliance.readers.limits import LimitExceeded, Limits
-from compliance.readers.pdf_filters import DECODERS, UnsupportedChain, decoded_size
+from compliance.readers.pdf.filters import DECODERS, UnsupportedChain, decoded_size
 
 # The dictionary before a ``stream`` keyword is looked for this far back (real ones are far smaller).
 _DICT_WINDOW = 64 * 1024

@@ -6,7 +6,7 @@ times, and filters chain (``[/FlateDecode /FlateDecode]`` multiplies the ratios)
 filter is a generator from chunks to chunks; each stage's output is counted as it is produced and
 thrown away once the next stage has consumed it, so decoding stops just past the limit whatever
 the chain, with memory of a few chunks. Image codecs (DCT, JPX, JBIG2, CCITT) end the chain:
-nothing here decodes them, their size is judged from their dimensions (``pdf_limits``).
+nothing here decodes them, their size is judged from their dimensions (``limits``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,251 @@
+"""PDF read with pdfplumber: ruled tables by cell geometry, prose in reading order; scans by OCR.
+
+Each page's tables are found by ``tables`` (ruled ones by their drawn lines, unruled ones by
+alignment). A table carried over a page break with nothing between becomes one grid. Text
+outside tables becomes paragraphs (``assemble``: wrapped lines are joined when a line runs to the
+prose margin and the next is not indented). Page numbers and running headers in the margins are dropped.
+Every location carries its page and a running line number. pdfplumber is imported only here,
+when a PDF is actually read, so start-up stays light. Pages without a text layer (scans) are
+rendered and read by OCR (``readers.ocr``, imported only then) into the same tables and lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import re
+from typing import Any
+
+from compliance.document import Block, Document, GridCell, LoadError
+from compliance.hookspecs import hookimpl
+from compliance.readers.grid import clean_inline
+from compliance.readers.limits import current
+from compliance.readers.pdf.assemble import Line, assemble, drop_running_heads
+from compliance.readers.pdf.limits import check_page_count, check_page_objects, check_streams
+from compliance.readers.pdf.objects import PageObjects
+from compliance.readers.pdf.tables import (
+    PageTable,
+    closing_rules,
+    grid_box,
+    segment_bbox,
+    table_segments,
+    unruled_tables,
+)
+
+# A page number alone on a line in the top or bottom margin.
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[\s\-—–－·•]*$"
+)
+
+
+class PdfReader:
+    name = "pdf"
+    extensions = (".pdf",)
+
+    def sniff(self, data: bytes, path: str) -> int:
+        if data[:1024].lstrip().startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+            return 100
+        return 50 if path.lower().endswith(".pdf") else 0
+
+    def read(self, data: bytes, path: str) -> Document:
+        if b"%PDF-" not in data[:1024]:
+            raise LoadError("不是有效的 PDF 文件（缺少 %PDF 文件头）", "not a PDF file (no %PDF header)")
+        blocks = read_pdf(data, os.path.basename(path))
+        return Document(blocks=blocks, format="pdf", path=path, sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_pdf(data: bytes, name: str = "") -> list[Block]:
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    encrypted = b"/Encrypt" in data
+    limits = current()
+    check_streams(data, limits)  # before any parser inflates one whole
+    check_page_count(data, limits)  # before pdfplumber builds every page
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = pdf.pages
+            if not pages:
+                raise LoadError(
+                    "PDF 文件没有页面，可能已损坏或被截断", "the PDF has no pages; it may be damaged or truncated"
+                )
+            if len(pages) > limits.max_pages:
+                raise LoadError(
+                    f"PDF 页数过多（{len(pages)} 页，上限 max-pages = {limits.max_pages} 页）",
+                    f"the PDF has too many pages ({len(pages)}; limit max-pages = {limits.max_pages})",
+                )
+            tables, lines, _ = _read_pages(pages, data)
+            scanned = [index for index, page in enumerate(pages) if not page.chars]
+    except LoadError:
+        raise
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise LoadError(
+            "PDF 文件已加密，无法读取；请提供未加密的文件", "the PDF is encrypted and cannot be read"
+        ) from exc
+    except Exception as exc:
+        if encrypted:
+            raise LoadError(
+                "PDF 文件已加密，无法读取；请提供未加密的文件", "the PDF is encrypted and cannot be read"
+            ) from exc
+        raise LoadError(
+            f"PDF 文件已损坏或被截断，无法读取（{type(exc).__name__}）",
+            f"the PDF is damaged or truncated and cannot be read ({type(exc).__name__})",
+        ) from exc
+    if scanned:
+        try:
+            ocr_tables, ocr_lines = _ocr_pages(data, scanned, name)
+        except (LoadError, MemoryError):
+            raise
+        except (RuntimeError, ValueError, OSError) as exc:  # pdfium (PdfiumError) refuses what pdfminer read
+            raise LoadError(
+                "PDF 文件已损坏：没有文字层的页面无法渲染以进行 OCR",
+                "the PDF is damaged: its pages without a text layer cannot be rendered for OCR",
+            ) from exc
+        tables += ocr_tables
+        lines += ocr_lines
+    if not lines and not tables:
+        raise LoadError(
+            "PDF 没有文字层（可能是扫描件或图片），需要先进行 OCR 文字识别才能核验",
+            "the PDF has no text layer (a scan or images); OCR is needed before it can be checked",
+        )
+    return assemble(drop_running_heads(lines), tables)
+
+
+def _ocr_pages(data: bytes, indexes: list[int], name: str) -> tuple[list[PageTable], list[Line]]:
+    """Pages without a text layer (scans), read by OCR into the same tables and lines (``name``:
+    the file, for the OCR progress lines)."""
+    from compliance.readers.ocr.scanned import pdf_pages, require_engine
+
+    require_engine()
+    tables: list[PageTable] = []
+    lines: list[Line] = []
+    for page in pdf_pages(data, indexes, hashlib.sha256(data).hexdigest(), name):
+        page_tables, page_lines = ocr_items(page)
+        tables += page_tables
+        lines += page_lines
+    return tables, lines
+
+
+def ocr_items(page: Any) -> tuple[list[PageTable], list[Line]]:
+    """One OCR'd page (``ocr.scanned.PageItems``) as this reader's tables and text lines."""
+    tables: list[PageTable] = []
+    lines: list[Line] = []
+    for table in page.tables:
+        # As for text-layer tables: a row with one filled cell is prose inside a frame.
+        current: list[list[GridCell]] = []
+        for row in table.rows:
+            filled = [c for c in row if c.text and not c.span_copy]
+            if len(filled) >= 2:
+                current.append(row)
+                continue
+            if current:
+                tables.append(PageTable(rows=current, top=_row_top(current[0]), page=page.number))
+                current = []
+            if filled and filled[0].loc.bbox:
+                x0, top, x1, bottom = filled[0].loc.bbox
+                cell = filled[0]
+                lines.append(Line(cell.text, x0, x1, top, bottom, page.number, page.height, cell.confidence))
+        if current:
+            tables.append(PageTable(rows=current, top=_row_top(current[0]), page=page.number))
+    for found in page.lines:
+        text = clean_inline(found.text)
+        least_sure = min((box.confidence for box in found.boxes), default=None)
+        line = Line(text, found.x0, found.x1, found.top, found.bottom, page.number, page.height, least_sure)
+        if text and not (line.in_margin and _PAGE_NUMBER.match(text)):
+            lines.append(line)
+    return tables, lines
+
+
+def _row_top(row: list[GridCell]) -> float:
+    return min((c.loc.bbox[1] for c in row if c.loc.bbox), default=0.0)
+
+
+def assemble_ocr(pages: list[Any]) -> list[Block]:
+    """Blocks of OCR'd pages (image files), assembled exactly like a PDF's."""
+    tables: list[PageTable] = []
+    lines: list[Line] = []
+    for page in pages:
+        page_tables, page_lines = ocr_items(page)
+        tables += page_tables
+        lines += page_lines
+    return assemble(drop_running_heads(lines), tables)
+
+
+def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Line], int]:
+    """Tables, text lines and the character count of every page."""
+    lines: list[Line] = []
+    tables: list[PageTable] = []
+    chars = 0
+    try:
+        fast: PageObjects | None = PageObjects(data)
+    except Exception:  # pdfium refuses what pdfminer may still read: then pdfminer reads it all
+        fast = None
+    try:
+        for index, page in enumerate(pages):
+            if fast is not None:  # pdfminer would build a dict per object, whatever their number
+                check_page_objects(fast.object_count(index), index + 1, current())
+            objects = _fast_objects(fast, index, page)
+            if objects is not None:
+                # pdfplumber caches a page's parsed objects here; filling the cache with
+                # pdfium's equivalents spares pdfminer's slow interpreter. Should the cache
+                # ever be renamed, pdfplumber simply parses the page itself, as before.
+                page._objects = objects
+            chars += len(page.chars)
+            page_tables, page_lines = _read_page(page)
+            tables.extend(page_tables)
+            lines.extend(page_lines)
+    finally:
+        if fast is not None:
+            fast.close()
+    return tables, lines, chars
+
+
+def _fast_objects(fast: PageObjects | None, index: int, page: Any) -> dict[str, list[dict]] | None:
+    if fast is None:
+        return None
+    try:
+        return fast.objects(index, page)
+    except Exception:  # a page pdfium stumbles on is still pdfminer's to read
+        return None
+
+
+def _read_page(page: Any) -> tuple[list[PageTable], list[Line]]:
+    number = page.page_number
+    tables: list[PageTable] = []
+    masks: list[tuple[float, float, float, float]] = []
+    closing = closing_rules(page)
+    for found in page.find_tables({"explicit_horizontal_lines": closing} if closing else None):
+        for segment in table_segments(found, number):
+            tables.append(segment)
+            masks.append(segment_bbox(found, segment))
+
+    def outside(obj: dict) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in masks)
+
+    text_page = page.filter(outside) if masks else page
+    unruled = unruled_tables(text_page, number)
+    if unruled:
+        tables.extend(unruled)
+        masks.extend(grid_box(t.rows) for t in unruled)
+        text_page = page.filter(outside)
+    lines = []
+    height = float(page.height)
+    for raw in text_page.extract_text_lines(strip=True, return_chars=False):
+        text = clean_inline(raw["text"])
+        if not text:
+            continue
+        line = Line(text, raw["x0"], raw["x1"], raw["top"], raw["bottom"], number, height)
+        if line.in_margin and _PAGE_NUMBER.match(text):
+            continue
+        lines.append(line)
+    return tables, lines
+
+
+@hookimpl
+def compliance_readers() -> list[object]:
+    return [PdfReader()]
