@@ -6,6 +6,7 @@ nothing about file formats. This module is the only thing both sides share.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from compliance.model import Loc
@@ -41,6 +42,12 @@ class Grid:
 
 
 Block = Paragraph | Grid
+
+
+def least_sure(confidences: Iterable[float | None]) -> float | None:
+    """The lowest OCR confidence among ``confidences``; None when none was read by OCR (printed text)."""
+    known = [c for c in confidences if c is not None]
+    return min(known) if known else None
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from compliance.document import Document, Grid, Paragraph
+from compliance.document import least_sure as document_least_sure
 from compliance.layout import TableSpec, TemplateLayout
 from compliance.mapping.claims import ProseLine, extract_claims
 from compliance.mapping.grid_titles import titles_out_of_grids
@@ -198,8 +199,7 @@ def _preamble(document: Document, spans: list[SectionSpan], title: str | None) -
 
 def least_sure(paragraphs: list[Paragraph]) -> float | None:
     """The lowest OCR confidence among ``paragraphs``; None when none was read by OCR."""
-    known = [p.confidence for p in paragraphs if p.confidence is not None]
-    return min(known) if known else None
+    return document_least_sure(p.confidence for p in paragraphs)
 
 
 def _unread_rows(printed: list[str], mapped: MappedTable, spec: TableSpec, readable: bool) -> list[str]:

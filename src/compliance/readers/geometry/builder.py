@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from compliance.document import Block, Grid, GridCell, Paragraph
+from compliance.document import Block, Grid, GridCell, Paragraph, least_sure
 from compliance.model import Loc
 from compliance.readers.geometry.columns import PAGE_STRIDE, ColumnModel, Slotted, column_model, header_leaves, stack
 from compliance.readers.geometry.regions import Geometry, Region, RegionFinder, value_tokens
@@ -356,24 +356,17 @@ def _paragraphs(lines: list[Line], used: set[int], geometry: Geometry) -> list[t
         line = lines[i]
         text = " ".join(w.text for w in line.words)
         number = _line_number(lines, i)
-        confidence = _least_sure(line.words)
+        confidence = least_sure(w.confidence for w in line.words)
         if previous is not None and previous == i - 1 and _continues(lines[previous], line, left, right, geometry):
             paragraph = out[-1][1]
             paragraph.text = clean_inline(paragraph.text + "\n" + text)
             paragraph.loc = paragraph.loc.model_copy(update={"line_end": number})
-            if confidence is not None:
-                paragraph.confidence = min(confidence, paragraph.confidence or 1.0)
+            paragraph.confidence = least_sure((paragraph.confidence, confidence))
         else:
             loc = _loc(line.words, number)
             out.append((i, Paragraph(text=clean_inline(text), loc=loc, confidence=confidence)))
         previous = i
     return out
-
-
-def _least_sure(words: list[Word]) -> float | None:
-    """The lowest OCR confidence among ``words``; None for printed text."""
-    known = [w.confidence for w in words if w.confidence is not None]
-    return min(known) if known else None
 
 
 def _continues(

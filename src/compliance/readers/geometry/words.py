@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
+from compliance.document import least_sure
+
 # A printed figure: digits with separators, an optional sign, decimal part, percent or unit of money.
 # Readers only need the shape (is this token a value?); parsing values is the mapping's job.
 _NUMBER = re.compile(r"^[+\-−]{0,2}\d[\d,，]*(?:[.．]\d+)?\s*(?:%|万元|元)?$")
@@ -131,7 +133,7 @@ def merge_phrases(line: Line, gap: float) -> Line:
                 last.page,
                 last.line,
                 last.column,
-                _min_confidence(last.confidence, word.confidence),
+                least_sure((last.confidence, word.confidence)),
             )
         else:
             merged.append(word)
@@ -140,11 +142,3 @@ def merge_phrases(line: Line, gap: float) -> Line:
 
 def _cjk_edge(char: str) -> bool:
     return bool(char) and ord(char) >= 0x2E80
-
-
-def _min_confidence(a: float | None, b: float | None) -> float | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a, b)

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from compliance.document import Block, Grid, GridCell, Paragraph
+from compliance.document import Block, Grid, GridCell, Paragraph, least_sure
 from compliance.model import Loc
 from compliance.readers.geometry import is_number_shaped
 from compliance.readers.grid import clean_inline
@@ -97,8 +97,7 @@ def assemble(lines: list[Line], tables: list[PageTable]) -> list[Block]:
             paragraph = blocks[-1]
             paragraph.text = clean_inline(paragraph.text + "\n" + item.text)
             paragraph.loc = paragraph.loc.model_copy(update={"line_end": line_number})
-            if item.confidence is not None:
-                paragraph.confidence = min(item.confidence, paragraph.confidence or 1.0)
+            paragraph.confidence = least_sure((paragraph.confidence, item.confidence))
         else:
             loc = Loc(page=item.page, line=line_number)
             blocks.append(Paragraph(text=item.text, loc=loc, confidence=item.confidence))
