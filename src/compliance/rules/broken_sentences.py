@@ -39,6 +39,11 @@ _HEADING = re.compile(
     r"|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]是)"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Outside the formats whose paragraphs are the author's, a break may be the reader's.
+_PAGE_BREAK_CAVEAT = (
+    "（可能是换页或文字提取造成的断行，请核对原文）",
+    " (may be a page break or the text extraction's, check the original)",
+)
 
 
 class BrokenSentenceParams(ProseParams):
@@ -67,15 +72,10 @@ class BrokenSentenceKind(RuleKind):
             ]
             if not places:
                 continue
-            found = section_finding(rule, params, section, "句子被换行或分段截断", "sentence cut by a break", places)
-            if not authored and section.confidence is None:  # OCR'd prose already carries its caveat
-                found = found.model_copy(
-                    update={
-                        "severity": "info",
-                        "message": found.message + "（可能是换页或文字提取造成的断行，请核对原文）",
-                    }
-                )
-            yield found
+            caveat = None if authored else _PAGE_BREAK_CAVEAT
+            yield section_finding(
+                rule, params, section, "句子被换行或分段截断", "sentence cut by a break", places, caveat
+            )
 
 
 def hard_wrapped(report: Report, params: BrokenSentenceParams) -> bool:

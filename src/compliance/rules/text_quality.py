@@ -81,26 +81,38 @@ def excerpt(line: str, start: int, end: int, margin: int = 12) -> str:
 
 
 def section_finding(
-    rule: RuleSpec, params: ProseParams, section: Section, what: str, what_en: str, places: list[Place]
+    rule: RuleSpec,
+    params: ProseParams,
+    section: Section,
+    what: str,
+    what_en: str,
+    places: list[Place],
+    reading_caveat: tuple[str, str] | None = None,
 ) -> Finding:
+    """One finding for a section's places. Where the slips may be the reading's, not the agency's
+    (``reading_caveat``, as Chinese and English notes), the finding is an info note that says so."""
     shown = "；".join(f"“{p.excerpt}”{p.note}" for p in places[: params.examples])
     more = f" 等{len(places)}处" if len(places) > params.examples else ""
-    # Prose read from a scan: a doubled character or a straight quote may be the recogniser's.
-    recognised = section.confidence is not None
+    if section.confidence is not None:
+        # Prose read from a scan: a doubled character or a straight quote may be the recogniser's.
+        reading_caveat = OCR_CAVEAT
+    caveat, caveat_en = reading_caveat or ("", "")
     return finding(
         rule,
-        f"“{section.title}”中{what}{len(places)}处：{shown}{more}" + (OCR_CAVEAT if recognised else ""),
-        severity="info" if recognised else None,
+        f"“{section.title}”中{what}{len(places)}处：{shown}{more}{caveat}",
+        severity="info" if reading_caveat else None,
         section=section.key,
         loc=section.loc,
         actual=len(places),
         evidence=places[0].excerpt,
-        message_en=f"{what_en}: {len(places)} place(s) in section {section.key}"
-        + (" (read by OCR: may be the recogniser's, check the original)" if recognised else ""),
+        message_en=f"{what_en}: {len(places)} place(s) in section {section.key}{caveat_en}",
     )
 
 
-OCR_CAVEAT = "（本部分正文经 OCR 识别，可能是识别造成的，请核对原文）"
+OCR_CAVEAT = (
+    "（本部分正文经 OCR 识别，可能是识别造成的，请核对原文）",
+    " (read by OCR: may be the recogniser's, check the original)",
+)
 
 
 class RepeatParams(ProseParams):
