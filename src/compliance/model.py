@@ -80,6 +80,11 @@ class Loc(Strict):
         return copy
 
 
+# Below this recognition confidence an OCR'd figure is not trusted: an identity or a prose figure it
+# contradicts says "cannot verify", and views mark it.
+LOW_CONFIDENCE = 0.8
+
+
 class CellStatus(str, Enum):
     """How a cell's value came to be."""
 
@@ -99,6 +104,11 @@ class Cell(Strict):
     # Set only when the cell was read by OCR (a scan): the recogniser's confidence, 0–1. Rules
     # treat a failing identity over such cells as a possible misreading before blaming the report.
     confidence: float | None = None
+
+    @property
+    def doubtful(self) -> bool:
+        """Read by OCR with less confidence than the engine trusts."""
+        return self.confidence is not None and self.confidence < LOW_CONFIDENCE
 
     @field_validator("value", mode="before")
     @classmethod

@@ -23,7 +23,7 @@ def cell_text(cell: Cell | None) -> str:
     if cell is None or cell.status == CellStatus.blank:
         return ""
     shown = str(cell.value) if cell.value is not None else (cell.raw or "")
-    return shown + MARKS.get(cell.status, "") + ("*" if cell.confidence is not None and cell.confidence < 0.8 else "")
+    return shown + MARKS.get(cell.status, "") + ("*" if cell.doubtful else "")
 
 
 def row_blocks(spec: TableSpec) -> list[tuple[list[str], list[str]]]:

@@ -22,10 +22,8 @@ from decimal import Decimal
 
 from compliance.layout import TableSpec
 from compliance.mapping.numbers import parse_cell
-from compliance.model import Cell, CellStatus, Note, TableData
+from compliance.model import LOW_CONFIDENCE, Cell, CellStatus, Note, TableData
 
-# Below this recognition confidence a cell in a failing identity is not trusted.
-LOW_CONFIDENCE = 0.8
 NOTE_CODE = "uncertain-reading"
 # Pairs the PP-OCR recogniser is known to confuse on printed digits.
 _CONFUSED = {"0": "689", "1": "7", "3": "8", "6": "0", "7": "1", "8": "30", "9": "0"}

@@ -179,10 +179,6 @@ def uncertain(ctx: CheckContext, target: Target) -> bool:
     return False
 
 
-# An OCR'd cell read with less confidence than this is not trusted (as the mapping's ocr_readings).
-_DOUBTFUL_CONFIDENCE = 0.8
-
-
 def doubtful_reading(ctx: CheckContext, target: Target) -> bool:
     """Whether the target's value rests on an OCR'd cell read with low confidence, or one the
     mapping noted as possibly misread: a contradiction is then the reading's, not the agency's."""
@@ -203,7 +199,7 @@ def doubtful_reading(ctx: CheckContext, target: Target) -> bool:
         cell = data.get(row, {}).get(target.column)
         if (row, target.column) in flagged:
             return True
-        if cell is not None and cell.confidence is not None and cell.confidence < _DOUBTFUL_CONFIDENCE:
+        if cell is not None and cell.doubtful:
             return True
     return False
 
