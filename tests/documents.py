@@ -87,6 +87,17 @@ def header_spans(rows: list[list[str]]) -> dict[tuple[int, int], Span]:
     return spans
 
 
+def covered_cells(spans: dict[tuple[int, int], Span]) -> set[tuple[int, int]]:
+    """The cells a span covers beyond its own corner (printed once, at the corner)."""
+    return {
+        (r, c)
+        for s in spans.values()
+        for r in range(s.row, s.row + s.rowspan)
+        for c in range(s.col, s.col + s.colspan)
+        if (r, c) != (s.row, s.col)
+    }
+
+
 def to_html(text: str, *, word_runs: bool = True) -> str:
     """An HTML page (with chrome) in the style of a Word export: runs split digits, &nbsp; blanks."""
     body: list[str] = []
@@ -96,13 +107,7 @@ def to_html(text: str, *, word_runs: bool = True) -> str:
             continue
         assert piece.rows is not None
         spans = header_spans(piece.rows)
-        covered = {
-            (rr, cc)
-            for s in spans.values()
-            for rr in range(s.row, s.row + s.rowspan)
-            for cc in range(s.col, s.col + s.colspan)
-            if (rr, cc) != (s.row, s.col)
-        }
+        covered = covered_cells(spans)
         lines = ["<table class=MsoNormalTable border=1>"]
         for r, row in enumerate(piece.rows):
             cells = []

@@ -82,7 +82,7 @@ def section_page(text: str, heading: str, *, ruled: bool, dpi: int = 200, label_
     centred over the columns they span — with every cell ruled or with no rule at all.
     """
     import numpy as np
-    from documents import header_spans, pieces
+    from documents import covered_cells, header_spans, pieces
     from PIL import Image, ImageDraw
 
     scale = dpi / 72
@@ -118,13 +118,7 @@ def section_page(text: str, heading: str, *, ruled: bool, dpi: int = 200, label_
         width = (right - left - label) / (columns - 1)
         edges = [left, left + label] + [left + label + width * (c + 1) for c in range(columns - 1)]
         spans = header_spans(piece.rows)
-        covered = {
-            (r, c)
-            for s in spans.values()
-            for r in range(s.row, s.row + s.rowspan)
-            for c in range(s.col, s.col + s.colspan)
-            if (r, c) != (s.row, s.col)
-        }
+        covered = covered_cells(spans)
         for r, row in enumerate(piece.rows):
             height = pitch
             for c, cell in enumerate(row):

@@ -90,6 +90,16 @@ def _index(document: FindingsDocument, links: list[str], highlighted: list[int])
     )
 
 
+def _index_page(document: FindingsDocument, links: list[str], sections: list[tuple[str, int]]) -> list[str]:
+    """The head of the report: title, totals, the rules that fired most, and the index of reports."""
+    return [
+        f"<h1>{TITLE}</h1>",
+        _totals(document),
+        _rule_summary(document),
+        _index(document, links, [marked for _, marked in sections]),
+    ]
+
+
 def _sections(document: FindingsDocument, reports: Sequence[Report | None], lang: str = "zh") -> list[tuple[str, int]]:
     padded = list(reports) + [None] * (len(document.reports) - len(reports))
     return [
@@ -108,14 +118,7 @@ class HtmlFormatter:
     def render(self, document: FindingsDocument, reports: Sequence[Report | None]) -> str:
         sections = _sections(document, reports, self.lang)
         links = [f"#report-{n}" for n in range(1, len(sections) + 1)]
-        body = [
-            f"<h1>{TITLE}</h1>",
-            _totals(document),
-            _rule_summary(document),
-            _index(document, links, [marked for _, marked in sections]),
-            *(html for html, _ in sections),
-        ]
-        return _page(TITLE, body)
+        return _page(TITLE, [*_index_page(document, links, sections), *(html for html, _ in sections)])
 
     def render_pages(
         self, document: FindingsDocument, reports: Sequence[Report | None], index_name: str, folder: str
@@ -126,13 +129,7 @@ class HtmlFormatter:
         back = f"../{index_name}" if folder else index_name
         sections = _sections(document, reports, self.lang)
         links = [f"{prefix}report-{n}.html" for n in range(1, len(sections) + 1)]
-        index = [
-            f"<h1>{TITLE}</h1>",
-            _totals(document),
-            _rule_summary(document),
-            _index(document, links, [marked for _, marked in sections]),
-        ]
-        pages = {index_name: _page(TITLE, index)}
+        pages = {index_name: _page(TITLE, _index_page(document, links, sections))}
         for link, result, (html, _) in zip(links, document.reports, sections, strict=True):
             nav = f'<p><a href="{escape(back)}">← 报告索引 / index</a></p>'
             pages[link] = _page(f"{_name(result)} — {TITLE}", [nav, html])
