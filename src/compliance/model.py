@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 
@@ -271,20 +271,6 @@ class Report(Strict):
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
-CATEGORIES = (
-    "input",
-    "structure",
-    "version",
-    "arithmetic",
-    "improvement-plan",
-    "narrative-consistency",
-    "plausibility",
-    "cross-year",
-    "roll-up",
-    "text-quality",
-    "timeliness",
-    "internal",
-)
 Category = Literal[
     "input",
     "structure",
@@ -299,6 +285,7 @@ Category = Literal[
     "timeliness",
     "internal",
 ]
+CATEGORIES: tuple[str, ...] = get_args(Category)
 
 
 class FindingLocation(Strict):
