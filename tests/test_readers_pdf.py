@@ -193,3 +193,31 @@ def test_paragraphs_of_recognised_lines_keep_the_least_sure_confidence() -> None
     assert isinstance(paragraph, Paragraph) and paragraph.confidence == 0.64
     printed = [Line(ln.text, ln.x0, ln.x1, ln.top, ln.bottom, ln.page, ln.height) for ln in lines]
     assert all(b.confidence is None for b in assemble(printed, []) if isinstance(b, Paragraph))
+
+
+def test_pdf_header_rows_repeated_on_the_next_page_are_said_once() -> None:
+    """Word's 重复标题行 prints a table's header again on every page; the grid keeps one copy."""
+    head = [["Label", "A", "B", "Total"], ["", "a1", "b1", ""]]
+    widths = [150.0, 60.0, 60.0, 60.0]
+    first = pdf_ruled_table(72, 300, widths, [*head, ["first", "1", "2", "3"], ["(6) other", "5", "6", "11"]])
+    second = pdf_ruled_table(72, 800, widths, [*head, ["handling", "", "", ""], ["second", "4", "", "4"]])
+    grids = [b for b in read(minimal_pdf([first, second])) if isinstance(b, Grid)]
+    assert len(grids) == 1
+    rows = [[c.text for c in row] for row in grids[0].rows]
+    assert rows == [*head, ["first", "1", "2", "3"], ["(6) otherhandling", "5", "6", "11"], ["second", "4", "", "4"]]
+
+
+def test_pdf_table_equal_to_the_one_before_is_not_taken_for_a_repeated_header() -> None:
+    table = [["Label", "A", "B"], ["", "a1", "b1"]]
+    first = pdf_ruled_table(72, 300, [150, 60, 60], table)
+    second = pdf_ruled_table(72, 800, [150, 60, 60], table)
+    grids = [b for b in read(minimal_pdf([first, second])) if isinstance(b, Grid)]
+    assert sum(len(g.rows) for g in grids) == 4
+
+
+def test_pdf_numbered_row_with_blank_figures_at_a_page_top_is_its_own_row() -> None:
+    first = pdf_ruled_table(72, 300, [150, 60, 60, 60], [*ROWS[:2], ["6. other", "5", "6", "11"]])
+    second = pdf_ruled_table(72, 800, [150, 60, 60, 60], [["7. files", "", "", ""], ["(7) total", "6", "8", "14"]])
+    grids = [b for b in read(minimal_pdf([first, second])) if isinstance(b, Grid)]
+    rows = [[c.text for c in row] for g in grids for row in g.rows]
+    assert rows[-3:] == [["6. other", "5", "6", "11"], ["7. files", "", "", ""], ["(7) total", "6", "8", "14"]]

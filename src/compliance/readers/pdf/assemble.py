@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from compliance.document import Block, Grid, GridCell, Paragraph, least_sure
 from compliance.model import Loc
 from compliance.readers.geometry import is_number_shaped
+from compliance.readers.geometry.words import NUMBERED
 from compliance.readers.grid import clean_inline
 from compliance.readers.pdf.tables import PageTable
 
@@ -77,6 +78,13 @@ def assemble(lines: list[Line], tables: list[PageTable]) -> list[Block]:
                     ]
                 )
             last = blocks[-1] if blocks else None
+            if isinstance(last, Grid) and (repeated := _repeated_head(last, rows)):
+                # Header rows a word processor prints again at the top of each page (Word's
+                # 重复标题行): the table's own, said once; what follows them carries the table on.
+                rows = rows[repeated:]
+                if not rows:
+                    previous = None
+                    continue
             if isinstance(last, Grid) and _continued(last, item, rows):
                 # The same table carried over a page break, nothing printed between: one grid, so
                 # that a caption or header row above the first part still speaks for the rest.
@@ -106,10 +114,41 @@ def assemble(lines: list[Line], tables: list[PageTable]) -> list[Block]:
 
 
 def _rest_of_row(above: list[GridCell], below: list[GridCell]) -> bool:
-    """Is ``below`` (first row on a page, only text) the rest of ``above`` (last row before, with figures)?"""
+    """Is ``below`` (first row on a page, only text) the rest of ``above`` (last row before, with figures)?
+
+    A row that opens with a numbering mark (``7.``, ``（四）``) is a row of its own whose figures are
+    blank, not the rest of a label.
+    """
     has_figures = any(is_number_shaped(c.text) for c in above if c.text)
     texts = [c.text for c in below if c.text and not c.span_copy]
-    return has_figures and bool(texts) and not any(is_number_shaped(t) for t in texts)
+    if not has_figures or not texts or any(is_number_shaped(t) for t in texts):
+        return False
+    return not any(NUMBERED.match(t) for t in texts)
+
+
+def _repeated_head(grid: Grid, rows: list[list[GridCell]]) -> int:
+    """How many of ``rows`` (a table at the top of the next page) repeat ``grid``'s first rows, cell for cell.
+
+    Only rows without figures count (header rows), and only a table's opening rows, so that a
+    data row that happens to equal the first one is never dropped.
+    """
+    page = grid.rows[-1][0].loc.page
+    if not rows or page is None or rows[0][0].loc.page != page + 1:
+        return 0
+    count = 0
+    for head, row in zip(grid.rows, rows, strict=False):
+        texts = [_squeezed(c.text) for c in row]
+        if texts != [_squeezed(c.text) for c in head] or not any(texts):
+            break
+        if any(is_number_shaped(c.text) for c in row if c.text and not c.span_copy):
+            break
+        count += 1
+    # A whole table equal to the one before is a second table, not a repeated header.
+    return count if count < len(grid.rows) else 0
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
 
 
 def _continued(grid: Grid, table: PageTable, rows: list[list[GridCell]]) -> bool:
