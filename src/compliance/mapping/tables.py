@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from compliance.document import Grid
 from compliance.layout import TableSpec, TemplateLayout
+from compliance.mapping.aligned import PrintedRow, place_by_columns
 from compliance.mapping.captions import CaptionIndex, under_captions
 from compliance.mapping.cells import MappedTable, SplitRow, as_run, is_run, spec_cell, split_row
 from compliance.mapping.fuzzy import fuzzy_row, strip_numbering
@@ -20,6 +21,7 @@ from compliance.mapping.label_lines import figures_above_label, join_label_tails
 from compliance.mapping.normalize import key
 from compliance.mapping.placement import GridConvention, place_trailing, place_values
 from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
+from compliance.mapping.split_captions import join_split_captions
 from compliance.model import Cell, CellStatus, Note
 
 __all__ = ["LabelIndex", "MappedTable", "PrintedHeaders", "SplitRow", "map_row_table", "split_row"]
@@ -222,9 +224,53 @@ def _match_rows(table: str, rows: list[_Row], index: LabelIndex, wanted: set[str
                 loc=row.split.loc,
             )
         )
+    notes.extend(_blank_in_gap(table, rows, index, wanted, order))
     if table == "T3":
         notes.extend(_assign_by_position(table, rows, index, wanted))
     return notes_above + notes
+
+
+def _blank_in_gap(
+    table: str, rows: list[_Row], index: LabelIndex, wanted: set[str], order: dict[str, int]
+) -> list[Note]:
+    """A row printed blank whose label lines were broken apart (``4.保护第三方合法权`` / ``（三）益``).
+
+    Between two matched rows the template lacks exactly one row, and every grid row standing there
+    prints no figure: that row is printed blank wherever its label's pieces went. It is taken when one
+    of those label lines is similar to its label (fuzzy, as for rows with figures); a gap holding a
+    row of figures, or lacking more than one row, is left alone.
+    """
+    notes: list[Note] = []
+    taken = {r.row_id for r in rows if r.row_id is not None}
+    low = -1
+    run: list[_Row] = []
+    for row in [*rows, None]:
+        if row is not None and row.row_id is None:
+            run.append(row)
+            continue
+        high = order.get(row.row_id or "", len(order)) if row is not None else len(order)
+        if run and row is not None and all(r.blank for r in run):
+            open_rows = [r for r in index.order[low + 1 : high] if r in wanted and r not in taken]
+            if len(open_rows) == 1:
+                labels = {open_rows[0]: index.labels_of(open_rows[0])}
+                chosen = next((r for r in run if r.label_key and fuzzy_row(r.label_key, labels)), None)
+                if chosen is not None:
+                    chosen.row_id = open_rows[0]
+                    chosen.versions = {version for _, r, version in index.entries if r == open_rows[0]}
+                    taken.add(open_rows[0])
+                    notes.append(
+                        Note(
+                            code="fuzzy-label",
+                            message=f"表格行“{chosen.split.label.strip()}”与模板行标签不完全一致，按位置与相似度对应为该行",
+                            table=table,
+                            row=open_rows[0],
+                            loc=chosen.split.loc,
+                        )
+                    )
+        run = []
+        if row is not None:
+            low = max(low, order.get(row.row_id or "", low))
+    return notes
 
 
 def _drop_out_of_order(rows: list[_Row], order: dict[str, int]) -> None:
@@ -318,6 +364,8 @@ def map_row_table(
     version's columns (a hybrid sub-table), and ``row_layouts`` records it.
     """
     mapped = MappedTable()
+    if printed is not None:
+        grids = [join_split_captions(grid, printed.vocabulary) for grid in grids]
     rows = _collect_rows(grids, printed.vocabulary if printed else None)
     if printed is not None:
         spec_for_row = dict(spec_for_row)
@@ -330,6 +378,7 @@ def map_row_table(
     # Rows first seen printed with every cell empty: a later printing with figures is the row (a
     # heading line naming the row, such as ``(一) 予以公开`` above its own small table, prints no figures).
     blank_first: set[str] = set()
+    printed_rows: list[PrintedRow] = []
     for row in rows:
         split = row.split
         if row.row_id is None:
@@ -372,11 +421,24 @@ def map_row_table(
             cells = under_captions(table, row_id, split, spec, columns, extents, mapped.notes) or cells
         mapped.data[row_id] = cells
         mapped.versions[row_id] = row.versions
+        printed_rows.append(PrintedRow(row_id, row.grid, split))
         if mapped.loc is None:
             mapped.loc = split.loc
     if pending:
         resolve_pending(table, mapped, pending, spec_for_row)
+    _place_open_rows(table, mapped, printed_rows, spec_for_row)
     return mapped
+
+
+def _place_open_rows(
+    table: str, mapped: MappedTable, printed: list[PrintedRow], spec_for_row: dict[str, TableSpec]
+) -> None:
+    """Rows still ambiguous: read by the columns the table's own figures stand in, where confirmed."""
+    if table == "T2" or not printed:
+        return
+    specs = {id(spec_for_row[r.row_id]): spec_for_row[r.row_id] for r in printed}
+    if len(specs) == 1:  # a hybrid table's rows follow two specs: their identities do not mix
+        place_by_columns(table, mapped, printed, next(iter(specs.values())))
 
 
 @dataclass(frozen=True)
