@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from compliance.document import Grid
 from compliance.layout import TableSpec
 from compliance.mapping.aligned import PrintedRow, place_by_columns
+from compliance.mapping.by_sums import place_by_sums
 from compliance.mapping.captions import CaptionIndex, under_captions
 from compliance.mapping.cells import MappedTable, SplitRow, as_run, is_run, spec_cell, split_row
 from compliance.mapping.headers import HeaderVocabulary
@@ -120,7 +121,9 @@ def _place_open_rows(
         return
     specs = {id(spec_for_row[r.row_id]): spec_for_row[r.row_id] for r in printed}
     if len(specs) == 1:  # a hybrid table's rows follow two specs: their identities do not mix
-        place_by_columns(table, mapped, printed, next(iter(specs.values())))
+        spec = next(iter(specs.values()))
+        place_by_columns(table, mapped, printed, spec)
+        place_by_sums(table, mapped, printed, spec)
 
 
 @dataclass(frozen=True)
