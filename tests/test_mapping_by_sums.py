@@ -17,7 +17,7 @@ from compliance.model import CellStatus, Loc
 SAMPLE = Path(__file__).resolve().parents[1] / "reports" / "v2019-clean-2020.txt"
 
 
-def _grid(blanked: tuple[str, ...], one_zero: bool = False) -> Grid:
+def _grid(blanked: tuple[str, ...], one_zero: bool = False, two_zeros: tuple[str, ...] = ()) -> Grid:
     """The sample's table 三 in reading order; rows starting with ``blanked`` print no zeros (or,
     with ``one_zero``, only their first)."""
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
@@ -29,6 +29,8 @@ def _grid(blanked: tuple[str, ...], one_zero: bool = False) -> Grid:
         if label.startswith(blanked):
             first_zero = figures.index("0") if one_zero and "0" in figures else -1
             figures = [f for n, f in enumerate(figures) if f != "0" or n == first_zero]
+        if label.startswith(two_zeros):  # a row of zeros printing two of them: no position says where
+            figures = ["0", "0"]
         row = [GridCell(label, Loc(line=number, column=1))]
         at = len(label) + 2
         for text in figures:  # one space apart, as reading-order text prints them
@@ -82,3 +84,11 @@ def test_a_printed_zero_that_could_stand_in_several_columns_leaves_the_row_ambig
     # 0 1 1: the 0 keeps every sum true in any blank column, so no single placement remains.
     mapped = _map(_grid(("8.属于行政查询事项",), one_zero=True))
     assert {cell.status for cell in mapped.data["deny.query"].values()} == {CellStatus.ambiguous}
+
+
+def test_a_row_of_zeros_left_unplaced_does_not_stop_the_sums() -> None:
+    # 2.其他法律行政法规禁止公开 prints 0 0: its zeros cannot be placed, but wherever they stand they add
+    # nothing to a sum, so （一）予以公开 is still the only unread row that matters.
+    mapped = _map(_grid(("（一）予以公开",), two_zeros=("2.其他法律行政法规禁止公开",)))
+    assert {cell.status for cell in mapped.data["deny.law"].values()} == {CellStatus.ambiguous}
+    assert _values(mapped, "granted") == [10, 3, 1, None, 1, None, 15]

@@ -28,7 +28,7 @@ from itertools import combinations
 from compliance.document import GridCell
 from compliance.layout import TableSpec
 from compliance.mapping.cells import MappedTable
-from compliance.mapping.confirm import Identities, PrintedRow, all_ambiguous, integer, write_placed
+from compliance.mapping.confirm import Identities, PrintedRow, all_ambiguous, integer, write_placed, zero_rows
 
 __all__ = ["PrintedRow", "place_by_columns"]
 from compliance.model import CellStatus
@@ -70,7 +70,7 @@ def place_by_columns(table: str, mapped: MappedTable, printed: list[PrintedRow],
     if not pages:
         return
     solved = {fig.row for page in pages.values() for cluster in page.clusters for fig in cluster if fig.column is None}
-    checks = Identities.build(spec, table, mapped, columns, solved)
+    checks = Identities.build(spec, table, mapped, columns, solved, zero_rows(printed))
     if checks is None:
         return
     outcomes: dict[str, set[tuple[tuple[int, int], ...]]] = {row: set() for row in solved}

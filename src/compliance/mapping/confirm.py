@@ -31,6 +31,16 @@ def all_ambiguous(cells: dict[str, Cell] | None) -> bool:
     return bool(cells) and all(c.status is CellStatus.ambiguous for c in cells.values())  # type: ignore[union-attr]
 
 
+def zero_rows(printed: list[PrintedRow]) -> set[str]:
+    """Rows whose printed figures are all 0: whatever their placement, they add nothing to a sum."""
+    out = set()
+    for row in printed:
+        figures = [integer(cell.text) for cell in row.split.values if cell.text.strip()]
+        if figures and all(figure == 0 for figure in figures):
+            out.add(row.row_id)
+    return out
+
+
 def integer(text: str) -> int | None:
     """A printed count (digits, thousands commas); None for anything else (decimals, signs, units)."""
     text = text.strip().replace(",", "")
@@ -42,7 +52,9 @@ class Identities:
     """The identities that judge a placement: per-row totals, per-column sums and balances.
 
     ``solved`` rows are the ones being placed; every other row of an identity must be printed and
-    read (blank cells count as zero), or the identity judges nothing.
+    read (blank cells count as zero), or the identity judges nothing. A row left unplaced whose
+    figures are all 0 (``zero_rows``) adds nothing to any sum wherever its zeros stand, so it does
+    not stop an identity from judging (its cells stay unplaced).
     """
 
     columns: list[str]
@@ -53,7 +65,13 @@ class Identities:
 
     @classmethod
     def build(
-        cls, spec: TableSpec, table: str, mapped: MappedTable, columns: list[str], solved: set[str]
+        cls,
+        spec: TableSpec,
+        table: str,
+        mapped: MappedTable,
+        columns: list[str],
+        solved: set[str],
+        zero_rows: set[str] | None = None,
     ) -> Identities | None:
         index = {c: n for n, c in enumerate(columns)}
         known: dict[str, dict[int, int]] = {}
@@ -62,6 +80,9 @@ class Identities:
             if row_id in solved:
                 continue
             values: dict[int, int] = {}
+            if zero_rows and row_id in zero_rows and all_ambiguous(cells):
+                known[row_id] = values
+                continue
             for column_id, cell in cells.items():
                 if isinstance(cell.value, int) and column_id in index:
                     values[index[column_id]] = cell.value

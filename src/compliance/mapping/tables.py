@@ -116,14 +116,17 @@ def map_row_table(
 def _place_open_rows(
     table: str, mapped: MappedTable, printed: list[PrintedRow], spec_for_row: dict[str, TableSpec]
 ) -> None:
-    """Rows still ambiguous: read by the columns the table's own figures stand in, where confirmed."""
+    """Rows still ambiguous: read by the columns the table's own figures stand in, or by the sums
+    alone, where the identities confirm it (``aligned``, ``by_sums``)."""
     if table == "T2" or not printed:
         return
     specs = {id(spec_for_row[r.row_id]): spec_for_row[r.row_id] for r in printed}
     if len(specs) == 1:  # a hybrid table's rows follow two specs: their identities do not mix
         spec = next(iter(specs.values()))
         place_by_columns(table, mapped, printed, spec)
-        place_by_sums(table, mapped, printed, spec)
+        if place_by_sums(table, mapped, printed, spec):
+            # Rows the sums placed anchor more columns and complete more identities.
+            place_by_columns(table, mapped, printed, spec)
 
 
 @dataclass(frozen=True)
