@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
+from math import prod
 
 from compliance.document import GridCell
 from compliance.layout import TableSpec
@@ -34,7 +35,7 @@ __all__ = ["PrintedRow", "place_by_columns"]
 from compliance.model import CellStatus
 
 # More placements than this (all pages together) carry too little information to be worth trying.
-LIMIT = 20000
+LIMIT = 5000
 # Layout text rounds every position to whole characters: figures of one column may stand a character
 # apart (``0`` at 26 under ``0`` at 27); figures of two columns stand further apart than that.
 REACH = 1
@@ -48,6 +49,7 @@ class _Figure:
     row: str
     column: int | None  # the template column index, for a figure of a row already read
     cell: GridCell | None = None
+    value: int = 0  # the open row's figure, parsed once
 
 
 @dataclass
@@ -73,12 +75,10 @@ def place_by_columns(table: str, mapped: MappedTable, printed: list[PrintedRow],
     checks = Identities.build(spec, table, mapped, columns, solved, zero_rows(printed))
     if checks is None:
         return
+    if prod(len(page.options) for page in pages.values()) > LIMIT:
+        return
     outcomes: dict[str, set[tuple[tuple[int, int], ...]]] = {row: set() for row in solved}
-    count = 0
     for choice in _choices(list(pages.values())):
-        count += 1
-        if count > LIMIT:
-            return
         placed = _placement(list(pages.values()), choice)
         if placed is None or not checks.hold(placed):
             continue
@@ -114,7 +114,7 @@ def _pages(
             continue
         for cell in cells:
             start = cell.loc.column or 0
-            figure = _Figure(start, start + len(cell.text.strip()) - 1, row.row_id, None, cell)
+            figure = _Figure(start, start + len(cell.text.strip()) - 1, row.row_id, None, cell, integer(cell.text) or 0)
             figures.setdefault((row.grid, cell.loc.page), []).append(figure)
     open_ids = {r.row_id for r in open_rows}
     for row in printed:
@@ -186,5 +186,5 @@ def _placement(pages: list[_Page], choice: tuple[tuple[int, ...], ...]) -> dict[
                 row = placed.setdefault(figure.row, {})
                 if column in row:
                     return None
-                row[column] = integer(figure.cell.text) or 0
+                row[column] = figure.value
     return placed

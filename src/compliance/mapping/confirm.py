@@ -62,6 +62,11 @@ class Identities:
     row_totals: list[tuple[str, int, list[int]]]  # (identity id, target column, part columns)
     column_sums: list[tuple[str, list[str], list[str]]]  # (identity id, lhs rows, rhs rows)
     checked_rows: set[str] = field(default_factory=set)
+    # The read rows with their blank totals derived, once: placements are judged by the thousand.
+    _known_derived: dict[str, dict[int, int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._known_derived = {row: self._derived(cells) for row, cells in self.known.items()}
 
     @classmethod
     def build(
@@ -108,14 +113,13 @@ class Identities:
         return cls(columns, known, row_totals, column_sums, checked)
 
     def hold(self, placed: dict[str, dict[int, int]]) -> bool:
-        values: dict[str, dict[int, int]] = {**self.known}
+        derived = dict(self._known_derived)
         for row, cells in placed.items():
             for _, target, parts in self.row_totals:
                 # A printed total must be the sum of its parts; a blank one is taken as that sum.
                 if target in cells and cells[target] != sum(cells.get(p, 0) for p in parts):
                     return False
-            values[row] = cells
-        derived = {row: self._derived(cells) for row, cells in values.items()}
+            derived[row] = self._derived(cells)
         for _, lhs, rhs in self.column_sums:
             for column in range(len(self.columns)):
                 left = sum(derived[r].get(column, 0) for r in lhs)
