@@ -5,9 +5,9 @@ Layout text (``pdftotext -layout``, space-aligned exports) prints a row without 
 wrapped out of place, they cannot say which figure is whose; the figures themselves can. On one page
 of one grid, figures printed in the same column overlap one another (numbers are right-aligned or
 centred in their cell), so the figures of every row fall into column *clusters*: runs of overlapping
-character extents, set apart by empty gutters. Each cluster is one template column. Which one is not
-known, except where a row already read with certainty (every cell printed, or placed under its
-captions) prints a figure in it.
+character extents (a character's rounding allowed), set apart by empty gutters. Each cluster is one
+template column. Which one is not known, except where a row already read with certainty (every cell
+printed, or placed under its captions) prints a figure in it.
 
 Every way of giving the clusters template columns left to right (the anchored ones fixed) is tried
 on all pages together, and each is judged by the table's identities — the per-row totals where the
@@ -16,7 +16,9 @@ as the sum of its parts (the way the rules derive it). A row is placed only when
 that passes gives it the same cells and one of the column identities checks it; its cells are then
 ``inferred`` and the identities that confirmed them are recorded, so the rules report them as
 unverifiable there, never as passed. Anything less stays ambiguous. Clusters that run two figures
-of one row together, or two anchored columns together, leave their page unread.
+of one row together, or two anchored columns together, leave their page unread. The identities hold
+column by column, so they cannot tell apart two namings of columns no read row anchors: rows with
+figures there stay unread.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ from compliance.document import GridCell
 from compliance.layout import TableSpec
 from compliance.mapping.cells import MappedTable
 from compliance.mapping.confirm import Identities, PrintedRow, all_ambiguous, integer, write_placed, zero_rows
+from compliance.model import CellStatus
 
 __all__ = ["PrintedRow", "place_by_columns"]
-from compliance.model import CellStatus
 
 # More placements than this (all pages together) carry too little information to be worth trying.
 LIMIT = 5000
