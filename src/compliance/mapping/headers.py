@@ -71,6 +71,10 @@ class HeaderVocabulary:
             return False
         return next(iter(hits)) if len(hits) == 1 else None
 
+    def names_column(self, cell_key: str) -> bool:
+        """Whether a header cell's text is one column label of the table (a short note may follow)."""
+        return bool(cell_key) and self._label_of(cell_key) is not None
+
     def _label_of(self, cell_key: str) -> tuple[str, str, bool] | None:
         for entry in self.labels:
             label = entry[0]

@@ -15,10 +15,11 @@ from compliance.mapping.fuzzy import strip_numbering
 from compliance.model import Note
 
 if TYPE_CHECKING:
-    from compliance.mapping.tables import LabelIndex, _Row
+    from compliance.mapping.labels import LabelIndex
+    from compliance.mapping.row_matching import MatchedRow
 
 
-def join_label_tails(rows: list[_Row], index: LabelIndex) -> None:
+def join_label_tails(rows: list[MatchedRow], index: LabelIndex) -> None:
     """A row whose label is the head of a template label, followed by a line holding only the rest.
 
     In a cell taller than one line the figures print beside the label's first lines, so layout text
@@ -47,7 +48,7 @@ def join_label_tails(rows: list[_Row], index: LabelIndex) -> None:
         tail.label_key, tail.row_id = "", None
 
 
-def figures_above_label(table: str, rows: list[_Row]) -> list[Note]:
+def figures_above_label(table: str, rows: list[MatchedRow]) -> list[Note]:
     """Figures printed on the line right above their label, the label alone on the next line.
 
     Layout text prints a tall cell's figures and label on different baselines: the figures land on

@@ -32,8 +32,8 @@ from compliance.document import Block, Grid, GridCell, Paragraph
 from compliance.layout import TableSpec
 from compliance.mapping.cells import split_row
 from compliance.mapping.fuzzy import strip_numbering
+from compliance.mapping.labels import LabelIndex
 from compliance.mapping.normalize import key
-from compliance.mapping.tables import LabelIndex
 
 # A label, then one figure (a unit may follow it): the whole line.
 _LABEL_FIGURE = re.compile(
