@@ -17,7 +17,7 @@ import ctypes
 from typing import Any
 
 # pdfium object and segment type codes (fpdf_edit.h).
-_TEXT, _PATH, _FORM = 1, 2, 5
+_TEXT, _PATH, _IMAGE, _FORM = 1, 2, 3, 5
 _LINETO, _MOVETO = 0, 2
 # Text render modes that print nothing (invisible, clip-only): pdfium and pdfminer differ there.
 _VISIBLE_MODES = (0, 1, 2)
@@ -82,6 +82,9 @@ class PageObjects:
                 return None
             if kind == _TEXT and raw.FPDFTextObj_GetTextRenderMode(obj) not in _VISIBLE_MODES:
                 return None
+            if kind == _IMAGE:  # only its box: how much of the page pictures cover (text_layer)
+                found.setdefault("image", []).append(self._image_box(obj, page))
+                continue
             if kind != _PATH:
                 continue
             fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -100,6 +103,26 @@ class PageObjects:
                     return None
                 found.setdefault(shape["object_type"], []).append(shape)
         return found
+
+    def _image_box(self, obj: Any, page: Any) -> dict[str, Any]:
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        self._raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+        height = float(page.height)
+        x0, x1 = _decimal(left.value), _decimal(right.value)
+        y0, y1 = _decimal(bottom.value), _decimal(top.value)
+        return {
+            "object_type": "image",
+            "page_number": page.page_number,
+            "x0": x0,
+            "x1": x1,
+            "top": height - y1,
+            "bottom": height - y0,
+            "y0": y0,
+            "y1": y1,
+            "doctop": height - y1,
+            "width": x1 - x0,
+            "height": y1 - y0,
+        }
 
     def _segments(self, obj: Any) -> list[list[tuple[str, float, float]]] | None:
         """The path's subpaths as (operator, x, y) in the path's own space; None for curves."""

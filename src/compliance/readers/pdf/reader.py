@@ -33,6 +33,7 @@ from compliance.readers.pdf.tables import (
     table_segments,
     unruled_tables,
 )
+from compliance.readers.pdf.text_layer import needs_ocr
 
 # A page number alone on a line in the top or bottom margin.
 _PAGE_NUMBER = re.compile(
@@ -78,7 +79,11 @@ def read_pdf(data: bytes, name: str = "") -> list[Block]:
                     f"the PDF has too many pages ({len(pages)}; limit max-pages = {limits.max_pages})",
                 )
             tables, lines, _ = _read_pages(pages, data)
-            scanned = [index for index, page in enumerate(pages) if not page.chars]
+            scanned = [index for index, page in enumerate(pages) if needs_ocr(page)]
+            if scanned:
+                garbled = {index + 1 for index in scanned}
+                tables = [t for t in tables if t.page not in garbled]
+                lines = [line for line in lines if line.page not in garbled]
     except LoadError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
