@@ -66,7 +66,7 @@ def test_repeated_heading_of_the_same_section_does_not_cut_it_short() -> None:
 
 
 def test_headings_numbered_as_parts_or_with_a_space_are_the_sections() -> None:
-    """"第一部分 总体情况" and "一 总体情况" (a space for the "、") name the same sections."""
+    """ "第一部分 总体情况" and "一 总体情况" (a space for the "、") name the same sections."""
     for style in ("第{n}部分 {t}", "第{n}部分：{t}", "{n} {t}"):
         lines = [("青山县2023年政府信息公开工作年度报告", None)]
         for heading in SECTIONS:
