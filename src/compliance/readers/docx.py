@@ -23,6 +23,7 @@ from compliance.model import Loc
 from compliance.readers.grid import MAX_GRID_CELLS, clean_cell, clean_inline
 from compliance.readers.limits import SafeZip
 from compliance.readers.numbering import Numbering
+from compliance.readers.word_text import W, block_elements, cell_elements, shown_text
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
@@ -89,10 +90,12 @@ def docx_blocks(word: Any) -> list[Block]:
     numbering = Numbering.from_document(word)
     blocks: list[Block] = []
     position = 0
-    for item in word.iter_inner_content():
+    body = word.element.body
+    for element in block_elements(body):
         position += 1
+        item = DocxParagraph(element, word._body) if element.tag == W + "p" else Table(element, word._body)
         if isinstance(item, DocxParagraph):
-            text = clean_inline(item.text)
+            text = clean_inline(shown_text(element))
             if not text:
                 continue
             style = _style(item)
@@ -134,8 +137,6 @@ def table_grid(table: Any, first_line: int) -> Grid | None:
     ``vMerge`` continuation takes the cell above from the previous row already built, so an
     absurd span or a long vertical merge costs one step per printed cell, not per claimed one.
     """
-    from docx.table import _Cell
-
     width = _table_width(table._tbl)
     rows: list[list[GridCell]] = []
     above: list[tuple[Any, str]] = []
@@ -144,7 +145,7 @@ def table_grid(table: Any, first_line: int) -> Grid | None:
         line = first_line + offset
         out: list[GridCell] = []
         current: list[tuple[Any, str]] = []
-        for tc in tr.tc_lst:
+        for tc in cell_elements(tr):
             column = len(current)
             if column >= width:
                 break
@@ -155,7 +156,7 @@ def table_grid(table: Any, first_line: int) -> Grid | None:
                     current.append((root, text))
                     out.append(GridCell(text, Loc(line=line), span_copy=True))
                 continue
-            text = clean_cell("\n".join(p.text for p in _Cell(tc, table).paragraphs))
+            text = clean_cell("\n".join(shown_text(p) for p in block_elements(tc) if p.tag == W + "p"))
             for slot in range(min(max(tc.grid_span, 1), width - column)):
                 current.append((tc, text))
                 out.append(GridCell(text, Loc(line=line), span_copy=slot > 0))
