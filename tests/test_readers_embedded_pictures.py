@@ -174,3 +174,24 @@ def test_which_pictures_on_text_pages_may_be_tables() -> None:
     # A document with very many table-sized pictures is not a report with a pasted table.
     assert table_pictures([_Page([table])] * 13, set()) == []
     assert len(table_pictures([_Page([table])] * 12, set())) == 12
+
+
+def test_a_damaged_picture_is_just_a_picture() -> None:
+    """A table-sized picture whose data is cut short (or absurdly large) leaves the document as it was."""
+    import docx
+    from docx.shared import Cm
+
+    from compliance.readers.docx import DocxReader
+
+    if cjk_font(26) is None:
+        pytest.skip("no CJK font to draw the table picture with")
+    text = CLEAN.read_text(encoding="utf-8")
+    plain = DocxReader().read(_pictured_docx(text, table=False, seal=False), "plain.docx")
+    document = docx.Document(io.BytesIO(_pictured_docx(text, table=False, seal=False)))
+    picture = _png(table_picture(_t3_rows(text))).getvalue()
+    document.add_paragraph().add_run().add_picture(io.BytesIO(picture), width=Cm(16))
+    image_part = next(p for p in document.part.package.iter_parts() if p.partname.startswith("/word/media/"))
+    image_part._blob = picture[:400]  # the header says 1800 pixels wide; the pixels are gone
+    out = io.BytesIO()
+    document.save(out)
+    assert DocxReader().read(out.getvalue(), "damaged.docx").blocks == plain.blocks

@@ -40,12 +40,17 @@ MAX_PICTURE_BYTES = 30 * 1024 * 1024
 
 def pixel_size(data: bytes) -> tuple[int, int] | None:
     """The picture's size in pixels, read from its header only; None when it is not an image PIL knows."""
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as picture:
-            return int(picture.width), int(picture.height)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        with warnings.catch_warnings():
+            # A picture claiming absurd pixels is refused by the OCR path's own limit, quietly.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as picture:
+                return int(picture.width), int(picture.height)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         return None
 
 
