@@ -195,3 +195,30 @@ def test_a_damaged_picture_is_just_a_picture() -> None:
     out = io.BytesIO()
     document.save(out)
     assert DocxReader().read(out.getvalue(), "damaged.docx").blocks == plain.blocks
+
+
+def test_picture_framed_in_a_table_cell_stands_where_the_frame_stood(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some reports frame the pasted picture in a one-cell table: the picture is what the table shows."""
+    import docx
+    from docx.shared import Cm
+
+    from compliance.document import Grid, GridCell, Paragraph
+    from compliance.model import Loc
+    from compliance.readers.docx import DocxReader
+    from compliance.readers.ocr import embedded
+
+    if cjk_font(26) is None:
+        pytest.skip("no CJK font to draw the table picture with")
+    marker = Grid(rows=[[GridCell("从图片识别", Loc(line=0)), GridCell("1", Loc(line=0))]], loc=Loc(line=0))
+    monkeypatch.setattr(embedded, "image_grids", lambda data, line, name="": [marker])
+    document = docx.Document()
+    document.add_paragraph("三、收到和处理政府信息公开申请情况")
+    frame = document.add_table(rows=1, cols=1)
+    picture = _png(table_picture([["一、本年新收政府信息公开申请数量", "30", "6"], ["二、上年结转", "2", "1"]]))
+    frame.cell(0, 0).paragraphs[0].add_run().add_picture(picture, width=Cm(15))
+    document.add_paragraph("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况")
+    out = io.BytesIO()
+    document.save(out)
+    blocks = DocxReader().read(out.getvalue(), "framed.docx").blocks
+    kinds = [b.text[:2] if isinstance(b, Paragraph) else "grid:" + b.rows[0][0].text for b in blocks]
+    assert kinds == ["三、", "grid:", "grid:从图片识别", "四、"]  # the empty frame, then the picture's table

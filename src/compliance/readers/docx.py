@@ -95,7 +95,8 @@ def docx_blocks(word: Any) -> list[Block]:
         position += 1
         if isinstance(item, DocxParagraph):
             text = clean_inline(item.text)
-            pictures += [(len(blocks) + bool(text), image, position) for image in body_pictures(item, page_width)]
+            found = body_pictures(item._p, item.part, page_width)
+            pictures += [(len(blocks) + bool(text), image, position) for image in found]
             if not text:
                 continue
             style = _style(item)
@@ -104,6 +105,10 @@ def docx_blocks(word: Any) -> list[Block]:
             blocks.append(Paragraph(text=label + text, loc=Loc(line=position), heading_level=level))
         elif isinstance(item, Table):
             grid = table_grid(item, position)
+            if grid is None or not any(cell.text for row in grid.rows for cell in row):
+                # A table with no text that frames a picture: the picture is what it shows.
+                found = body_pictures(item._tbl, item.part, page_width)
+                pictures += [(len(blocks) + (grid is not None), image, position) for image in found]
             if grid is not None:
                 blocks.append(grid)
                 position += len(grid.rows)
@@ -121,18 +126,19 @@ _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallba
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def body_pictures(paragraph: Any, page_width: int | None) -> list[bytes]:
-    """The images a body paragraph shows that are large enough to hold a table (``ocr.embedded``'s
-    rule: pixels, and shown at least a quarter of the page wide), in order."""
+def body_pictures(element: Any, part: Any, page_width: int | None) -> list[bytes]:
+    """The images a body paragraph (or a table framing pictures) shows that are large enough to
+    hold a table (``ocr.embedded``'s rule: pixels, and shown at least a quarter of the page wide),
+    in order; ``part``: the document part whose relationships name the images."""
     from docx.oxml.ns import qn
 
     found: list[bytes] = []
-    for image in paragraph._p.iter(qn("a:blip"), _VML_IMAGE):
+    for image in element.iter(qn("a:blip"), _VML_IMAGE):
         if any(True for _ in image.iterancestors(_FALLBACK)):
             continue  # the same picture again, for readers that do not know DrawingML
         rid = image.get(qn("r:embed")) or image.get(_RELATIONSHIP_ID)
-        part = paragraph.part.related_parts.get(rid) if rid else None
-        blob = getattr(part, "blob", None)
+        image_part = part.related_parts.get(rid) if rid else None
+        blob = getattr(image_part, "blob", None)
         if not isinstance(blob, bytes):
             continue
         from compliance.readers.ocr.embedded import large_enough, pixel_size
