@@ -151,7 +151,7 @@ def _picture_items(data: bytes, pictures: list[Any], name: str) -> tuple[list[Pa
         read = pdf_picture_pages(data, pictures, name)
     except MemoryError:
         raise
-    except (LoadError, RuntimeError, ValueError, OSError):
+    except Exception:  # pdfium refusing the page, OpenCV refusing the image: still just a picture
         return [], []
     tables: list[PageTable] = []
     lines: list[Line] = []
