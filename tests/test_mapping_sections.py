@@ -63,3 +63,22 @@ def test_repeated_heading_of_the_same_section_does_not_cut_it_short() -> None:
     s3 = report.section("S3")
     assert s3 is not None and "表后说明。" in s3.text
     assert [s.key for s in report.sections] == ["S1", "S2", "S3", "S4", "S5", "S6"]
+
+
+def test_headings_numbered_as_parts_or_with_a_space_are_the_sections() -> None:
+    """ "第一部分 总体情况" and "一 总体情况" (a space for the "、") name the same sections."""
+    for style in ("第{n}部分 {t}", "第{n}部分：{t}", "{n} {t}"):
+        lines = [("青山县2023年政府信息公开工作年度报告", None)]
+        for heading in SECTIONS:
+            numeral, title = heading.split("、", 1)
+            lines += [(style.format(n=numeral, t=title), None), ("本部分正文。", None)]
+        report = build_report(_document(lines), get_registry().layouts)
+        assert [s.key for s in report.sections] == ["S1", "S2", "S3", "S4", "S5", "S6"], style
+
+
+def test_a_numeral_and_a_space_before_words_naming_no_section_is_no_heading() -> None:
+    lines = _body(["青山县2023年政府信息公开工作年度报告"])
+    lines.insert(2, ("三 年来持续推进", None))
+    report = build_report(_document(lines), get_registry().layouts)
+    assert [s.key for s in report.sections] == ["S1", "S2", "S3", "S4", "S5", "S6"]
+    assert "三 年来持续推进" in report.sections[0].text

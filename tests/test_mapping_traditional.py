@@ -32,8 +32,31 @@ def test_traditional_sample_same_tables_and_findings(tmp_path: Path, name: str) 
         }
 
     assert cells(report) == cells(original)
-    rules = sorted(f.rule for f in check_text(tmp_path, text, "c.txt") if f.severity == "error")
-    assert sorted(f.rule for f in check_text(tmp_path, converted, "d.txt") if f.severity == "error") == rules
+    # Every finding, warnings and notes included: the prose rules' words are simplified, and a
+    # report in traditional script says the same things.
+    findings = sorted((f.rule, f.severity) for f in check_text(tmp_path, text, "c.txt"))
+    assert sorted((f.rule, f.severity) for f in check_text(tmp_path, converted, "d.txt")) == findings
+
+
+@pytest.mark.parametrize("name", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_traditional_run_on_dump_reads_its_run_together_rows(tmp_path: Path, name: str) -> None:
+    """A crawler dump (one line, cells run together) in traditional script: rows found by their labels."""
+    from test_mapping_runon import run_on
+
+    dump = run_on((SAMPLES / name).read_text(encoding="utf-8"))
+    original, report = load_text(tmp_path, dump, "a.txt"), load_text(tmp_path, traditional(dump), "b.txt")
+    assert _values(original) and _values(report) == _values(original)
+    findings = sorted((f.rule, f.severity) for f in check_text(tmp_path, dump, "c.txt"))
+    assert sorted((f.rule, f.severity) for f in check_text(tmp_path, traditional(dump), "d.txt")) == findings
+
+
+def _values(report):  # type: ignore[no-untyped-def]
+    return {
+        (t, r, c): (x.value, x.status)
+        for t, rows in report.tables.items()
+        for r, row in rows.items()
+        for c, x in row.items()
+    }
 
 
 def test_traditional_label_keys() -> None:

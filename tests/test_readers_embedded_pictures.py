@@ -222,3 +222,35 @@ def test_picture_framed_in_a_table_cell_stands_where_the_frame_stood(monkeypatch
     blocks = DocxReader().read(out.getvalue(), "framed.docx").blocks
     kinds = [b.text[:2] if isinstance(b, Paragraph) else "grid:" + b.rows[0][0].text for b in blocks]
     assert kinds == ["三、", "grid:", "grid:从图片识别", "四、"]  # the empty frame, then the picture's table
+
+
+def test_a_picture_deleted_with_revision_marks_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm
+
+    from compliance.readers.docx import DocxReader
+    from compliance.readers.ocr import embedded
+
+    if cjk_font(26) is None:
+        pytest.skip("no CJK font to draw the table picture with")
+    sent: list[bytes] = []
+    monkeypatch.setattr(embedded, "image_grids", lambda data, line, name="": sent.append(data) or [])
+    picture = table_picture([["一、本年新收政府信息公开申请数量", "30", "6"], ["二、上年结转", "2", "1"]])
+
+    def document(deleted: bool) -> bytes:
+        word = docx.Document()
+        run = word.add_paragraph().add_run()
+        run.add_picture(_png(picture), width=Cm(15))
+        if deleted:
+            removal = OxmlElement("w:del")
+            run._r.addprevious(removal)
+            removal.append(run._r)
+        out = io.BytesIO()
+        word.save(out)
+        return out.getvalue()
+
+    DocxReader().read(document(deleted=True), "deleted.docx")
+    assert sent == []
+    DocxReader().read(document(deleted=False), "kept.docx")
+    assert len(sent) == 1

@@ -41,3 +41,40 @@ def test_markdown_sniff_needs_extension_or_tables() -> None:
     assert reader.sniff(b"text", "report.md") == 90
     assert reader.sniff(b"| a | b |\n|---|---|\n| 1 | 2 |\n", "report") > 60
     assert reader.sniff(b"plain prose", "report") == 0
+
+
+def test_markdown_table_without_outer_pipes_is_a_table() -> None:
+    """GitHub's form: no pipe at either end; the delimiter row under the header says it is a table."""
+    table = "信息内容 | 本年制发件数 | 现行有效件数\n--- | ---: | ---\n规章 | 3 | 12\n行政规范性文件 | 4 | 30 |\n"
+    blocks = read(f"说明 | 文字\n\n{table}\n正文。\n")
+    grids = [b for b in blocks if isinstance(b, Grid)]
+    assert [[c.text for c in row] for g in grids for row in g.rows] == [
+        ["信息内容", "本年制发件数", "现行有效件数"],
+        ["规章", "3", "12"],
+        ["行政规范性文件", "4", "30"],
+    ]
+    # A line with a pipe but no delimiter row under it stays prose.
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["说明 | 文字", "正文。"]
+
+
+def test_markdown_sample_without_outer_pipes_reads_like_the_sample(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from documents import to_markdown
+
+    from compliance.engine import load_report
+    from conftest import SAMPLES
+
+    text = to_markdown((SAMPLES / "v2021-clean-2023.txt").read_text(encoding="utf-8"))
+    bare = "\n".join(line.strip()[1:-1] if line.strip().startswith("|") else line for line in text.splitlines())
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    (tmp_path / "b.md").write_text(bare, encoding="utf-8")
+    original, report = load_report(tmp_path / "a.md"), load_report(tmp_path / "b.md")
+
+    def cells(r):  # type: ignore[no-untyped-def]
+        return {
+            (t, k, c): (x.value, x.status)
+            for t, rows in r.tables.items()
+            for k, row in rows.items()
+            for c, x in row.items()
+        }
+
+    assert cells(original) and cells(report) == cells(original)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.renderings import textforms, tools
 from compliance.document import Document
@@ -34,8 +36,13 @@ PAGES = {
     "lo-pdf-a4": (210, 297, False),
     "lo-pdf-a4-landscape": (297, 210, True),
     "lo-pdf-a3": (297, 420, False),
+    "lo-pdf-a4-headers": (210, 297, False),
 }
+# Printed with each table's caption rows marked to repeat at the top of every page (Word's
+# 重复标题行, common in reports whose table 三 runs over two pages).
+HEADER_REPEATING = ("lo-pdf-a4-headers",)
 TEXT_MODES = ("layout", "raw")
+_FIGURE = re.compile(r"^\s*[+-]?\d[\d,.]*\s*(?:万元|元)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -300,15 +307,18 @@ def _libreoffice_pdfs(todo: Callable[[str], list[Plan]], done: Callable[..., Non
         made = []
         for page in wanted[p.source.sha256]:
             path = folder / f"{p.source.sha256[:16]}-{page}.docx"
-            set_page(p.target("lo-docx"), path, *PAGES[page])
+            set_page(p.target("lo-docx"), path, *PAGES[page], repeat_headers=page in HEADER_REPEATING)
             made.append((path, page))
         return made
 
     _batch(ready, "pdf", inputs, "pdf", done)
 
 
-def set_page(docx_in: Path, docx_out: Path, width_mm: int, height_mm: int, landscape: bool) -> None:
-    """Save a copy of the DOCX with every section on the given paper size and orientation."""
+def set_page(
+    docx_in: Path, docx_out: Path, width_mm: int, height_mm: int, landscape: bool, *, repeat_headers: bool = False
+) -> None:
+    """Save a copy of the DOCX with every section on the given paper size and orientation; with
+    ``repeat_headers``, each table's caption rows (those above its first figure) repeat on every page."""
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
@@ -318,7 +328,19 @@ def set_page(docx_in: Path, docx_out: Path, width_mm: int, height_mm: int, lands
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         section.page_width = Mm(width_mm)
         section.page_height = Mm(height_mm)
+    if repeat_headers:
+        for table in word.tables:
+            _repeat_caption_rows(table)
     word.save(str(docx_out))
+
+
+def _repeat_caption_rows(table: Any) -> None:
+    from docx.oxml import OxmlElement
+
+    for row in table.rows:
+        if any(_FIGURE.search(cell.text) for cell in row.cells):
+            return
+        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _libreoffice_html(plans: list[Plan], done: Callable[..., None]) -> None:

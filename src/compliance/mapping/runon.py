@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from compliance.document import Block, Document, Grid, GridCell, Paragraph
 from compliance.layout import TemplateLayout
 from compliance.mapping.fuzzy import find_titles
-from compliance.mapping.normalize import key
+from compliance.mapping.normalize import key, to_simplified
 from compliance.model import Loc
 
 # A paragraph shorter than this is a normal line, never a whole report.
@@ -102,7 +102,10 @@ def _table_rows(body: str, table_id: str, layouts: dict[str, TemplateLayout], lo
     if spec.layout == "single_row":
         return _single_row(body, sum(1 for _ in spec.rows) * len(spec.columns), loc)
     pattern = _label_pattern(table_id, layouts)
-    matches = list(pattern.finditer(body))
+    # Labels are searched in simplified characters, positions kept: a report in traditional
+    # script converts character for character (a conversion that changes the length is not used).
+    simplified = to_simplified(body)
+    matches = list(pattern.finditer(simplified if len(simplified) == len(body) else body))
     if len(matches) < 2:
         return None
     rows: list[list[GridCell]] = []
@@ -116,7 +119,8 @@ def _table_rows(body: str, table_id: str, layouts: dict[str, TemplateLayout], lo
         run = values.group(0) if values else ""
         run = _TRAILING_NUMBERING.sub("", run.rstrip()) if _TRAILING_NUMBERING.search(run.rstrip()) else run
         rest = after[len(run) :].strip()
-        row = [GridCell(text=match.group(0).strip(), loc=_at(loc, body, match.start(), match.group(0).strip()))]
+        label = body[match.start() : match.end()].strip()
+        row = [GridCell(text=label, loc=_at(loc, body, match.start(), label))]
         if run.strip():
             row.append(GridCell(text=run.strip(), loc=_at(loc, body, match.end(), run.strip())))
         rows.append(row)

@@ -10,8 +10,12 @@ from compliance.layout import SectionSpec
 from compliance.mapping.normalize import clean_text, key
 
 _NUMERALS = "一二三四五六七八九十"
+# "一、总体情况", also "一．" / "第一部分 总体情况" / "一 总体情况" (a space for the mark: taken only
+# when the title names a template section, as a line of table figures or columns may look alike).
 _HEADING = re.compile(
-    rf"^\s*(?:#+\s*)?(?:\*\*)?\s*(?P<numeral>[{_NUMERALS}]{{1,2}})\s*[、.,，．]\s*(?P<title>[^。；;]{{2,60}}?)\s*(?:\*\*)?\s*$"
+    rf"^\s*(?:#+\s*)?(?:\*\*)?\s*"
+    rf"(?:第(?P<part>[{_NUMERALS}]{{1,2}})部分\s*[、.,，．:：]?|(?P<numeral>[{_NUMERALS}]{{1,2}})(?:\s*[、.,，．]|(?P<space>\s+)))"
+    rf"\s*(?P<title>[^。；;]{{2,60}}?)\s*(?:\*\*)?\s*$"
 )
 # A heading without its numeral (a bullet or a Markdown heading); only accepted when the reader
 # says the paragraph is a heading or it is a bullet line.
@@ -37,7 +41,7 @@ def match_heading(text: str, specs: list[SectionSpec], *, is_heading: bool = Fal
     match = _HEADING.match(cleaned)
     numeral: str | None
     if match:
-        numeral, title = match["numeral"], match["title"].strip()
+        numeral, title = match["numeral"] or match["part"], match["title"].strip()
     else:
         bare = _BARE_HEADING.match(cleaned)
         if bare and (is_heading or cleaned.lstrip().startswith(("-", "•", "·"))):
@@ -51,7 +55,10 @@ def match_heading(text: str, specs: list[SectionSpec], *, is_heading: bool = Fal
     title_key = key(title)
     if any(word in title_key for word in _TABLE_ROW_WORDS):
         return None
-    return HeadingMatch(numeral, title, section_key_for(title_key, numeral, specs))
+    section = section_key_for(title_key, numeral, specs)
+    if match and match["space"] and section is None:
+        return None
+    return HeadingMatch(numeral, title, section)
 
 
 def section_key_for(title_key: str, numeral: str | None, specs: list[SectionSpec]) -> str | None:

@@ -23,6 +23,7 @@ from compliance.model import Loc
 from compliance.readers.grid import MAX_GRID_CELLS, clean_cell, clean_inline
 from compliance.readers.limits import SafeZip
 from compliance.readers.numbering import Numbering
+from compliance.readers.word_text import W, block_elements, cell_elements, shown_text
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
@@ -91,11 +92,13 @@ def docx_blocks(word: Any) -> list[Block]:
     pictures: list[tuple[int, bytes, int]] = []  # (index in blocks, image, line): tables pasted as pictures
     page_width = _page_width(word)
     position = 0
-    for item in word.iter_inner_content():
+    body = word.element.body
+    for element in block_elements(body):
         position += 1
+        item = DocxParagraph(element, word._body) if element.tag == W + "p" else Table(element, word._body)
         if isinstance(item, DocxParagraph):
-            text = clean_inline(item.text)
-            found = body_pictures(item._p, item.part, page_width)
+            text = clean_inline(shown_text(element))
+            found = body_pictures(element, item.part, page_width)
             pictures += [(len(blocks) + bool(text), image, position) for image in found]
             if not text:
                 continue
@@ -122,7 +125,8 @@ def docx_blocks(word: Any) -> list[Block]:
 
 
 _VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Pictures the page does not show: tracked deletions, and the fallback copy of a DrawingML picture.
+_NOT_SHOWN = (W + "del", W + "moveFrom", "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback")
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -134,8 +138,8 @@ def body_pictures(element: Any, part: Any, page_width: int | None) -> list[bytes
 
     found: list[bytes] = []
     for image in element.iter(qn("a:blip"), _VML_IMAGE):
-        if any(True for _ in image.iterancestors(_FALLBACK)):
-            continue  # the same picture again, for readers that do not know DrawingML
+        if any(True for _ in image.iterancestors(*_NOT_SHOWN)):
+            continue  # a deleted picture, or the same one again for readers that do not know DrawingML
         rid = image.get(qn("r:embed")) or image.get(_RELATIONSHIP_ID)
         image_part = part.related_parts.get(rid) if rid else None
         blob = getattr(image_part, "blob", None)
@@ -200,8 +204,6 @@ def table_grid(table: Any, first_line: int) -> Grid | None:
     ``vMerge`` continuation takes the cell above from the previous row already built, so an
     absurd span or a long vertical merge costs one step per printed cell, not per claimed one.
     """
-    from docx.table import _Cell
-
     width = _table_width(table._tbl)
     rows: list[list[GridCell]] = []
     above: list[tuple[Any, str]] = []
@@ -210,7 +212,7 @@ def table_grid(table: Any, first_line: int) -> Grid | None:
         line = first_line + offset
         out: list[GridCell] = []
         current: list[tuple[Any, str]] = []
-        for tc in tr.tc_lst:
+        for tc in cell_elements(tr):
             column = len(current)
             if column >= width:
                 break
@@ -221,7 +223,7 @@ def table_grid(table: Any, first_line: int) -> Grid | None:
                     current.append((root, text))
                     out.append(GridCell(text, Loc(line=line), span_copy=True))
                 continue
-            text = clean_cell("\n".join(p.text for p in _Cell(tc, table).paragraphs))
+            text = clean_cell("\n".join(shown_text(p) for p in block_elements(tc) if p.tag == W + "p"))
             for slot in range(min(max(tc.grid_span, 1), width - column)):
                 current.append((tc, text))
                 out.append(GridCell(text, Loc(line=line), span_copy=slot > 0))

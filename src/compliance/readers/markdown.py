@@ -86,14 +86,38 @@ def _cell_text(raw: str) -> str:
     return clean_cell(text.replace("&nbsp;", " "))
 
 
+def bare_cells(line: str) -> list[str] | None:
+    """The cells of a row written without its outer pipes (``a | b | c``), or None without a pipe."""
+    stripped = line.strip()
+    if not _PIPE_SPLIT.search(stripped):
+        return None
+    if stripped.endswith("|") and not stripped.endswith("\\|"):
+        stripped = stripped[:-1]
+    return [cell.replace("\\|", "|") for cell in _PIPE_SPLIT.split(stripped)]
+
+
 def markdown_blocks(text: str) -> list[Block]:
     builder = LineBlocks()
     in_fence = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    # GitHub tables may leave out the outer pipes: a header row with pipes, then a delimiter row
+    # (``--- | ---``), then rows while lines carry a pipe.
+    in_bare_table = False
+    for number, line in enumerate(lines, start=1):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
+            in_bare_table = False
             continue
-        cells = None if in_fence else pipe_cells(line) or loose_row(line)
+        cells = None if in_fence else pipe_cells(line)
+        if cells is None and not in_fence:
+            bare = bare_cells(line)
+            if bare is not None and not in_bare_table and number < len(lines):
+                delimiter = bare_cells(lines[number])
+                in_bare_table = delimiter is not None and len(delimiter) >= 2 and _is_alignment(delimiter)
+            cells = bare if in_bare_table else None
+            if bare is None:
+                in_bare_table = False
+            cells = cells or loose_row(line)
         if cells is not None:
             if not _is_alignment(cells):
                 builder.row(number, [_cell_text(c) for c in cells], line)

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from compliance.layout import RuleSpec, TableSpec, TemplateLayout
+from compliance.mapping.normalize import to_simplified
 from compliance.model import Cell, Finding, FindingLocation, Loc, Report
 
 
@@ -79,6 +80,18 @@ class CheckContext:
 
     def rule_options(self, rule_id: str) -> dict[str, Any]:
         return self.options.get(rule_id, {})
+
+    def searchable(self, text: str) -> str:
+        """Prose as the rules look for words in it: traditional characters read as simplified.
+
+        Rule words are written in simplified characters; a report in traditional script (as some
+        sites serve them) says the same things, and must not be told it left them out. Quotes in
+        findings keep the report's own characters.
+        """
+        found = self.cache.setdefault("searchable", {})
+        if text not in found:
+            found[text] = to_simplified(text)
+        return str(found[text])
 
 
 def finding(

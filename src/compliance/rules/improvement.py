@@ -85,7 +85,7 @@ class ProblemsAndMeasuresKind(RuleKind):
         section = ctx.report.section(params.section)
         if section is None:
             return
-        text = section.text
+        text = ctx.searchable(section.text)
         problems = any(w in text for w in params.problem_words)
         measures = any(w in text for w in params.measure_words)
         if problems and measures:
@@ -123,7 +123,7 @@ class PreviousRectificationKind(RuleKind):
         section = ctx.report.section(params.section)
         if section is None:
             return
-        text = bare_text(section.text)
+        text = bare_text(ctx.searchable(section.text))
         prev = str(ctx.report.year - 1) if ctx.report.year else None
         markers = [m.replace("{prev}", prev or "") for m in params.markers if prev or "{prev}" not in m]
         if any(bare_text(m) in text for m in markers):

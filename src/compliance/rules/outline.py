@@ -143,9 +143,9 @@ class MentionKind(RuleKind):
         section = ctx.report.section(params.section)
         if section is None:
             return
-        if params.when_text and not re.search(params.when_text, section.text):
+        if params.when_text and not re.search(params.when_text, ctx.searchable(section.text)):
             return
-        if params.unless_text and re.search(params.unless_text, section.text):
+        if params.unless_text and re.search(params.unless_text, ctx.searchable(section.text)):
             return
         count = None
         if params.when_positive:
@@ -154,7 +154,7 @@ class MentionKind(RuleKind):
             count = found[0].values.get((row, column)) if found else None
             if not count:
                 return
-        if any(w in section.text for w in params.words):
+        if any(w in ctx.searchable(section.text) for w in params.words):
             return
         yield finding(
             rule,

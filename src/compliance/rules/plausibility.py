@@ -190,7 +190,8 @@ class TopicsKind(RuleKind):
         section = ctx.report.section(params.section)
         if section is None:
             return
-        missing = [name for name, words in params.topics.items() if not any(w in section.text for w in words)]
+        text = ctx.searchable(section.text)
+        missing = [name for name, words in params.topics.items() if not any(w in text for w in words)]
         if missing:
             yield finding(
                 rule,
@@ -222,7 +223,7 @@ class GovEvalKind(RuleKind):
         if not report.agency or not re.search(params.government_agency, report.agency):
             return
         keys = params.sections.get(report.template or "")
-        text = "".join(s.text for s in report.sections if keys is None or s.key in keys)
+        text = ctx.searchable("".join(s.text for s in report.sections if keys is None or s.key in keys))
         missing = [item for item, words in params.words.items() if not any(w in text for w in words)]
         if not missing:
             return

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
+from compliance.mapping.normalize import to_simplified
 from compliance.model import Finding, Loc, Report
 from compliance.rules.base import CheckContext, RuleKind, finding
 from compliance.rules.publication_dates import date_for, read_dates
@@ -70,7 +71,8 @@ def published_date(report: Report, words: list[str]) -> tuple[datetime.date, Loc
     if report.preamble is None:
         return None
     alternation = "|".join(re.escape(w) for w in words)
-    match = re.search(rf"(?:{alternation})\s*[:：]?\s*{_DATE}", report.preamble.text)
+    # The header words in simplified characters, as the rule writes them (发佈時間 → 发布时间).
+    match = re.search(rf"(?:{alternation})\s*[:：]?\s*{_DATE}", to_simplified(report.preamble.text))
     found = _date(match) if match else None
     return (found, report.preamble.loc) if found else None
 

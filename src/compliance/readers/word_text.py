@@ -1,0 +1,79 @@
+"""The text Word shows: tracked changes accepted, and paragraphs inside content controls.
+
+python-docx reads a paragraph's text from its direct runs and hyperlinks, and a body's blocks from
+its direct children. Drafts are often saved with revision marks on, and template-based reports put
+fields in content controls, so both would lose what the page shows: a figure typed as a tracked
+insertion (``<w:ins>``) vanished, and a paragraph in a ``<w:sdt>`` was skipped. Here the text is
+what Word prints with every change accepted: insertions and moved-to text kept; deletions and
+moved-from text, field instructions and the contents of drawings and text boxes (printed
+elsewhere on the page, and stored twice in ``mc:AlternateContent``) left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+# Subtrees whose text the page does not show in this paragraph.
+_HIDDEN = frozenset(
+    {W + "del", W + "moveFrom", W + "instrText", W + "drawing", W + "pict", W + "object", _MC + "AlternateContent"}
+)
+# Containers whose block-level children belong to the document as if they stood there.
+_TRANSPARENT = frozenset({W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "moveTo"})
+_BREAKS = frozenset({W + "br", W + "cr"})
+
+
+def shown_text(paragraph: Any) -> str:
+    """The text of a ``<w:p>`` element as printed, tracked changes accepted."""
+    out: list[str] = []
+    stack = [iter(paragraph)]
+    while stack:  # iterative: a hostile document may nest elements deeply
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _HIDDEN:
+            continue
+        if tag == W + "t":
+            out.append(child.text or "")
+        elif tag == W + "tab":
+            out.append("\t")
+        elif tag in _BREAKS:
+            out.append("\n")
+        elif tag == W + "noBreakHyphen":
+            out.append("-")
+        else:
+            stack.append(iter(child))
+    return "".join(out)
+
+
+def block_elements(container: Any) -> Iterator[Any]:
+    """The ``<w:p>`` and ``<w:tbl>`` elements of a body or a cell, content controls opened."""
+    stack = [iter(container)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if child.tag in (W + "p", W + "tbl"):
+            yield child
+        elif child.tag in _TRANSPARENT:
+            stack.append(iter(child))
+
+
+def cell_elements(row: Any) -> Iterator[Any]:
+    """The ``<w:tc>`` elements of a ``<w:tr>``, cells inside content controls included."""
+    stack = [iter(row)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if child.tag == W + "tc":
+            yield child
+        elif child.tag in _TRANSPARENT:
+            stack.append(iter(child))
