@@ -140,3 +140,45 @@ def section_page(text: str, heading: str, *, ruled: bool, dpi: int = 200, label_
             y = bottom
         y += pitch
     return np.asarray(image.crop((0, 0, image.width, round(max(842 * scale, y + 72 * scale)))))
+
+
+def table_picture(rows: list[list[str]], font_size: int = 26) -> Any:
+    """A ruled table drawn like a spreadsheet screenshot (PIL greyscale image, about 200 dpi):
+    a wide label column, then value columns, every cell boxed."""
+    from PIL import Image, ImageDraw
+
+    font = cjk_font(font_size)
+    if font is None:
+        raise RuntimeError("no CJK font")
+    label_width, value_width, height = 1060, 100, 52
+    columns = max(len(row) for row in rows)
+    image = Image.new("L", (label_width + value_width * (columns - 1) + 40, height * len(rows) + 40), 255)
+    draw = ImageDraw.Draw(image)
+    for r, row in enumerate(rows):
+        top, x = 20 + r * height, 20
+        for c in range(columns):
+            cell_width = label_width if c == 0 else value_width
+            draw.rectangle((x, top, x + cell_width, top + height), outline=0, width=2)
+            text = row[c] if c < len(row) else ""
+            if text:
+                box = draw.textbbox((0, 0), text, font=font)
+                left = x + 10 if c == 0 else x + (cell_width - (box[2] - box[0])) // 2
+                draw.text((left, top + (height - (box[3] - box[1])) // 2 - box[1]), text, fill=0, font=font)
+            x += cell_width
+    return image
+
+
+def seal_picture(size: int = 240) -> Any:
+    """A round seal-like stamp (RGB, red ring and star, a few characters): what a report carries
+    beside its signature, and must not be read as a table."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((6, 6, size - 6, size - 6), outline=(220, 30, 30), width=8)
+    middle = size // 2
+    draw.regular_polygon((middle, middle, size // 8), 5, fill=(220, 30, 30))
+    font = cjk_font(size // 10)
+    if font is not None:
+        draw.text((middle - size // 4, size * 2 // 3), "办公室印章", font=font, fill=(220, 30, 30))
+    return image

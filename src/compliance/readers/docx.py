@@ -89,6 +89,8 @@ def docx_blocks(word: Any) -> list[Block]:
 
     numbering = Numbering.from_document(word)
     blocks: list[Block] = []
+    pictures: list[tuple[int, bytes, int]] = []  # (index in blocks, image, line): tables pasted as pictures
+    page_width = _page_width(word)
     position = 0
     body = word.element.body
     for element in block_elements(body):
@@ -96,6 +98,8 @@ def docx_blocks(word: Any) -> list[Block]:
         item = DocxParagraph(element, word._body) if element.tag == W + "p" else Table(element, word._body)
         if isinstance(item, DocxParagraph):
             text = clean_inline(shown_text(element))
+            found = body_pictures(element, item.part, page_width)
+            pictures += [(len(blocks) + bool(text), image, position) for image in found]
             if not text:
                 continue
             style = _style(item)
@@ -104,10 +108,73 @@ def docx_blocks(word: Any) -> list[Block]:
             blocks.append(Paragraph(text=label + text, loc=Loc(line=position), heading_level=level))
         elif isinstance(item, Table):
             grid = table_grid(item, position)
+            if grid is None or not any(cell.text for row in grid.rows for cell in row):
+                # A table with no text that frames a picture: the picture is what it shows.
+                found = body_pictures(item._tbl, item.part, page_width)
+                pictures += [(len(blocks) + (grid is not None), image, position) for image in found]
             if grid is not None:
                 blocks.append(grid)
                 position += len(grid.rows)
+    if pictures:
+        from functools import partial
+
+        from compliance.readers.ocr.embedded import image_grids, insert_tables
+
+        return insert_tables(blocks, [(i, partial(image_grids, image, line)) for i, image, line in pictures])
     return blocks
+
+
+_VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
+# Pictures the page does not show: tracked deletions, and the fallback copy of a DrawingML picture.
+_NOT_SHOWN = (W + "del", W + "moveFrom", "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback")
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def body_pictures(element: Any, part: Any, page_width: int | None) -> list[bytes]:
+    """The images a body paragraph (or a table framing pictures) shows that are large enough to
+    hold a table (``ocr.embedded``'s rule: pixels, and shown at least a quarter of the page wide),
+    in order; ``part``: the document part whose relationships name the images."""
+    from docx.oxml.ns import qn
+
+    found: list[bytes] = []
+    for image in element.iter(qn("a:blip"), _VML_IMAGE):
+        if any(True for _ in image.iterancestors(*_NOT_SHOWN)):
+            continue  # a deleted picture, or the same one again for readers that do not know DrawingML
+        rid = image.get(qn("r:embed")) or image.get(_RELATIONSHIP_ID)
+        image_part = part.related_parts.get(rid) if rid else None
+        blob = getattr(image_part, "blob", None)
+        if not isinstance(blob, bytes):
+            continue
+        from compliance.readers.ocr.embedded import large_enough, pixel_size
+
+        if large_enough(pixel_size(blob), _shown_width(image), page_width):
+            found.append(blob)
+    return found
+
+
+def _shown_width(image: Any) -> int | None:
+    """The width (EMU) a DrawingML picture is shown at: its nearest frame's ``wp:extent``."""
+    from docx.oxml.ns import qn
+
+    for frame in image.iterancestors(qn("wp:inline"), qn("wp:anchor")):
+        extent = frame.find(qn("wp:extent"))
+        return _int(extent.get("cx")) if extent is not None else None
+    return None
+
+
+def _page_width(word: Any) -> int | None:
+    try:
+        width = word.sections[0].page_width if len(word.sections) else None
+    except (ValueError, TypeError, IndexError):
+        return None
+    return int(width) if width else None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _style(paragraph: Any) -> Any:

@@ -5,19 +5,18 @@ Government pages often show a statistics table as an image. When a page is read 
 ruled tables found in it take the picture's place; prose in a picture (captions, stamps, logos)
 is not taken, because a picture is rarely the report's text. Nothing is ever fetched: remote,
 ``data:`` and absolute addresses, and paths leading out of the page's folder, are skipped.
-Small pictures (icons, logos) and pages with very many pictures are skipped too.
+Small pictures (icons, logos) and pages with very many pictures are skipped too: the rule
+is the one for pictures in every format (``embedded``).
 """
 
 from __future__ import annotations
 
-import hashlib
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from compliance.document import Block, Grid, GridCell
-from compliance.model import Loc
+from compliance.document import Block
 
-MAX_PICTURES = 12
 MIN_BYTES = 8 * 1024  # a table picture is a few tens of kilobytes at least
 MAX_BYTES = 30 * 1024 * 1024
 
@@ -41,40 +40,19 @@ def local_picture(page_path: str, src: str | None) -> Path | None:
 
 
 def picture_tables(picture: Path, line: int | None) -> list[Block]:
-    """The ruled tables OCR finds in one picture, placed at the ``<img>``'s source line."""
-    from compliance.document import LoadError
-    from compliance.readers.ocr.scanned import image_pages, require_engine
+    """The tables OCR finds in one picture, placed at the ``<img>``'s source line."""
+    from compliance.readers.ocr.embedded import image_grids, large_enough, pixel_size
 
     try:
-        require_engine()
         data = picture.read_bytes()
-        pages = image_pages(data, hashlib.sha256(data).hexdigest(), picture.name)
-    except (LoadError, OSError):
-        return []  # an unreadable picture is just a picture
-    grids: list[Block] = []
-    for page in pages:
-        for table in page.tables:
-            rows = [
-                [GridCell(c.text, c.loc.model_copy(update={"line": line, "page": None}), c.span_copy, c.confidence)
-                 for c in row]
-                for row in table.rows
-            ]  # fmt: skip
-            grids.append(Grid(rows=rows, loc=Loc(line=line, line_end=line)))
-    return grids
+    except OSError:
+        return []
+    return image_grids(data, line, picture.name) if large_enough(pixel_size(data)) else []
 
 
 def with_pictures(blocks: list[Block], pictures: list[tuple[int, str, int | None]], path: str) -> list[Block]:
     """``blocks`` with the tables of each local picture inserted where its ``<img>`` stood."""
+    from compliance.readers.ocr.embedded import insert_tables
+
     local = [(i, p, line) for i, src, line in pictures if (p := local_picture(path, src)) is not None]
-    if not local or len(local) > MAX_PICTURES:
-        return blocks
-    out: list[Block] = []
-    pending = iter(local)
-    upcoming = next(pending, None)
-    for index in range(len(blocks) + 1):
-        while upcoming is not None and upcoming[0] == index:
-            out.extend(picture_tables(upcoming[1], upcoming[2]))
-            upcoming = next(pending, None)
-        if index < len(blocks):
-            out.append(blocks[index])
-    return out
+    return insert_tables(blocks, [(i, partial(picture_tables, p, line)) for i, p, line in local])

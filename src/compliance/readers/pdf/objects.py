@@ -82,7 +82,9 @@ class PageObjects:
                 return None
             if kind == _TEXT and raw.FPDFTextObj_GetTextRenderMode(obj) not in _VISIBLE_MODES:
                 return None
-            if kind == _IMAGE:  # only its box: how much of the page pictures cover (text_layer)
+            if (
+                kind == _IMAGE
+            ):  # only its box and pixels: how much of the page pictures cover (text_layer), table pictures
                 found.setdefault("image", []).append(self._image_box(obj, page))
                 continue
             if kind != _PATH:
@@ -122,7 +124,15 @@ class PageObjects:
             "doctop": height - y1,
             "width": x1 - x0,
             "height": y1 - y0,
+            "srcsize": self._pixel_size(obj),
         }
+
+    def _pixel_size(self, obj: Any) -> tuple[int, int]:
+        """The image's own size in pixels (as pdfplumber's ``srcsize``; (0, 0) when pdfium cannot tell)."""
+        width, height = ctypes.c_uint(), ctypes.c_uint()
+        if not self._raw.FPDFImageObj_GetImagePixelSize(obj, width, height):
+            return (0, 0)
+        return (int(width.value), int(height.value))
 
     def _segments(self, obj: Any) -> list[list[tuple[str, float, float]]] | None:
         """The path's subpaths as (operator, x, y) in the path's own space; None for curves."""

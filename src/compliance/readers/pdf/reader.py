@@ -25,6 +25,7 @@ from compliance.readers.limits import current
 from compliance.readers.pdf.assemble import Line, assemble, drop_running_heads
 from compliance.readers.pdf.limits import check_page_count, check_page_objects, check_streams
 from compliance.readers.pdf.objects import PageObjects
+from compliance.readers.pdf.pictures import table_pictures
 from compliance.readers.pdf.tables import (
     PageTable,
     closing_rules,
@@ -84,6 +85,7 @@ def read_pdf(data: bytes, name: str = "") -> list[Block]:
                 garbled = {index + 1 for index in scanned}
                 tables = [t for t in tables if t.page not in garbled]
                 lines = [line for line in lines if line.page not in garbled]
+            pictured = table_pictures(pages, set(scanned))
     except LoadError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -111,6 +113,10 @@ def read_pdf(data: bytes, name: str = "") -> list[Block]:
             ) from exc
         tables += ocr_tables
         lines += ocr_lines
+    if pictured:
+        picture_tables, picture_lines = _picture_items(data, pictured, name)
+        tables += picture_tables
+        lines += picture_lines
     if not lines and not tables:
         raise LoadError(
             "PDF 没有文字层（可能是扫描件或图片），需要先进行 OCR 文字识别才能核验",
@@ -128,6 +134,28 @@ def _ocr_pages(data: bytes, indexes: list[int], name: str) -> tuple[list[PageTab
     tables: list[PageTable] = []
     lines: list[Line] = []
     for page in pdf_pages(data, indexes, hashlib.sha256(data).hexdigest(), name):
+        page_tables, page_lines = ocr_items(page)
+        tables += page_tables
+        lines += page_lines
+    return tables, lines
+
+
+def _picture_items(data: bytes, pictures: list[Any], name: str) -> tuple[list[PageTable], list[Line]]:
+    """The tables of pictures on text pages (``pictures.table_pictures``), at the pictures' places.
+    A picture that cannot be read (no OCR engine, pdfium refuses the page) is just a picture."""
+    from compliance.readers.ocr.embedded import pdf_picture_pages
+    from compliance.readers.ocr.scanned import require_engine
+
+    try:
+        require_engine()
+        read = pdf_picture_pages(data, pictures, name)
+    except MemoryError:
+        raise
+    except Exception:  # pdfium refusing the page, OpenCV refusing the image: still just a picture
+        return [], []
+    tables: list[PageTable] = []
+    lines: list[Line] = []
+    for _, page in read:
         page_tables, page_lines = ocr_items(page)
         tables += page_tables
         lines += page_lines
