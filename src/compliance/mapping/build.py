@@ -58,7 +58,7 @@ def read_heads(document: Document, layouts: dict[str, TemplateLayout]) -> tuple[
     needs only these of every report before it can check any (``engine.report_key``)."""
     section_specs = next(iter(layouts.values())).sections
     document = titles_out_of_grids(split_run_on(document, layouts), section_specs)
-    document.number_offsets()
+    # Neither the title nor the headings look at text offsets: build_report numbers them after.
     return document, find_title(document), find_section_spans(document, section_specs)
 
 
@@ -67,6 +67,7 @@ def build_report(
 ) -> Report:
     any_layout = next(iter(layouts.values()))
     document, title, spans = read_heads(document, layouts)
+    document.number_offsets()
 
     outline = [OutlineEntry(numeral=s.numeral, title=s.title, key=s.key, line=s.paragraph.loc.line) for s in spans]
     sections: list[Section] = []
