@@ -21,6 +21,7 @@ import sys
 import time
 import zlib
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,10 +94,11 @@ def check_task(
     document: bytes | Stored | None,
     keep: bool,
     prior: tuple[str, Any, Any] | None,
+    batch: str = "",
 ) -> tuple[Any, bool, bytes | Stored | None]:
     """Check one report and, when it has a prior, run the cross-year rules on the two.
 
-    ``prior`` is ``("report", packed)`` or ``("file", path, document)``. Returns the result, whether
+    ``prior`` is ``("report", packed, path)`` or ``("file", document, path)``. Returns the result, whether
     the report was readable, and (``keep``) the report packed, as the one-pass batch does.
     """
     registry = get_registry()
@@ -108,8 +110,10 @@ def check_task(
         kept = pack(report)
         if folder is not None:
             kept = put_in(folder, kept)
+    if report is not None and keep:
+        _remember((batch, path), report)
     if report is not None and prior is not None:
-        then = _prior_report(prior, options)
+        then = _prior_report(prior, options, batch)
         if then is not None:
             from compliance.batch.run import cross_year_rules
 
@@ -123,10 +127,27 @@ def check_task(
     return result, report is not None, kept
 
 
-def _prior_report(prior: tuple[str, Any, Any], options: Options) -> Report | None:
-    if prior[0] == "report":
-        return unpack(read_stored(prior[1]))
-    _, path, document = prior
+# Reports this worker checked lately that are someone's prior, by path: a later task naming one of
+# them takes it from here instead of unpacking it (with two workers, about every other prior).
+_RECENT = 64
+# Keyed by batch too: a cluster's workers outlive a batch, and a file may change between two.
+_recent: OrderedDict[tuple[str, str], Report] = OrderedDict()
+
+
+def _remember(key: tuple[str, str], report: Report) -> None:
+    _recent[key] = report
+    if len(_recent) > _RECENT:
+        _recent.popitem(last=False)
+
+
+def _prior_report(prior: tuple[str, Any, Any], options: Options, batch: str) -> Report | None:
+    kind, place, path = prior
+    held = _recent.get((batch, path))
+    if held is not None:
+        return held
+    if kind == "report":
+        return unpack(read_stored(place))
+    document = place
     try:
         loaded = unpack_document(read_stored(document)) if document is not None else None
         return load_report(Path(path), get_registry(), options, loaded)
@@ -178,10 +199,11 @@ def keyed_then_checked(
             named: tuple[str, Any, Any] | None = None
             if then >= 0:
                 if reports.has(then):
-                    named = ("report", reports.ref(then), None)
+                    named = ("report", reports.ref(then), str(files[then]))
                 else:
-                    named = ("file", str(files[then]), documents.ref(then))
-            yield ("check", str(files[index]), documents.ref(index), keep_all or bool(is_prior[index]), named)
+                    named = ("file", documents.ref(then), str(files[then]))
+            keep = keep_all or bool(is_prior[index])
+            yield ("check", str(files[index]), documents.ref(index), keep, named, documents.folder)
 
     def recorded(stream: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
         # Stored as each arrives, before the pool takes its next task, so a later report's task
