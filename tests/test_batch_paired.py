@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,29 @@ def test_report_key_agrees_with_the_full_check(tmp_path: Path) -> None:
         assert key.readable == (checked.report is not None)
         if checked.report is not None:
             assert (key.agency, key.year) == (checked.report.agency, checked.report.year)
+
+
+def _hanging_report_key(path, registry, options):  # type: ignore[no-untyped-def]
+    if "hang" in path.name:
+        time.sleep(60)
+    return report_key(path, registry, options)
+
+
+@fork_only
+def test_a_report_that_hangs_in_the_first_pass_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_variants(tmp_path, 6, SAMPLES)
+    hang = tmp_path / "hang.txt"
+    hang.write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "started").mkdir()
+    monkeypatch.setattr(paired_module, "report_key", _hanging_report_key)
+    monkeypatch.setattr(paired_module, "check_file", _recording_check_file)
+    order = [*files[:3], hang, *files[3:]]
+    outcome = run_batch(order, Options(), BatchOptions(jobs=2, timeout=1.5))
+    results = [c.result for c in outcome.checked]
+    assert [r.source for r in results] == [str(p) for p in order]
+    assert [f.rule for f in results[3].findings] == ["INPUT"] and "超时" in results[3].findings[0].message
+    started = {p.name for p in (tmp_path / "started").iterdir()}
+    assert "hang.txt" not in started and len(started) == len(files)
+    assert outcome.pairs

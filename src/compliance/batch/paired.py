@@ -168,8 +168,12 @@ def keyed_then_checked(
     pair_index = PairIndex()
     labels = _Labels(count)
     keys = batch._progress(executor.run(("key", str(path)) for path in files), count, "reading titles")
+    failed: dict[int, Failed] = {}  # a report that hung or crashed its reader: not read again
     for index, out in keys:
-        if isinstance(out, Failed) or not out.readable:
+        if isinstance(out, Failed):
+            failed[index] = out
+            continue
+        if not out.readable:
             continue
         if out.document is not None:
             documents.put(index, out.document)
@@ -195,6 +199,9 @@ def keyed_then_checked(
 
     def tasks() -> Iterator[tuple[Any, ...]]:
         for index in range(count):
+            if index in failed:
+                yield ("failed", failed.pop(index))  # the worker hands it back: the same finding, no wait
+                continue
             then = prior_of[index]
             named: tuple[str, Any, Any] | None = None
             if then >= 0:

@@ -95,6 +95,8 @@ def handle(options: Options, keep: bool, folder: str | None, task: tuple[Any, ..
     unpickles nor packs it again. A pair (each report named as a load gives it) returns the
     cross-year findings.
     """
+    if task[0] == "failed":
+        return task[1]
     if task[0] == "key":
         return key_task(options, folder, task[1])
     if task[0] == "check":
