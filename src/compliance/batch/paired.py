@@ -128,8 +128,9 @@ def check_task(
 
 
 # Reports this worker checked lately that are someone's prior, by path: a later task naming one of
-# them takes it from here instead of unpacking it (with two workers, about every other prior).
-_RECENT = 64
+# them takes it from here instead of unpacking it (with two workers, about every other prior). Few:
+# a report in memory is ≈ 0.5 MB, and a prior further back than this is usually stored already.
+_RECENT = 16
 # Keyed by batch too: a cluster's workers outlive a batch, and a file may change between two.
 _recent: OrderedDict[tuple[str, str], Report] = OrderedDict()
 
