@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from compliance.batch import BatchOptions, run_batch, summary_rows
+from compliance.batch import paired as paired_module
 from compliance.batch import run as batch_module
 from compliance.batch.pool import _context
 from compliance.cli import cli
@@ -51,12 +52,12 @@ def test_batch_broken_reports_become_input_findings_and_jobs_do_not_change_json(
 fork_only = pytest.mark.skipif(_context().get_start_method() != "fork", reason="patching workers needs fork")
 
 
-def _misbehaving_check_file(path, registry, options, previous=None):  # type: ignore[no-untyped-def]
+def _misbehaving_check_file(path, registry, options, previous=None, loaded=None):  # type: ignore[no-untyped-def]
     if "hang" in path.name:
         time.sleep(60)
     if "die" in path.name:
         os._exit(3)
-    return check_file(path, registry, options, previous)
+    return check_file(path, registry, options, previous, loaded)
 
 
 @fork_only
@@ -69,6 +70,7 @@ def test_batch_hung_or_dying_report_is_stopped_and_batch_goes_on(
     hang.write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")
     die.write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(batch_module, "check_file", _misbehaving_check_file)
+    monkeypatch.setattr(paired_module, "check_file", _misbehaving_check_file)  # the batch pairs as it goes
     order = [files[0], hang, files[1], die, files[2], files[3]]
     started = time.monotonic()
     outcome = run_batch(order, Options(), BatchOptions(jobs=jobs, timeout=1.5))

@@ -11,7 +11,7 @@ from typing import Any
 
 from compliance.document import Document, LoadError
 from compliance.layout import LayoutError, RuleSpec, TemplateLayout, load_rule_pack, load_template
-from compliance.mapping.build import build_report
+from compliance.mapping.build import build_report, read_heads
 from compliance.model import (
     SEVERITY_ORDER,
     Finding,
@@ -166,15 +166,18 @@ def read_document(path: Path, registry: Registry, options: Options) -> Document 
     return loaded
 
 
-def load_report(path: Path, registry: Registry | None = None, options: Options | None = None) -> Report:
+def load_report(
+    path: Path, registry: Registry | None = None, options: Options | None = None, loaded: Document | None = None
+) -> Report:
+    """Read ``path`` (or take the ``loaded`` document a first pass read) and map it to a Report."""
     registry = registry or get_registry()
     options = options or Options()
-    loaded = read_document(path, registry, options)
-    if isinstance(loaded, Report):
+    document = read_document(path, registry, options) if loaded is None else loaded
+    if isinstance(document, Report):
         if options.template:
-            loaded = loaded.model_copy(update={"template": options.template})
-        return loaded
-    report = build_report(loaded, registry.layouts, options.template)
+            document = document.model_copy(update={"template": options.template})
+        return document
+    report = build_report(document, registry.layouts, options.template)
     if not report.sections and not report.tables:
         raise LoadError(
             "未识别出年度报告的章节或统计表：这不像一份政府信息公开工作年度报告",
@@ -282,9 +285,42 @@ class CheckedReport:
     result: ReportResult
 
 
-def check_file(path: Path, registry: Registry, options: Options, previous: Report | None = None) -> CheckedReport:
+@dataclass(frozen=True)
+class ReportKey:
+    """What identifies a report among others: whether it is readable as a report, its agency and year."""
+
+    readable: bool
+    agency: str | None = None
+    year: int | None = None
+
+
+def report_key(path: Path, registry: Registry, options: Options) -> tuple[ReportKey, Document | None]:
+    """The agency and year of a report, and whether ``check_file`` will find it readable, read only
+    as far as its title and headings (a report with a template section heading is readable; one
+    without is mapped in full, as only its tables can tell). The document read comes back too."""
     try:
-        report = load_report(path, registry, options)
+        loaded = read_document(path, registry, options)
+        if isinstance(loaded, Report):
+            return ReportKey(True, loaded.agency, loaded.year), None
+        _, title, spans = read_heads(loaded, registry.layouts)
+        if any(span.key is not None for span in spans):
+            return ReportKey(True, title.agency, title.year), loaded
+        report = load_report(path, registry, options, loaded)
+    except (Exception, MemoryError):  # check_file reports it; here it is only unreadable
+        return ReportKey(False), None
+    return ReportKey(True, report.agency, report.year), loaded
+
+
+def check_file(
+    path: Path,
+    registry: Registry,
+    options: Options,
+    previous: Report | None = None,
+    loaded: Document | None = None,
+) -> CheckedReport:
+    """Load (or map the ``loaded`` document of) and check one report; failures become one finding."""
+    try:
+        report = load_report(path, registry, options, loaded)
     except LoadError as exc:
         if isinstance(exc.__cause__, MemoryError):  # a reader wrapped the worker's memory limit
             exc = _out_of_memory(options)

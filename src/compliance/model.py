@@ -72,12 +72,23 @@ class Loc(Strict):
     def moved(self, **changes: int | None) -> Loc:
         """A copy with some positions changed, without validation: readers place every cell and
         paragraph this way, and ``model_copy`` costs twice as much (profile of text batches)."""
-        copy = object.__new__(Loc)
-        object.__setattr__(copy, "__dict__", {**self.__dict__, **changes})
-        object.__setattr__(copy, "__pydantic_fields_set__", self.__pydantic_fields_set__ | changes.keys())
-        object.__setattr__(copy, "__pydantic_extra__", None)
-        object.__setattr__(copy, "__pydantic_private__", None)
+        copy = _new(Loc)
+        values = self.__dict__.copy()
+        values.update(changes)
+        _set_dict(copy, values)
+        _set_fields(copy, self.__pydantic_fields_set__ | changes.keys())
+        _set_extra(copy, None)
+        _set_private(copy, None)
         return copy
+
+
+# The slots a pydantic model keeps its state in, set through their descriptors (Loc.moved runs for
+# every cell read and again when offsets are numbered: hundreds of times per report).
+_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 # Below this recognition confidence an OCR'd figure is not trusted: an identity or a prose figure it

@@ -230,10 +230,14 @@ def duplicate_lines(duplicates: list[Duplicate]) -> list[str]:
 
 def pairing_lines(pairs: Sequence[Pair]) -> list[str]:
     """The pairing, for people: printed in text output, on stderr for machine formats."""
+    return list(iter_pairing_lines(pairs))
+
+
+def iter_pairing_lines(pairs: Sequence[Pair]) -> Iterator[str]:
+    """The pairing lines one at a time (a national batch has hundreds of thousands: never all in memory)."""
     if not pairs:
-        return []
-    lines = [f"上年报告配对 / cross-year pairs ({len(pairs)}):"]
+        return
+    yield f"上年报告配对 / cross-year pairs ({len(pairs)}):"
     for pair in pairs:
         who = " ".join(str(x) for x in (pair.agency, pair.year) if x is not None)
-        lines.append(f"  {pair.source} ← {pair.previous}" + (f"  ({who})" if who else ""))
-    return lines
+        yield f"  {pair.source} ← {pair.previous}" + (f"  ({who})" if who else "")

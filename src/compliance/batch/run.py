@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from compliance.batch.executors import Executor, make_executor
+from compliance.batch.paired import check_task, key_task, keyed_then_checked
 from compliance.batch.pairing import Duplicate, Pair, PairIndex
 from compliance.batch.pool import Failed
 from compliance.batch.regions import RegionEntry, RegionMembers
@@ -84,7 +85,8 @@ class BatchResult:
 
 
 def handle(options: Options, keep: bool, folder: str | None, task: tuple[Any, ...]) -> Any:
-    """Run one task in a worker: ``("load", path)``, ``("hold", path)`` or ``("pair", report, previous)``.
+    """Run one task in a worker: ``("load", path)``, ``("hold", path)``, ``("pair", report, previous)``,
+    or the two passes of a batch that pairs as it goes (``paired``): ``("key", path)``, ``("check", …)``.
 
     A load returns the result, whether the report was readable, and (``keep``) the report packed:
     its bytes, or where this worker stored them in the batch's ``folder`` (``stored``). A hold, for
@@ -93,6 +95,12 @@ def handle(options: Options, keep: bool, folder: str | None, task: tuple[Any, ..
     unpickles nor packs it again. A pair (each report named as a load gives it) returns the
     cross-year findings.
     """
+    if task[0] == "failed":
+        return task[1]
+    if task[0] == "key":
+        return key_task(options, folder, task[1])
+    if task[0] == "check":
+        return check_task(options, folder, *task[1:])
     registry = get_registry()
     if task[0] in ("load", "hold"):
         checked = check_file(Path(task[1]), registry, options)
@@ -180,12 +188,19 @@ class Batch:
         # Workers of the local pool store the packed reports themselves, where the parent and the
         # cross-year tasks read them; a cluster's workers send them.
         total = len(self.files) + (self.batch.previous is not None)
-        with ReportStore(total, shared=self.batch.executor == "local") as store:
+        shared = self.batch.executor == "local"
+        if self.batch.previous is None and not self.batch.regions:
+            # Pairing within the batch: every report's key first, then results as they are checked.
+            with ReportStore(total, shared=shared) as documents, ReportStore(total, shared=shared) as reports:
+                executor = self._executor(True, documents.folder if shared else None)
+                with executor:
+                    yield from keyed_then_checked(self, executor, documents, reports)
+            return
+        with ReportStore(total, shared=shared) as store:
             yield from self._run(keep, store)
 
-    def _run(self, keep: bool, store: ReportStore | None) -> Iterator[CheckedReport]:
-        folder = store.folder if store is not None and store.shared else None
-        executor = make_executor(
+    def _executor(self, keep: bool, folder: str | None) -> Executor:
+        return make_executor(
             self.batch.executor,
             functools.partial(handle, self.options, keep, folder),
             jobs=self.batch.jobs,
@@ -193,7 +208,10 @@ class Batch:
             memory=self.options.limits.max_memory,
             scheduler=self.batch.scheduler,
         )
-        with executor:
+
+    def _run(self, keep: bool, store: ReportStore | None) -> Iterator[CheckedReport]:
+        folder = store.folder if store is not None and store.shared else None
+        with self._executor(keep, folder) as executor:
             yield from (self._streamed(executor) if store is None else self._deferred(executor, store))
 
     def _load_tasks(self, kind: str) -> Iterator[tuple[str, str]]:

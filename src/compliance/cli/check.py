@@ -12,7 +12,7 @@ import click
 
 from compliance.batch.executors import EXECUTORS, ExecutorUnavailable
 from compliance.batch.output import OutputSettings, write_results
-from compliance.batch.pairing import duplicate_lines, pairing_lines
+from compliance.batch.pairing import duplicate_lines, iter_pairing_lines, pairing_lines
 from compliance.batch.run import Batch, BatchOptions, Progress
 from compliance.cli.app import (
     CONFIG_OPTION,
@@ -255,11 +255,15 @@ def check(
     else:
         with output_to(output, getattr(formatter, "file_encoding", "utf-8")) as out:
             _warn_duplicates(run, quiet)
-            pairing = [] if quiet else pairing_lines(run.pairs)
-            if pairing and output_format == "text":
-                out.write("\n".join(pairing) + "\n\n")
-            elif pairing:
-                click.echo("\n".join(pairing), err=True)
+            # Line by line: the same bytes as the joined list, without holding every pair's line.
+            lines = iter_pairing_lines([] if quiet else run.pairs)
+            if output_format == "text" and len(run.pairs) and not quiet:
+                for line in lines:
+                    out.write(line + "\n")
+                out.write("\n")
+            else:
+                while chunk := list(itertools.islice(lines, 1000)):  # one write per thousand lines
+                    click.echo("\n".join(chunk), err=True)
             written = write_results(stream, streaming(formatter), out, settings)
         if output and not quiet:
             click.echo(f"wrote {output}", err=True)

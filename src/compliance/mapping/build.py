@@ -11,7 +11,7 @@ from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.normalize import key
 from compliance.mapping.ocr_readings import review_table
 from compliance.mapping.runon import split_run_on
-from compliance.mapping.sections import SectionSpan, find_section_spans, find_title
+from compliance.mapping.sections import SectionSpan, TitleInfo, find_section_spans, find_title
 from compliance.mapping.single_row import map_single_row_table
 from compliance.mapping.tables import LabelIndex, MappedTable, PrintedHeaders, map_row_table, matched_row_ids
 from compliance.mapping.text_rows import paragraph_row, printed_unread, with_label_tail, with_wrapped_label
@@ -52,15 +52,22 @@ def _detected_version(markers: dict[str, list[str]], t3_versions: set[str]) -> s
     return winners[0] if len(winners) == 1 else None
 
 
+def read_heads(document: Document, layouts: dict[str, TemplateLayout]) -> tuple[Document, TitleInfo, list[SectionSpan]]:
+    """The first steps of the mapping: the document with run-on lines and grid titles split out,
+    its title (agency, year) and its top-level headings. A batch that pairs reports across years
+    needs only these of every report before it can check any (``engine.report_key``)."""
+    section_specs = next(iter(layouts.values())).sections
+    document = titles_out_of_grids(split_run_on(document, layouts), section_specs)
+    # Neither the title nor the headings look at text offsets: build_report numbers them after.
+    return document, find_title(document), find_section_spans(document, section_specs)
+
+
 def build_report(
     document: Document, layouts: dict[str, TemplateLayout], template_override: str | None = None
 ) -> Report:
     any_layout = next(iter(layouts.values()))
-    section_specs = any_layout.sections
-    document = titles_out_of_grids(split_run_on(document, layouts), section_specs)
+    document, title, spans = read_heads(document, layouts)
     document.number_offsets()
-    title = find_title(document)
-    spans = find_section_spans(document, section_specs)
 
     outline = [OutlineEntry(numeral=s.numeral, title=s.title, key=s.key, line=s.paragraph.loc.line) for s in spans]
     sections: list[Section] = []

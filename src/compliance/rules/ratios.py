@@ -101,8 +101,15 @@ class RatioThresholdKind(RuleKind):
 
     def check(self, rule: RuleSpec, params: BaseModel, ctx: CheckContext) -> Iterator[Finding]:
         options: RatioOptions = self.options(rule, ctx)
-        ratios = report_ratios(ctx)
         names = ["applications_change"] if self.needs_previous else list(_RATIOS)
+        thresholds = {"applications_change": options.applications_change_beyond} | {
+            "correction_rate": options.correction_rate_above,
+            "disclosure_rate": options.disclosure_rate_below,
+            "denial_share": options.denial_share_above,
+        }
+        if all(thresholds[name] is None for name in names):
+            return  # nothing configured: nothing to say, and the ratios need not be computed again
+        ratios = report_ratios(ctx)
         for name in names:
             value = getattr(ratios, name)
             threshold = None if value is None else _crossed(name, value, options)
