@@ -21,7 +21,7 @@ from typing import Any
 from compliance.document import Block, Document, GridCell, LoadError
 from compliance.hookspecs import hookimpl
 from compliance.readers.grid import clean_inline
-from compliance.readers.limits import current
+from compliance.readers.limits import current, out_of_memory
 from compliance.readers.pdf.assemble import Line, assemble, drop_running_heads
 from compliance.readers.pdf.limits import check_page_count, check_page_objects, check_streams
 from compliance.readers.pdf.objects import PageObjects
@@ -97,13 +97,19 @@ def read_pdf(data: bytes, name: str = "") -> list[Block]:
     if scanned:
         try:
             ocr_tables, ocr_lines = _ocr_pages(data, scanned, name)
-        except (LoadError, MemoryError):
+        except MemoryError:
             raise
-        except (RuntimeError, ValueError, OSError) as exc:  # pdfium (PdfiumError) refuses what pdfminer read
-            raise LoadError(
-                "PDF 文件已损坏：没有文字层的页面无法渲染以进行 OCR",
-                "the PDF is damaged: its pages without a text layer cannot be rendered for OCR",
-            ) from exc
+        except Exception as exc:
+            if out_of_memory(exc):  # OpenCV or ONNX Runtime over the worker's memory cap
+                raise MemoryError(str(exc)) from exc
+            if isinstance(exc, LoadError):
+                raise
+            if isinstance(exc, (RuntimeError, ValueError, OSError)):  # pdfium refuses what pdfminer read
+                raise LoadError(
+                    "PDF 文件已损坏：没有文字层的页面无法渲染以进行 OCR",
+                    "the PDF is damaged: its pages without a text layer cannot be rendered for OCR",
+                ) from exc
+            raise
         tables += ocr_tables
         lines += ocr_lines
     if not lines and not tables:
