@@ -8,6 +8,7 @@ limit is reached. Without LibreOffice the file becomes one ``input`` finding tha
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -64,12 +65,16 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) 
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            _kill(process)
             raise LoadError(
                 f"LibreOffice 转换 {suffix} 文件超时（{timeout:g} 秒）",
                 f"LibreOffice took longer than {timeout:g} s to convert the {suffix} file",
             ) from exc
+        except BaseException:
+            # Interrupted (Ctrl-C, a time limit of the caller's raised as an exception): LibreOffice
+            # runs in its own session, so it would outlive us, still converting a hostile file.
+            _kill(process)
+            raise
         converted = out / "input.docx"
         if process.returncode != 0 or not converted.is_file():
             raise LoadError(
@@ -77,6 +82,13 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) 
                 f"LibreOffice could not convert the {suffix} file; it may be damaged or encrypted",
             )
         return converted.read_bytes()
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill LibreOffice's whole process group (soffice starts soffice.bin) and reap it."""
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 class OfficeReader:
