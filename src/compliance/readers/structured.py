@@ -164,10 +164,10 @@ def _check_events(events: Iterator[yaml.Event]) -> None:
     depth = 0
     for event in events:
         if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
+            line = event.start_mark.line + 1 if event.start_mark is not None else "?"
             raise LoadError(
-                f"YAML 别名（*{event.anchor}）不允许用于结构化年报（第 {mark.line + 1} 行）",
-                f"YAML aliases (*{event.anchor}, line {mark.line + 1}) are not allowed in a structured report",
+                f"YAML 别名（*{event.anchor}）不允许用于结构化年报（第 {line} 行）",
+                f"YAML aliases (*{event.anchor}, line {line}) are not allowed in a structured report",
             )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
