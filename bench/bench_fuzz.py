@@ -1,13 +1,16 @@
 """Long mutation fuzz of every loader: inputs tried, refusals, timeouts, crashes and memory, per loader.
 
 Each loader (reader + template mapping + every rule) gets our own samples as seeds (reports/*.txt
-rendered as text, Markdown, HTML, DOCX, PDF, OFD, JSON and YAML, plus UTF-16 and a small scanned
-PNG for the OCR path) and reads mutated copies of them:
+rendered as text, Markdown, HTML, DOCX, PDF, OFD, JSON and YAML, plus UTF-16, a small scanned
+PNG for the OCR path, and RTF / Word 97 / WPS files LibreOffice saves from our DOCX for the
+``office`` loader, which is not in the default list: every input starts LibreOffice, ≈ 4 s) and
+reads mutated copies of them:
 bytes flipped, cut, inserted, deleted, duplicated, and chunks repeated thousands of times (the
 cheap way to reach the limits). Every input must end as a Document/Report or a LoadError within
 ``--timeout`` seconds; anything else is a crash, and so is a rule that fails on the report
-read (an ``internal`` finding). Each loader runs in its own process under the
-batch worker's memory cap, so a MemoryError is counted, not fatal. A script that prints figures,
+read (an ``internal`` finding). Inputs are read in-process, a fresh forked process every
+``--round`` inputs, under the batch worker's memory cap (``RLIMIT_DATA``), so a MemoryError is
+counted, not fatal; a crash is shown with the line that raised it. A script that prints figures,
 not a test:
 
     python bench/bench_fuzz.py [--seconds 120] [--inputs 100000] [--loaders txt,md,...] [--seed 1]
@@ -39,6 +42,8 @@ from compliance.model import Report  # noqa: E402
 from compliance.readers.limits import LimitExceeded  # noqa: E402
 
 LOADERS = ("txt", "md", "html", "docx", "pdf", "ofd", "json", "yaml", "utf16", "image")
+# Loaders whose seeds cycle through several file names (the name picks the conversion).
+_NAMES = {"office": ("r.rtf", "r.doc", "r.wps")}
 
 
 _MAX_INPUT = 2 * 1024 * 1024  # mutated inputs are cut here, so the fuzzer's own memory stays flat
@@ -75,6 +80,8 @@ def seeds(loader: str) -> tuple[str, str, list[bytes]]:
         return "ofd", "r.ofd", [to_ofd(t) for t in texts[:2]]
     if loader == "image":
         return "image", "r.png", [_scan_png(texts[0])]
+    if loader == "office":
+        return "office", "r.doc", _office_seeds(to_docx(texts[0]))
     if loader == "pdf":
         table = pdf_ruled_table(72, 700, [150, 60, 60], [["Label", "A", "Total"], ["row", "1", "1"]])
         content = pdf_text(72, 780, "Annual report") + table
@@ -89,6 +96,28 @@ def seeds(loader: str) -> tuple[str, str, list[bytes]]:
 
         return "json", "r.json", [json.dumps(r, ensure_ascii=False).encode() for r in reports]
     return "yaml", "r.yaml", [yaml.safe_dump(r, allow_unicode=True).encode() for r in reports]
+
+
+def _office_seeds(docx: bytes) -> list[bytes]:
+    """Our DOCX saved by LibreOffice as RTF and as Word 97 (also read as .wps): the office loader's seeds."""
+    import subprocess
+    import tempfile
+
+    from compliance.readers.office import find_soffice
+
+    soffice = find_soffice()
+    if soffice is None:
+        raise SystemExit("the office loader needs LibreOffice (soffice)")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "r.docx"
+        source.write_bytes(docx)
+        out = []
+        for kind in ("rtf", "doc"):
+            profile = f"-env:UserInstallation={(Path(folder) / 'profile').as_uri()}"
+            convert = [soffice, profile, "--headless", "--convert-to", kind, "--outdir", folder, str(source)]
+            subprocess.run(convert, check=True, capture_output=True, timeout=300)
+            out.append((Path(folder) / f"r.{kind}").read_bytes())
+    return out
 
 
 def _scan_png(text: str) -> bytes:
@@ -168,10 +197,11 @@ def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, ou
         data = b""
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            seed_input = rng.choice(corpus)
+            pick = rng.randrange(len(corpus))
+            names = _NAMES.get(loader, (name,))
             zipped = loader in ("docx", "ofd") and rng.random() < 0.7
-            data = mutate_member(rng, seed_input) if zipped else mutate(rng, seed_input)
-            loaded = reader.read(data, name)
+            data = mutate_member(rng, corpus[pick]) if zipped else mutate(rng, corpus[pick])
+            loaded = reader.read(data, names[(counts["tried"] + pick) % len(names)])
             report = build_report(loaded, registry.layouts, None) if isinstance(loaded, Document) else loaded
             assert isinstance(report, Report)
             internal = [f for f in check_report(report, registry) if f.category == "internal"]
@@ -190,14 +220,24 @@ def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, ou
             (out / f"{loader}-memory-{counts['tried']}").write_bytes(data)
         except Exception as exc:
             counts["crash"] += 1
-            kind = f"{type(exc).__name__}: {str(exc)[:80]}"
+            kind = f"{type(exc).__name__}: {str(exc)[:80]} (at {_raised_at(exc)})"
             crashes[kind] = crashes.get(kind, 0) + 1
             (out / f"{loader}-crash-{counts['tried']}").write_bytes(data)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         slowest = max(slowest, time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # LibreOffice (the office loader) runs as a child: its peak counts too.
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
     return {"loader": loader, **counts, "slowest_s": round(slowest, 2), "peak_mb": round(peak), "crashes": crashes}
+
+
+def _raised_at(exc: BaseException) -> str:
+    """file:line of the innermost frame of our own code (or of any code) the exception passed."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "/compliance/" in f.filename] or frames
+    return f"{Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else "?"
 
 
 def _run(args: tuple) -> dict:

@@ -15,12 +15,13 @@ from compliance.readers.ocr import engine
 from compliance.readers.ocr.engine import DETECTION_BAND_PIXELS, detection_bands
 from compliance.readers.ocr.pages import MAX_OCR_PIXELS, within_pixels
 
-SHAPES = [(1170, 827), (827, 1170), (1169, 1654), (300, 827), (5000, 40), (545, 827)]
+SHAPES = [(1170, 827), (827, 1170), (1169, 1654), (1654, 1169), (300, 827), (5000, 400), (2000, 1800)]
 
 
 @pytest.mark.parametrize(("height", "width"), SHAPES)
 def test_detection_bands_split_the_page_and_hold_every_line_whole(height: int, width: int) -> None:
     bands = detection_bands(height, width)
+    assert (len(bands) == 1) == (height * width <= 1_000_000)  # A4 and smaller: one pass, as before bands
     assert bands[0][0] == 0 and bands[-1][1] == height
     assert bands[0][2] == 0 and bands[-1][3] == height
     for (_, _, _, kept_to), (_, _, kept_from, _) in itertools.pairwise(bands):
@@ -53,14 +54,15 @@ def test_banded_detection_finds_the_lines_one_pass_finds(monkeypatch: pytest.Mon
     pytest.importorskip("rapidocr_onnxruntime")
     import cv2
 
-    page = np.full((2339, 1654), 255, np.uint8)  # A4 at 200 dpi, lines on every band boundary
-    for row in range(40):
-        where = (100, 120 + 55 * row)
+    page = np.full((3307, 2339), 255, np.uint8)  # A3 at 200 dpi: banded, lines on every band boundary
+    for row in range(56):
+        where = (100, 120 + 56 * row)
         cv2.putText(page, f"Line {row} of the report 12 345", where, cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)
+    assert len(detection_bands(1654, 1170)) > 1
     banded = engine.detect(page, 200)
-    monkeypatch.setattr(engine, "DETECTION_BAND_PIXELS", 10**9)
+    monkeypatch.setattr(engine, "DETECTION_ONE_PASS", 10**9)
     whole = engine.detect(page, 200)
-    assert len(banded) == len(whole) == 40
+    assert len(banded) == len(whole) == 56
 
     def middles(boxes: list[tuple[float, float, float, float]]) -> list[float]:
         return sorted((top + bottom) / 2 for _, top, _, bottom in boxes)

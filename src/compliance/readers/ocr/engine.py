@@ -24,10 +24,13 @@ from compliance.readers.ocr.prepare import Segment
 PIPELINE_VERSION = 14
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
-# Detection sees at most this many pixels at once: the detector's working memory grows with its
-# input (≈ 180 MB for an A4 page at 100 dpi), so a larger page is detected in overlapping bands of
-# full width (an A4 page in three). A text line up to half the overlap high lies whole inside the
+# The detector's working memory grows with its input (≈ 180 MB for an A4 page at 100 dpi, a
+# million pixels), so a larger page is detected in overlapping bands of full width and at most
+# ``DETECTION_BAND_PIXELS`` each. A page up to ``DETECTION_ONE_PASS`` (A4 and Letter) is detected
+# whole, as before bands: cut into bands, the detector sees less of the page around each line and
+# a degraded corpus scan lost a row. A text line up to half the overlap high lies whole inside the
 # kept part of one band (96 px at 100 dpi: lines up to 35 pt).
+DETECTION_ONE_PASS = 1_000_000
 DETECTION_BAND_PIXELS = 450_000
 _BAND_OVERLAP = 96
 # A band is never lower than this (rows): the overlap then costs at most half as much detection again.
@@ -221,13 +224,14 @@ def detect(page: Any, dpi: float) -> list[tuple[float, float, float, float]]:
 def detection_bands(height: int, width: int) -> list[tuple[int, int, int, int]]:
     """(top, bottom, keep from, keep to) rows of each band the detector sees, top down.
 
-    Bands hold at most ``DETECTION_BAND_PIXELS``, a multiple of 32 rows (the detector would
-    stretch other heights), and overlap by ``_BAND_OVERLAP`` rows or more (the last band ends at
-    the page's foot); the kept rows split the page, each a half overlap inside its band, so a line
-    is kept from the band that holds it whole.
+    A page up to ``DETECTION_ONE_PASS`` pixels is one band. Bands hold at most
+    ``DETECTION_BAND_PIXELS``, a multiple of 32 rows (the detector would stretch other heights),
+    and overlap by ``_BAND_OVERLAP`` rows or more (the last band ends at the page's foot); the
+    kept rows split the page, each a half overlap inside its band, so a line is kept from the
+    band that holds it whole.
     """
     rows = max(_MIN_BAND, DETECTION_BAND_PIXELS // max(width, 1) // 32 * 32)
-    if height <= rows:
+    if height <= rows or height * width <= DETECTION_ONE_PASS:
         return [(0, height, 0, height)]
     bands = []
     top = kept = 0

@@ -151,7 +151,9 @@ def image_pages(data: bytes, sha256: str | None, name: str = "") -> list[PageIte
                     f"the image is too large to read ({frame.width}×{frame.height} pixels)",
                 )
             dpi = _dpi(frame.info.get("dpi"))
-            found.append(items(read_page(frame.convert("L"), number, dpi, sha256)))
+            # A greyscale frame goes as it is (read_page reduces a large one before copying it).
+            grey = frame if frame.mode == "L" else frame.convert("L")
+            found.append(items(read_page(grey, number, dpi, sha256)))
             page_read(name, number, total, time.perf_counter() - started)
         return found
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
