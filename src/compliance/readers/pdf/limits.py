@@ -309,3 +309,27 @@ def check_page_objects(count: int | None, page: int, limits: Limits) -> None:
             f"PDF 第 {page} 页的绘制对象过多（{count} 个）",
             f"page {page} of the PDF draws too many objects ({count})",
         )
+
+
+# Operators that draw (text shown, paths painted or built, images, shadings): each is an object
+# pdfium would count, and at least one that pdfminer builds. Matched as whole tokens; the same
+# letters inside a string or an inline image count too, which can only overstate a real page.
+_DRAWING = re.compile(rb"(?<![^\s\])>])(?:Tj|TJ|'|\"|re|m|l|c|v|y|Do|BI|sh)(?=[\s\[(<]|$)")
+
+
+def drawing_operators(contents: list[Any], stop: int) -> int:
+    """Drawing operators in a page's content streams (pdfminer's), counting no further than ``stop``.
+
+    For a PDF pdfium refuses, whose pages pdfminer would otherwise interpret whatever their size:
+    the streams were measured by ``check_streams`` before pdfminer decodes them here.
+    """
+    found = 0
+    for stream in contents:
+        try:
+            data = stream.get_data()
+        except Exception:  # damaged: pdfminer skips it when it interprets the page too
+            continue
+        found += sum(1 for _ in itertools.islice(_DRAWING.finditer(data), stop - found))
+        if found >= stop:
+            break
+    return found

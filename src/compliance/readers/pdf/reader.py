@@ -23,7 +23,7 @@ from compliance.hookspecs import hookimpl
 from compliance.readers.grid import clean_inline
 from compliance.readers.limits import current, out_of_memory
 from compliance.readers.pdf.assemble import Line, assemble, drop_running_heads
-from compliance.readers.pdf.limits import check_page_count, check_page_objects, check_streams
+from compliance.readers.pdf.limits import check_page_count, check_page_objects, check_streams, drawing_operators
 from compliance.readers.pdf.objects import PageObjects
 from compliance.readers.pdf.tables import (
     PageTable,
@@ -191,8 +191,11 @@ def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Li
         fast = None
     try:
         for index, page in enumerate(pages):
-            if fast is not None:  # pdfminer would build a dict per object, whatever their number
-                check_page_objects(fast.object_count(index), index + 1, current())
+            # pdfminer would build a dict per object, whatever their number: counted first, by
+            # pdfium, or, when pdfium refused the file, by the drawing operators of the page.
+            limit = current().max_page_objects
+            count = fast.object_count(index) if fast is not None else _drawing_operators(page, limit + 1)
+            check_page_objects(count, index + 1, current())
             objects = _fast_objects(fast, index, page)
             if objects is not None:
                 # pdfplumber caches a page's parsed objects here; filling the cache with
@@ -207,6 +210,14 @@ def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Li
         if fast is not None:
             fast.close()
     return tables, lines, chars
+
+
+def _drawing_operators(page: Any, stop: int) -> int | None:
+    try:
+        streams = page.page_obj.contents
+    except AttributeError:  # a pdfplumber without pdfminer's page: the limits behind still hold
+        return None
+    return drawing_operators(list(streams or []), stop)
 
 
 def _fast_objects(fast: PageObjects | None, index: int, page: Any) -> dict[str, list[dict]] | None:
