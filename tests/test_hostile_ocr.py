@@ -43,8 +43,9 @@ def test_a_page_over_the_pixel_budget_is_reduced_with_its_resolution() -> None:
     grey, dpi = within_pixels(page, 720.0)
     assert grey.size <= MAX_OCR_PIXELS and grey.dtype == np.uint8
     assert dpi == pytest.approx(720.0 * grey.shape[1] / 6000, rel=0.01)
-    grey, dpi = within_pixels(Image.new("RGB", (6000, 8000), "white"), 720.0)
-    assert grey.ndim == 2 and grey.size <= MAX_OCR_PIXELS and dpi < 720
+    for mode in ("RGB", "P", "1", "I;16"):
+        grey, dpi = within_pixels(Image.new(mode, (6000, 8000)), 720.0)
+        assert grey.ndim == 2 and grey.dtype == np.uint8 and grey.size <= MAX_OCR_PIXELS and dpi < 720
     small = np.zeros((100, 80), np.uint8)
     grey, dpi = within_pixels(small, 200.0)
     assert grey.shape == (100, 80) and dpi == 200.0

@@ -15,11 +15,11 @@ from compliance.readers.ocr import cache
 from compliance.readers.ocr.engine import TextBox, engine_version, read_crops, recognise, threads
 from compliance.readers.ocr.prepare import Segment, despeckle, find_rules, is_sideways, rotate, skew_angle, to_grey
 
-# A page image is OCR'd with at most this many pixels, an A4 or Letter page at the 200 dpi PDF
-# pages are rendered at (3.9 million): a larger one (a 600 dpi scan, A3, a page of absurd size) is
-# reduced first. Preparing a page costs ≈ 15 bytes a pixel and its detection more; the reading was
-# tuned at 200 dpi and 150 dpi reads as well, so the extra pixels would cost memory for nothing.
-MAX_OCR_PIXELS = 4_000_000
+# A page image is OCR'd with at most this many pixels (an A3 page at the 200 dpi PDF pages are
+# rendered at has 7.8 million): a larger one (a 600 dpi scan, a page of absurd size) is reduced
+# first. Preparing a page costs ≈ 15 bytes a pixel, and the reading, tuned at 200 dpi, gains
+# nothing from more.
+MAX_OCR_PIXELS = 8_000_000
 # Below this mean confidence a page may be upside down: its longest lines are read turned round.
 _UPRIGHT_DOUBT = 0.85
 _PROBE_LINES = 8
@@ -85,6 +85,8 @@ def within_pixels(image: Any, dpi: float) -> tuple[Any, float]:
     if scale < 1 and hasattr(image, "mode"):  # reduced before it is made grey: a quarter of the copying
         from PIL import Image
 
+        if image.mode not in ("L", "RGB"):  # palette, two-tone, 16-bit: only these resize smoothly
+            image = image.convert("L")
         size = (max(1, int(width * scale)), max(1, int(height * scale)))
         image = image.resize(size, Image.Resampling.BOX, reducing_gap=2.0)
     grey = to_grey(image)
