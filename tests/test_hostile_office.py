@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from compliance.document import LoadError
 from compliance.readers import office
 
 
@@ -51,3 +52,22 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/stat")
     return not (status.exists() and status.read_text().split()[2] == "Z")  # a zombie is gone
+
+
+def test_libreoffice_is_bounded_in_cpu_time_whoever_waits_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch worker killed at --timeout cannot kill LibreOffice (its own session): the kernel's
+    # CPU limit, inherited by soffice.bin, ends a conversion that would spin for ever.
+    pids = tmp_path / "pids"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsh -c 'while :; do :; done' &\necho $! > {pids}\nwait\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(office, "find_soffice", lambda: str(fake))
+    monkeypatch.setattr(office, "CONVERT_CPU_SECONDS", 1)
+    started = time.monotonic()
+    with pytest.raises(LoadError) as refused:
+        office.convert_to_docx(b"{\\rtf1 x}", ".rtf", timeout=60)
+    assert "could not convert" in refused.value.message_en
+    assert time.monotonic() - started < 30
+    assert not _alive(int(pids.read_text(encoding="utf-8")))

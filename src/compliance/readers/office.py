@@ -9,18 +9,25 @@ limit is reached. Without LibreOffice the file becomes one ``input`` finding tha
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from compliance.document import Document, LoadError
 from compliance.hookspecs import hookimpl
 
 CONVERT_TIMEOUT = 120.0  # seconds; a first start of LibreOffice alone can take ten
+# CPU seconds LibreOffice may use on one file, enforced by the kernel (RLIMIT_CPU, inherited by
+# soffice.bin): a batch worker killed at --timeout cannot kill LibreOffice, which runs in its own
+# session, and a hostile RTF kept it busy for minutes after (one repeating a control word 15,000
+# times took 25 s). A real report costs it one to three.
+CONVERT_CPU_SECONDS = 30
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RTF_MAGIC = b"{\\rtf"
 
@@ -61,6 +68,7 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) 
             stderr=subprocess.DEVNULL,
             cwd=folder,
             start_new_session=True,  # its own process group, so a timeout kills soffice.bin too
+            preexec_fn=_cpu_limit(),
         )
         try:
             process.wait(timeout=timeout)
@@ -82,6 +90,18 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) 
                 f"LibreOffice could not convert the {suffix} file; it may be damaged or encrypted",
             )
         return converted.read_bytes()
+
+
+def _cpu_limit() -> Callable[[], None] | None:
+    """What the child runs before LibreOffice starts: its CPU-time limit (None where there is none).
+
+    Made in the parent, so the child only calls into C between fork and exec.
+    """
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return None
+    return functools.partial(resource.setrlimit, resource.RLIMIT_CPU, (CONVERT_CPU_SECONDS, CONVERT_CPU_SECONDS + 5))
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
