@@ -21,6 +21,7 @@ Crashing and timed-out inputs are written to ``--out`` (default /tmp/compliance-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import random
@@ -191,8 +192,10 @@ def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, ou
     slowest = 0.0
     signal.signal(signal.SIGALRM, _alarm)
     deadline = time.monotonic() + seconds
+    input_peak = 0
     while counts["tried"] < inputs and time.monotonic() < deadline:
         counts["tried"] += 1
+        _reset_peak()
         start = time.perf_counter()
         data = b""
         signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -226,9 +229,34 @@ def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, ou
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         slowest = max(slowest, time.perf_counter() - start)
+        input_peak = max(input_peak, _peak_kb())
     # LibreOffice (the office loader) runs as a child: its peak counts too.
     peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
-    return {"loader": loader, **counts, "slowest_s": round(slowest, 2), "peak_mb": round(peak), "crashes": crashes}
+    return {
+        "loader": loader,
+        **counts,
+        "slowest_s": round(slowest, 2),
+        "peak_mb": round(peak),
+        "input_peak_mb": round(input_peak / 1024),
+        "crashes": crashes,
+    }
+
+
+def _reset_peak() -> None:
+    """Start the resident-size high-water mark afresh (Linux), so each input's own peak is seen."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_kb() -> int:
+    """The process's largest resident size since the last reset, in KB (0 where unknown)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _raised_at(exc: BaseException) -> str:
@@ -250,7 +278,7 @@ def _fuzz_in_rounds(context: Any, loader: str, args: argparse.Namespace) -> dict
     A batch worker is not reused for ever either; fresh processes keep caches that grow with
     every distinct input (parsed cells, matched labels) from eating the memory budget.
     """
-    total: dict = {"loader": loader, "crashes": {}, "slowest_s": 0.0, "peak_mb": 0}
+    total: dict = {"loader": loader, "crashes": {}, "slowest_s": 0.0, "peak_mb": 0, "input_peak_mb": 0}
     deadline = time.monotonic() + args.seconds
     tried = 0
     seed = args.seed
@@ -263,7 +291,7 @@ def _fuzz_in_rounds(context: Any, loader: str, args: argparse.Namespace) -> dict
         for name, value in row.items():
             if name in ("loader", "crashes"):
                 continue
-            if name in ("slowest_s", "peak_mb"):
+            if name in ("slowest_s", "peak_mb", "input_peak_mb"):
                 total[name] = max(total[name], value)
             else:
                 total[name] = total.get(name, 0) + value
@@ -289,12 +317,14 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("fork")
     columns = ("tried", 8), ("read", 7), ("refused", 8), ("limit", 6), ("timeout", 7), ("crash", 6), ("memory", 6)
-    print(f"{'loader':8} " + " ".join(f"{n:>{w}}" for n, w in columns) + f" {'slowest':>8} {'peak MB':>7}")
+    heads = f" {'slowest':>8} {'peak MB':>7} {'1-input MB':>10}"
+    print(f"{'loader':8} " + " ".join(f"{n:>{w}}" for n, w in columns) + heads)
     for loader in args.loaders.split(","):
         row = _fuzz_in_rounds(context, loader, args)
         print(
             f"{row['loader']:8} {row['tried']:>8} {row['read']:>7} {row['refused']:>8} {row['limit']:>6} "
-            f"{row['timeout']:>7} {row['crash']:>6} {row['memory']:>6} {row['slowest_s']:>7}s {row['peak_mb']:>7}",
+            f"{row['timeout']:>7} {row['crash']:>6} {row['memory']:>6} {row['slowest_s']:>7}s {row['peak_mb']:>7} "
+            f"{row['input_peak_mb']:>10}",
             flush=True,
         )
         for kind, count in row["crashes"].items():
