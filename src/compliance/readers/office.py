@@ -27,7 +27,7 @@ CONVERT_TIMEOUT = 120.0  # seconds; a first start of LibreOffice alone can take 
 # soffice.bin): a batch worker killed at --timeout cannot kill LibreOffice, which runs in its own
 # session, and a hostile RTF kept it busy for minutes after (one repeating a control word 15,000
 # times took 25 s). A real report costs it one to three.
-CONVERT_CPU_SECONDS = 30
+CONVERT_CPU_SECONDS = 10
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RTF_MAGIC = b"{\\rtf"
 
