@@ -192,10 +192,11 @@ def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, ou
     slowest = 0.0
     signal.signal(signal.SIGALRM, _alarm)
     deadline = time.monotonic() + seconds
-    input_peak = 0
+    input_peak = growth = 0
     while counts["tried"] < inputs and time.monotonic() < deadline:
         counts["tried"] += 1
         _reset_peak()
+        before = _peak_kb()  # just reset: the resident size now
         start = time.perf_counter()
         data = b""
         signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -229,15 +230,19 @@ def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, ou
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         slowest = max(slowest, time.perf_counter() - start)
-        input_peak = max(input_peak, _peak_kb())
-    # LibreOffice (the office loader) runs as a child: its peak counts too.
-    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+        peak_now = _peak_kb()
+        input_peak = max(input_peak, peak_now)
+        growth = max(growth, peak_now - before)
+    # The high-water mark is reset before every input, so the process's own peak is the largest
+    # input's; LibreOffice (the office loader) runs as a child, and its peak counts too.
+    peak = max(input_peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     return {
         "loader": loader,
         **counts,
         "slowest_s": round(slowest, 2),
         "peak_mb": round(peak),
         "input_peak_mb": round(input_peak / 1024),
+        "input_growth_mb": round(growth / 1024),
         "crashes": crashes,
     }
 
@@ -279,6 +284,7 @@ def _fuzz_in_rounds(context: Any, loader: str, args: argparse.Namespace) -> dict
     every distinct input (parsed cells, matched labels) from eating the memory budget.
     """
     total: dict = {"loader": loader, "crashes": {}, "slowest_s": 0.0, "peak_mb": 0, "input_peak_mb": 0}
+    total["input_growth_mb"] = 0
     deadline = time.monotonic() + args.seconds
     tried = 0
     seed = args.seed
@@ -291,7 +297,7 @@ def _fuzz_in_rounds(context: Any, loader: str, args: argparse.Namespace) -> dict
         for name, value in row.items():
             if name in ("loader", "crashes"):
                 continue
-            if name in ("slowest_s", "peak_mb", "input_peak_mb"):
+            if name in ("slowest_s", "peak_mb", "input_peak_mb", "input_growth_mb"):
                 total[name] = max(total[name], value)
             else:
                 total[name] = total.get(name, 0) + value
@@ -317,14 +323,14 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("fork")
     columns = ("tried", 8), ("read", 7), ("refused", 8), ("limit", 6), ("timeout", 7), ("crash", 6), ("memory", 6)
-    heads = f" {'slowest':>8} {'peak MB':>7} {'1-input MB':>10}"
+    heads = f" {'slowest':>8} {'peak MB':>7} {'1-input MB':>10} {'growth MB':>9}"
     print(f"{'loader':8} " + " ".join(f"{n:>{w}}" for n, w in columns) + heads)
     for loader in args.loaders.split(","):
         row = _fuzz_in_rounds(context, loader, args)
         print(
             f"{row['loader']:8} {row['tried']:>8} {row['read']:>7} {row['refused']:>8} {row['limit']:>6} "
             f"{row['timeout']:>7} {row['crash']:>6} {row['memory']:>6} {row['slowest_s']:>7}s {row['peak_mb']:>7} "
-            f"{row['input_peak_mb']:>10}",
+            f"{row['input_peak_mb']:>10} {row['input_growth_mb']:>9}",
             flush=True,
         )
         for kind, count in row["crashes"].items():
