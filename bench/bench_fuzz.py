@@ -1,13 +1,16 @@
 """Long mutation fuzz of every loader: inputs tried, refusals, timeouts, crashes and memory, per loader.
 
 Each loader (reader + template mapping + every rule) gets our own samples as seeds (reports/*.txt
-rendered as text, Markdown, HTML, DOCX, PDF, OFD, JSON and YAML, plus UTF-16 and a small scanned
-PNG for the OCR path) and reads mutated copies of them:
+rendered as text, Markdown, HTML, DOCX, PDF, OFD, JSON and YAML, plus UTF-16, a small scanned
+PNG for the OCR path, and RTF / Word 97 / WPS files LibreOffice saves from our DOCX for the
+``office`` loader, which is not in the default list: every input starts LibreOffice, ≈ 4 s) and
+reads mutated copies of them:
 bytes flipped, cut, inserted, deleted, duplicated, and chunks repeated thousands of times (the
 cheap way to reach the limits). Every input must end as a Document/Report or a LoadError within
 ``--timeout`` seconds; anything else is a crash, and so is a rule that fails on the report
-read (an ``internal`` finding). Each loader runs in its own process under the
-batch worker's memory cap, so a MemoryError is counted, not fatal. A script that prints figures,
+read (an ``internal`` finding). Inputs are read in-process, a fresh forked process every
+``--round`` inputs, under the batch worker's memory cap (``RLIMIT_DATA``), so a MemoryError is
+counted, not fatal; a crash is shown with the line that raised it. A script that prints figures,
 not a test:
 
     python bench/bench_fuzz.py [--seconds 120] [--inputs 100000] [--loaders txt,md,...] [--seed 1]
@@ -18,6 +21,7 @@ Crashing and timed-out inputs are written to ``--out`` (default /tmp/compliance-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import random
@@ -39,6 +43,8 @@ from compliance.model import Report  # noqa: E402
 from compliance.readers.limits import LimitExceeded  # noqa: E402
 
 LOADERS = ("txt", "md", "html", "docx", "pdf", "ofd", "json", "yaml", "utf16", "image")
+# Loaders whose seeds cycle through several file names (the name picks the conversion).
+_NAMES = {"office": ("r.rtf", "r.doc", "r.wps")}
 
 
 _MAX_INPUT = 2 * 1024 * 1024  # mutated inputs are cut here, so the fuzzer's own memory stays flat
@@ -75,6 +81,8 @@ def seeds(loader: str) -> tuple[str, str, list[bytes]]:
         return "ofd", "r.ofd", [to_ofd(t) for t in texts[:2]]
     if loader == "image":
         return "image", "r.png", [_scan_png(texts[0])]
+    if loader == "office":
+        return "office", "r.doc", _office_seeds(to_docx(texts[0]))
     if loader == "pdf":
         table = pdf_ruled_table(72, 700, [150, 60, 60], [["Label", "A", "Total"], ["row", "1", "1"]])
         content = pdf_text(72, 780, "Annual report") + table
@@ -89,6 +97,28 @@ def seeds(loader: str) -> tuple[str, str, list[bytes]]:
 
         return "json", "r.json", [json.dumps(r, ensure_ascii=False).encode() for r in reports]
     return "yaml", "r.yaml", [yaml.safe_dump(r, allow_unicode=True).encode() for r in reports]
+
+
+def _office_seeds(docx: bytes) -> list[bytes]:
+    """Our DOCX saved by LibreOffice as RTF and as Word 97 (also read as .wps): the office loader's seeds."""
+    import subprocess
+    import tempfile
+
+    from compliance.readers.office import find_soffice
+
+    soffice = find_soffice()
+    if soffice is None:
+        raise SystemExit("the office loader needs LibreOffice (soffice)")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "r.docx"
+        source.write_bytes(docx)
+        out = []
+        for kind in ("rtf", "doc"):
+            profile = f"-env:UserInstallation={(Path(folder) / 'profile').as_uri()}"
+            convert = [soffice, profile, "--headless", "--convert-to", kind, "--outdir", folder, str(source)]
+            subprocess.run(convert, check=True, capture_output=True, timeout=300)
+            out.append((Path(folder) / f"r.{kind}").read_bytes())
+    return out
 
 
 def _scan_png(text: str) -> bytes:
@@ -162,16 +192,20 @@ def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, ou
     slowest = 0.0
     signal.signal(signal.SIGALRM, _alarm)
     deadline = time.monotonic() + seconds
+    input_peak = growth = 0
     while counts["tried"] < inputs and time.monotonic() < deadline:
         counts["tried"] += 1
+        _reset_peak()
+        before = _peak_kb()  # just reset: the resident size now
         start = time.perf_counter()
         data = b""
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            seed_input = rng.choice(corpus)
+            pick = rng.randrange(len(corpus))
+            names = _NAMES.get(loader, (name,))
             zipped = loader in ("docx", "ofd") and rng.random() < 0.7
-            data = mutate_member(rng, seed_input) if zipped else mutate(rng, seed_input)
-            loaded = reader.read(data, name)
+            data = mutate_member(rng, corpus[pick]) if zipped else mutate(rng, corpus[pick])
+            loaded = reader.read(data, names[(counts["tried"] + pick) % len(names)])
             report = build_report(loaded, registry.layouts, None) if isinstance(loaded, Document) else loaded
             assert isinstance(report, Report)
             internal = [f for f in check_report(report, registry) if f.category == "internal"]
@@ -190,14 +224,53 @@ def fuzz(loader: str, seconds: float, inputs: int, timeout: float, seed: int, ou
             (out / f"{loader}-memory-{counts['tried']}").write_bytes(data)
         except Exception as exc:
             counts["crash"] += 1
-            kind = f"{type(exc).__name__}: {str(exc)[:80]}"
+            kind = f"{type(exc).__name__}: {str(exc)[:80]} (at {_raised_at(exc)})"
             crashes[kind] = crashes.get(kind, 0) + 1
             (out / f"{loader}-crash-{counts['tried']}").write_bytes(data)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         slowest = max(slowest, time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"loader": loader, **counts, "slowest_s": round(slowest, 2), "peak_mb": round(peak), "crashes": crashes}
+        peak_now = _peak_kb()
+        input_peak = max(input_peak, peak_now)
+        growth = max(growth, peak_now - before)
+    # The high-water mark is reset before every input, so the process's own peak is the largest
+    # input's; LibreOffice (the office loader) runs as a child, and its peak counts too.
+    peak = max(input_peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return {
+        "loader": loader,
+        **counts,
+        "slowest_s": round(slowest, 2),
+        "peak_mb": round(peak),
+        "input_peak_mb": round(input_peak / 1024),
+        "input_growth_mb": round(growth / 1024),
+        "crashes": crashes,
+    }
+
+
+def _reset_peak() -> None:
+    """Start the resident-size high-water mark afresh (Linux), so each input's own peak is seen."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_kb() -> int:
+    """The process's largest resident size since the last reset, in KB (0 where unknown)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _raised_at(exc: BaseException) -> str:
+    """file:line of the innermost frame of our own code (or of any code) the exception passed."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "/compliance/" in f.filename] or frames
+    return f"{Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else "?"
 
 
 def _run(args: tuple) -> dict:
@@ -210,7 +283,8 @@ def _fuzz_in_rounds(context: Any, loader: str, args: argparse.Namespace) -> dict
     A batch worker is not reused for ever either; fresh processes keep caches that grow with
     every distinct input (parsed cells, matched labels) from eating the memory budget.
     """
-    total: dict = {"loader": loader, "crashes": {}, "slowest_s": 0.0, "peak_mb": 0}
+    total: dict = {"loader": loader, "crashes": {}, "slowest_s": 0.0, "peak_mb": 0, "input_peak_mb": 0}
+    total["input_growth_mb"] = 0
     deadline = time.monotonic() + args.seconds
     tried = 0
     seed = args.seed
@@ -223,7 +297,7 @@ def _fuzz_in_rounds(context: Any, loader: str, args: argparse.Namespace) -> dict
         for name, value in row.items():
             if name in ("loader", "crashes"):
                 continue
-            if name in ("slowest_s", "peak_mb"):
+            if name in ("slowest_s", "peak_mb", "input_peak_mb", "input_growth_mb"):
                 total[name] = max(total[name], value)
             else:
                 total[name] = total.get(name, 0) + value
@@ -249,12 +323,14 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("fork")
     columns = ("tried", 8), ("read", 7), ("refused", 8), ("limit", 6), ("timeout", 7), ("crash", 6), ("memory", 6)
-    print(f"{'loader':8} " + " ".join(f"{n:>{w}}" for n, w in columns) + f" {'slowest':>8} {'peak MB':>7}")
+    heads = f" {'slowest':>8} {'peak MB':>7} {'1-input MB':>10} {'growth MB':>9}"
+    print(f"{'loader':8} " + " ".join(f"{n:>{w}}" for n, w in columns) + heads)
     for loader in args.loaders.split(","):
         row = _fuzz_in_rounds(context, loader, args)
         print(
             f"{row['loader']:8} {row['tried']:>8} {row['read']:>7} {row['refused']:>8} {row['limit']:>6} "
-            f"{row['timeout']:>7} {row['crash']:>6} {row['memory']:>6} {row['slowest_s']:>7}s {row['peak_mb']:>7}",
+            f"{row['timeout']:>7} {row['crash']:>6} {row['memory']:>6} {row['slowest_s']:>7}s {row['peak_mb']:>7} "
+            f"{row['input_peak_mb']:>10} {row['input_growth_mb']:>9}",
             flush=True,
         )
         for kind, count in row["crashes"].items():

@@ -207,6 +207,36 @@ def pdf_encrypted_bomb() -> tuple[str, bytes]:
     return "encrypted.pdf", body.split(b"trailer")[0] + encrypt + trailer
 
 
+def many_images_pdf(count: int, width: int, height: int, *, page: bytes = b"/MediaBox [0 0 595 842]") -> bytes:
+    """One page drawing ``count`` grey Flate images of ``width`` × ``height`` white pixels (one
+    stream each, each well under ``max-image-pixels``), or, with ``count`` 0, a blank page."""
+    pixels = zlib.compress(b"\xff" * (width * height), 9) if count else b""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+    names = b" ".join(b"/Im%d %d 0 R" % (i, 5 + i) for i in range(count))
+    content = b"".join(b"q 595 0 0 842 0 0 cm /Im%d Do Q\n" % i for i in range(count))
+    resources = b"/Resources << /XObject << %s >> >>" % names
+    objects.append(b"<< /Type /Page /Parent 2 0 R %s /Contents 4 0 R %s >>" % (page, resources))
+    objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    for _ in range(count):
+        objects.append(
+            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+            b"/Filter /FlateDecode /Length %d >>\nstream\n" % (width, height, len(pixels)) + pixels + b"\nendstream"
+        )
+    out = b"%PDF-1.4\n" + b"".join(b"%d 0 obj\n" % n + body + b"\nendobj\n" for n, body in enumerate(objects, start=1))
+    return out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf_many_images_bomb() -> tuple[str, bytes]:
+    """Forty images of 7,000 × 4,000 white pixels (28 MB each, 1.1 GB in all) in a file of 1.1 MB."""
+    return "images.pdf", many_images_pdf(40, 7000, 4000)
+
+
+def pdf_huge_blank_page() -> tuple[str, bytes]:
+    """One blank page of 200 × 200 inches, the largest a PDF may declare: it has no text, so it is
+    rendered for OCR (and was, at 60 million pixels, read with 830 MB)."""
+    return "huge-page.pdf", many_images_pdf(0, 1, 1, page=b"/MediaBox [0 0 14400 14400]")
+
+
 PDF_BOMBS = {
     "pdf_lzw_bomb": (pdf_lzw_bomb, "max-stream"),
     "pdf_run_length_bomb": (pdf_run_length_bomb, "max-stream"),
@@ -214,4 +244,6 @@ PDF_BOMBS = {
     "pdf_ascii85_bomb": (pdf_ascii85_bomb, "max-stream"),
     "pdf_image_pixels_bomb": (pdf_image_pixels_bomb, "max-image-pixels"),
     "pdf_encrypted_bomb": (pdf_encrypted_bomb, "max-stream"),
+    "pdf_many_images_bomb": (pdf_many_images_bomb, "max-images-total"),
+    "pdf_huge_blank_page": (pdf_huge_blank_page, "no text layer"),
 }

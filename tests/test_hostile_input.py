@@ -226,3 +226,21 @@ def test_mutated_structured_and_wide_inputs_end_quickly(case: tuple[str, bytes])
         except LoadError as error:
             assert error.message
         assert time.monotonic() - start < 5.0
+
+
+def test_pages_of_a_pdf_pdfium_refuses_are_counted_by_their_operators(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pdfminer still reads some files pdfium refuses; it would interpret their pages whatever their size.
+    from bombs import pdf_many_operators, plain_pdf
+
+    import compliance.readers.pdf.reader as pdf_reader
+
+    def refuse(data: bytes) -> None:
+        raise RuntimeError("Failed to load document (PDFium: Data format error).")
+
+    monkeypatch.setattr(pdf_reader, "PageObjects", refuse)
+    started = time.monotonic()
+    with pytest.raises(LoadError) as refused:
+        pdf_reader.read_pdf(pdf_many_operators()[1])
+    assert "max-page-objects" in refused.value.message_en
+    assert time.monotonic() - started < WALL_SECONDS
+    assert pdf_reader.read_pdf(plain_pdf())  # an ordinary page is read as before

@@ -38,6 +38,7 @@ class Limits:
     max_streams_total: int = 256 * MiB  # bytes inflated from all non-image streams of one PDF
     max_page_objects: int = 100_000  # drawing and text objects on one PDF page
     max_image_pixels: int = 60_000_000  # pixels one PDF image declares (a 600 dpi A4 scan has 35 million)
+    max_images_total: int = 512 * MiB  # bytes all images of one PDF decode to (a codec image: its pixels)
     max_depth: int = 64  # nesting of JSON/YAML structured reports
     max_cells: int = 20_000  # table cells of one text or Markdown document (a report has a few hundred)
 
@@ -94,6 +95,32 @@ def check_cells(document: Document, limits: Limits | None = None) -> None:
     cells = sum(len(row) for block in document.blocks if isinstance(block, Grid) for row in block.rows)
     if cells > limit:
         raise LimitExceeded("max_cells", limit, f"表格单元格过多（{cells} 个）", f"too many table cells ({cells})")
+
+
+# What native libraries say when an allocation fails (ONNX Runtime's std::bad_alloc, OpenCV's
+# "Insufficient memory", a shared library that cannot be mapped when it is first imported).
+_NATIVE_OUT_OF_MEMORY = (
+    "bad_alloc",
+    "insufficient memory",
+    "failed to allocate",
+    "cannot allocate memory",
+    "failed to map segment",
+)
+
+
+def out_of_memory(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) is an allocation failing, in Python or in a native library.
+
+    Under the worker's memory cap, OpenCV and ONNX Runtime do not raise ``MemoryError``: they raise
+    their own errors, which would read as a crash or as a damaged file instead of the memory limit.
+    """
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, MemoryError) or any(sign in str(exc).lower() for sign in _NATIVE_OUT_OF_MEMORY):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 # ---- archives ----------------------------------------------------------------------------------

@@ -8,18 +8,26 @@ limit is reached. Without LibreOffice the file becomes one ``input`` finding tha
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from compliance.document import Document, LoadError
 from compliance.hookspecs import hookimpl
 
 CONVERT_TIMEOUT = 120.0  # seconds; a first start of LibreOffice alone can take ten
+# CPU seconds LibreOffice may use on one file, enforced by the kernel (RLIMIT_CPU, inherited by
+# soffice.bin): a batch worker killed at --timeout cannot kill LibreOffice, which runs in its own
+# session, and a hostile RTF kept it busy for minutes after (one repeating a control word 15,000
+# times took 25 s). A real report costs it one to three.
+CONVERT_CPU_SECONDS = 10
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RTF_MAGIC = b"{\\rtf"
 
@@ -60,16 +68,21 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) 
             stderr=subprocess.DEVNULL,
             cwd=folder,
             start_new_session=True,  # its own process group, so a timeout kills soffice.bin too
+            preexec_fn=_cpu_limit(),
         )
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            _kill(process)
             raise LoadError(
                 f"LibreOffice 转换 {suffix} 文件超时（{timeout:g} 秒）",
                 f"LibreOffice took longer than {timeout:g} s to convert the {suffix} file",
             ) from exc
+        except BaseException:
+            # Interrupted (Ctrl-C, a time limit of the caller's raised as an exception): LibreOffice
+            # runs in its own session, so it would outlive us, still converting a hostile file.
+            _kill(process)
+            raise
         converted = out / "input.docx"
         if process.returncode != 0 or not converted.is_file():
             raise LoadError(
@@ -77,6 +90,25 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) 
                 f"LibreOffice could not convert the {suffix} file; it may be damaged or encrypted",
             )
         return converted.read_bytes()
+
+
+def _cpu_limit() -> Callable[[], None] | None:
+    """What the child runs before LibreOffice starts: its CPU-time limit (None where there is none).
+
+    Made in the parent, so the child only calls into C between fork and exec.
+    """
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return None
+    return functools.partial(resource.setrlimit, resource.RLIMIT_CPU, (CONVERT_CPU_SECONDS, CONVERT_CPU_SECONDS + 5))
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill LibreOffice's whole process group (soffice starts soffice.bin) and reap it."""
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 class OfficeReader:

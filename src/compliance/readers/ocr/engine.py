@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -22,6 +24,22 @@ from compliance.readers.ocr.prepare import Segment
 PIPELINE_VERSION = 14
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
+# The detector's working memory grows with its input (≈ 180 MB for an A4 page at 100 dpi, a
+# million pixels), so a larger page is detected in overlapping bands of full width and at most
+# ``DETECTION_BAND_PIXELS`` each. A page up to ``DETECTION_ONE_PASS`` (A4 and Letter) is detected
+# whole, as before bands: cut into bands, the detector sees less of the page around each line and
+# a degraded corpus scan lost a row. A text line up to half the overlap high lies whole inside the
+# kept part of one band (96 px at 100 dpi: lines up to 35 pt).
+DETECTION_ONE_PASS = 1_000_000
+DETECTION_BAND_PIXELS = 450_000
+_BAND_OVERLAP = 96
+# A band is never lower than this (rows): the overlap then costs at most half as much detection again.
+_MIN_BAND = 288
+# A page of absurd size is detected at a lower resolution than DETECTION_DPI rather than for minutes
+# or gigabytes: at most this many pixels in all, and this many columns (18 inches at 100 dpi,
+# wider than A3 landscape), so that a band of ``_MIN_BAND`` rows stays near the band size.
+MAX_DETECTION_PIXELS = 4_000_000
+MAX_DETECTION_WIDTH = 1800
 # Crops no wider than the recogniser's minimum width are read this many at a time.
 NARROW_BATCH = 8
 # Grey level below which a pixel is ink when trimming crops to their content.
@@ -78,7 +96,8 @@ def threads() -> int:
 def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
-    engine = RapidOCR(intra_op_num_threads=threads(), inter_op_num_threads=1, use_cls=False, print_verbose=False)
+    with _lean_detector():
+        engine = RapidOCR(intra_op_num_threads=threads(), inter_op_num_threads=1, use_cls=False, print_verbose=False)
     # Our detection image is already small: keep the detector from scaling it back up.
     engine.text_det.limit_side_len = 32
     # Accept fainter line boxes than the default 0.5: a lone digit in a noisy scan scores low,
@@ -95,6 +114,38 @@ def _engine() -> Any:
     return engine
 
 
+@contextmanager
+def _lean_detector() -> Iterator[None]:
+    """While the engine is built, give the detection session ONNX Runtime's own memory arena and
+    no memory pattern.
+
+    RapidOCR builds every session without the arena: the detector's tensors, tens of MB each and
+    of new sizes for every page size, then come from the C heap, which keeps what they leave
+    fragmented. An A4 page took ≈ 400 MB that way and the process kept it; with the arena, which
+    reuses its blocks, ≈ 135 MB (measured on one page, December 2026). Should RapidOCR stop building
+    its options there, the engine is simply built with its own.
+    """
+    from rapidocr_onnxruntime.utils import infer_engine
+
+    build = getattr(infer_engine.OrtInferSession, "_init_sess_opts", None)
+    if build is None:
+        yield
+        return
+
+    def options(config: dict[str, Any]) -> Any:
+        chosen = build(config)
+        if "det" in os.path.basename(str(config.get("model_path", ""))):
+            chosen.enable_cpu_mem_arena = True
+            chosen.enable_mem_pattern = False
+        return chosen
+
+    infer_engine.OrtInferSession._init_sess_opts = staticmethod(options)
+    try:
+        yield
+    finally:
+        infer_engine.OrtInferSession._init_sess_opts = staticmethod(build)
+
+
 def recognise(
     page: Any, dpi: float, rulings: list[Segment] | None = None, timings: dict[str, float] | None = None
 ) -> list[TextBox]:
@@ -108,7 +159,6 @@ def recognise(
     import numpy as np
 
     started = time.perf_counter()
-    colour = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
     found = detect(page, dpi)
     detected = time.perf_counter()
     if timings is not None:
@@ -132,7 +182,8 @@ def recognise(
             if trimmed is None:
                 continue
             left, upper, right, lower = trimmed
-            crops.append(np.ascontiguousarray(colour[upper:lower, left:right]))
+            # Each crop is made colour on its own: a colour copy of the whole page is 3 bytes a pixel.
+            crops.append(cv2.cvtColor(page[upper:lower, left:right], cv2.COLOR_GRAY2BGR))
             kept.append((left, upper, right, lower))
     if not crops:
         return []
@@ -149,24 +200,47 @@ def recognise(
 
 def detect(page: Any, dpi: float) -> list[tuple[float, float, float, float]]:
     """Boxes (x0, top, x1, bottom, in page pixels) of the text lines the detector finds on a
-    greyscale page at ``dpi``; it looks at a copy reduced to ``DETECTION_DPI``."""
+    greyscale page at ``dpi``; it looks at a copy reduced to ``DETECTION_DPI``, in bands."""
     import cv2
 
-    colour = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
-    scale = min(1.0, DETECTION_DPI / dpi)
-    small = cv2.resize(colour, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else colour
-    found, _ = _engine().text_det(small)
-    if found is None:
-        return []
-    return [
-        (
-            float(q[:, 0].min() / scale),
-            float(q[:, 1].min() / scale),
-            float(q[:, 0].max() / scale),
-            float(q[:, 1].max() / scale),
-        )
-        for q in found
-    ]
+    height, width = page.shape[:2]
+    scale = min(
+        1.0, DETECTION_DPI / dpi, (MAX_DETECTION_PIXELS / max(height * width, 1)) ** 0.5, MAX_DETECTION_WIDTH / width
+    )
+    # Reduced before it is made colour (the detector wants three channels): the same image, a
+    # quarter of the copying.
+    small = cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else page
+    small = cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    boxes = []
+    for top, bottom, keep_from, keep_to in detection_bands(*small.shape[:2]):
+        found, _ = _engine().text_det(small[top:bottom])
+        for q in [] if found is None else found:
+            upper, lower = float(q[:, 1].min()) + top, float(q[:, 1].max()) + top
+            if keep_from <= (upper + lower) / 2 < keep_to:  # a line in an overlap: the band that holds it whole
+                boxes.append((float(q[:, 0].min()) / scale, upper / scale, float(q[:, 0].max()) / scale, lower / scale))
+    return boxes
+
+
+def detection_bands(height: int, width: int) -> list[tuple[int, int, int, int]]:
+    """(top, bottom, keep from, keep to) rows of each band the detector sees, top down.
+
+    A page up to ``DETECTION_ONE_PASS`` pixels is one band. Bands hold at most
+    ``DETECTION_BAND_PIXELS``, a multiple of 32 rows (the detector would stretch other heights),
+    and overlap by ``_BAND_OVERLAP`` rows or more (the last band ends at the page's foot); the
+    kept rows split the page, each a half overlap inside its band, so a line is kept from the
+    band that holds it whole.
+    """
+    rows = max(_MIN_BAND, DETECTION_BAND_PIXELS // max(width, 1) // 32 * 32)
+    if height <= rows or height * width <= DETECTION_ONE_PASS:
+        return [(0, height, 0, height)]
+    bands = []
+    top = kept = 0
+    while top + rows < height:
+        keep_to = top + rows - _BAND_OVERLAP // 2
+        bands.append((top, top + rows, kept, keep_to))
+        top, kept = top + rows - _BAND_OVERLAP, keep_to
+    bands.append((height - rows, height, kept, height))
+    return bands
 
 
 def _without_nested(boxes: list[tuple[float, ...]]) -> list[tuple[float, ...]]:

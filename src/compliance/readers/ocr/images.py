@@ -11,6 +11,7 @@ import os
 
 from compliance.document import Document
 from compliance.hookspecs import hookimpl
+from compliance.readers.limits import out_of_memory
 
 _MAGIC = (
     b"\x89PNG\r\n\x1a\n",
@@ -36,9 +37,14 @@ class ImageReader:
         from compliance.readers.ocr.scanned import image_pages, require_engine
         from compliance.readers.pdf.reader import assemble_ocr
 
-        require_engine()
         sha256 = hashlib.sha256(data).hexdigest()
-        blocks = assemble_ocr(image_pages(data, sha256, os.path.basename(path)))
+        try:
+            require_engine()
+            blocks = assemble_ocr(image_pages(data, sha256, os.path.basename(path)))
+        except Exception as exc:
+            if out_of_memory(exc):  # OpenCV or ONNX Runtime over the worker's memory cap
+                raise MemoryError(str(exc)) from exc
+            raise
         return Document(blocks=blocks, format="image", path=path, sha256=sha256)
 
 

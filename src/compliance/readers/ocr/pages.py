@@ -15,6 +15,11 @@ from compliance.readers.ocr import cache
 from compliance.readers.ocr.engine import TextBox, engine_version, read_crops, recognise, threads
 from compliance.readers.ocr.prepare import Segment, despeckle, find_rules, is_sideways, rotate, skew_angle, to_grey
 
+# A page image is OCR'd with at most this many pixels (an A3 page at the 200 dpi PDF pages are
+# rendered at has 7.8 million): a larger one (a 600 dpi scan, a page of absurd size) is reduced
+# first. Preparing a page costs ≈ 15 bytes a pixel, and the reading, tuned at 200 dpi, gains
+# nothing from more.
+MAX_OCR_PIXELS = 8_000_000
 # Below this mean confidence a page may be upside down: its longest lines are read turned round.
 _UPRIGHT_DOUBT = 0.85
 _PROBE_LINES = 8
@@ -67,13 +72,32 @@ def read_page(image: Any, number: int, dpi: float, file_sha256: str | None) -> O
                 return OcrPage.from_json(hit)
             except (KeyError, TypeError, ValueError):
                 pass
-    page = _ocr(to_grey(image), number, dpi)
+    page = _ocr(*within_pixels(image, dpi), number)
     if key is not None:
         cache.store(key, page.to_json())
     return page
 
 
-def _ocr(grey: Any, number: int, dpi: float) -> OcrPage:
+def within_pixels(image: Any, dpi: float) -> tuple[Any, float]:
+    """The page as a greyscale array of at most ``MAX_OCR_PIXELS``, and its resolution then."""
+    width, height = image.size if hasattr(image, "mode") else (image.shape[1], image.shape[0])
+    scale = min(1.0, (MAX_OCR_PIXELS / max(width * height, 1)) ** 0.5)
+    if scale < 1 and hasattr(image, "mode"):  # reduced before it is made grey: a quarter of the copying
+        from PIL import Image
+
+        if image.mode not in ("L", "RGB"):  # palette, two-tone, 16-bit: only these resize smoothly
+            image = image.convert("L")
+        size = (max(1, int(width * scale)), max(1, int(height * scale)))
+        image = image.resize(size, Image.Resampling.BOX, reducing_gap=2.0)
+    grey = to_grey(image)
+    if scale < 1 and not hasattr(image, "mode"):
+        import cv2
+
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return grey, dpi * scale
+
+
+def _ocr(grey: Any, dpi: float, number: int) -> OcrPage:
     import cv2
 
     threads()

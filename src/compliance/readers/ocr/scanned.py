@@ -24,7 +24,7 @@ from compliance.readers.ocr.lattice import (
     numeric_reading,
     page_tables,
 )
-from compliance.readers.ocr.pages import OcrPage, read_page
+from compliance.readers.ocr.pages import MAX_OCR_PIXELS, OcrPage, read_page
 from compliance.readers.ocr.progress import page_read
 
 # Render resolution for PDF pages: 200 dpi reads 10.5-pt table digits reliably.
@@ -112,9 +112,10 @@ def pdf_pages(data: bytes, indexes: list[int], sha256: str | None, name: str = "
             started = time.perf_counter()
             page = document[index]
             try:
-                # A page of absurd size is rendered at a lower resolution rather than exhaust memory.
+                # A page of absurd size is rendered at a lower resolution rather than exhaust memory
+                # (the pixels OCR would reduce it to: rendering more would only be thrown away).
                 width, height = page.get_size()
-                dpi = min(float(RENDER_DPI), 72 * (MAX_IMAGE_PIXELS / max(width * height, 1.0)) ** 0.5)
+                dpi = min(float(RENDER_DPI), 72 * (MAX_OCR_PIXELS / max(width * height, 1.0)) ** 0.5)
                 bitmap = page.render(scale=dpi / 72, grayscale=True)
                 image = bitmap.to_numpy()
             finally:
@@ -150,7 +151,9 @@ def image_pages(data: bytes, sha256: str | None, name: str = "") -> list[PageIte
                     f"the image is too large to read ({frame.width}×{frame.height} pixels)",
                 )
             dpi = _dpi(frame.info.get("dpi"))
-            found.append(items(read_page(frame.convert("L"), number, dpi, sha256)))
+            # A greyscale frame goes as it is (read_page reduces a large one before copying it).
+            grey = frame if frame.mode == "L" else frame.convert("L")
+            found.append(items(read_page(grey, number, dpi, sha256)))
             page_read(name, number, total, time.perf_counter() - started)
         return found
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:

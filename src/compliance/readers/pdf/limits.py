@@ -19,6 +19,7 @@ from typing import Any
 from compliance.document import LoadError
 from compliance.readers.limits import LimitExceeded, Limits
 from compliance.readers.pdf.filters import DECODERS, UnsupportedChain, decoded_size
+from compliance.readers.pdf.images import BILEVEL, CODECS, HEADER_SPAN, declared_pixels
 
 # The dictionary before a ``stream`` keyword is looked for this far back (real ones are far smaller).
 _DICT_WINDOW = 64 * 1024
@@ -30,9 +31,6 @@ _FILTER = re.compile(rb"/Filter\s*(" + _NAME + rb"|\[[^\]]*\]|" + _REF + rb")")
 _PARMS = re.compile(rb"/DecodeParms\s*(<<[^<>]*>>|\[(?:[^\[\]<>]|<<[^<>]*>>)*\]|null|" + _REF + rb")")
 _PARM = re.compile(rb"<<[^<>]*>>|null|" + _REF)
 _PREDICTOR = re.compile(rb"/Predictor\s+(\d{1,9})")
-_INT = {key: re.compile(rb"/" + key + rb"\s+(\d{1,9})(?!\d)") for key in (b"Width", b"Height")}
-# A JPEG's frame header or a JPEG 2000 size marker is looked for this far into the image data.
-_HEADER_SPAN = 64 * 1024
 _OBJECT = re.compile(rb"(?<!\d)(\d{1,10})\s+(\d{1,5})\s+obj\b")
 
 
@@ -48,6 +46,7 @@ def check_streams(data: bytes, limits: Limits) -> None:
     only after the previous stream's data, and ``stream`` keywords inside that data are skipped.
     """
     total = 0
+    images = 0  # bytes the image streams decode to, together
     consumed = 0  # end of the previous stream's data
     objects = _Objects(data)
     decipher = _decipher(data) if b"/Encrypt" in data else None
@@ -69,9 +68,9 @@ def check_streams(data: bytes, limits: Limits) -> None:
             if any(name in DECODERS for name, _ in chain):
                 raw = _deciphered(decipher, window[max(0, at - 24) : at], raw)
             elif image:
-                raw = _deciphered(decipher, window[max(0, at - 24) : at], raw[:_HEADER_SPAN])
+                raw = _deciphered(decipher, window[max(0, at - 24) : at], raw[:HEADER_SPAN])
         if image:
-            pixels = _declared_pixels(header, raw, chain)
+            pixels = declared_pixels(header, raw, chain)
             if pixels > limits.max_image_pixels:
                 raise LimitExceeded(
                     "max_image_pixels",
@@ -81,12 +80,21 @@ def check_streams(data: bytes, limits: Limits) -> None:
                 )
             # Up to 8 bytes a pixel (four 16-bit components) before the image codec, if any.
             limit = max(limits.max_stream, 8 * pixels)
-            if _decode(raw, chain, limit, stored) > limit:
+            produced = _decode(raw, chain, limit, stored)
+            if produced > limit:
                 raise LimitExceeded(
                     "max_stream",
                     limits.max_stream,
                     "PDF 中的图像数据解码后远超其声明的尺寸（疑为压缩炸弹）",
                     "a PDF image decodes to far more than its declared size (a compression bomb?)",
+                )
+            images += _image_bytes(produced, pixels, chain)
+            if images > limits.max_images_total:
+                raise LimitExceeded(
+                    "max_images_total",
+                    limits.max_images_total,
+                    f"PDF 的图像解码后合计过大（至少 {images} 字节）",
+                    f"the PDF's images decode to at least {images} bytes in all",
                 )
             continue
         produced = _decode(raw, chain, limits.max_stream, stored)
@@ -105,6 +113,16 @@ def check_streams(data: bytes, limits: Limits) -> None:
                 f"PDF 的数据流解码后合计过大（至少 {total} 字节）",
                 f"the PDF's streams decode to at least {total} bytes in all",
             )
+
+
+def _image_bytes(produced: int, pixels: int, chain: list[tuple[str, int | None]]) -> int:
+    """What an image costs to decode: the bytes its filters produce, or, when a codec we do not run
+    ends its chain (JPEG, JPEG 2000, JBIG2, CCITT), what the codec will produce for its pixels:
+    at least a byte a pixel, an eighth of that for the two-tone codecs."""
+    codec = next((name for name, _ in chain if name in CODECS), None)
+    if codec is None:
+        return produced
+    return pixels // 8 if codec in BILEVEL else pixels
 
 
 def _decipher(data: bytes) -> Callable[..., bytes] | None:
@@ -242,53 +260,6 @@ def _resolve(value: bytes, objects: _Objects, key: str) -> bytes:
     return objects.value(reference.group(1), reference.group(2), key)
 
 
-def _declared_pixels(header: bytes, raw: bytes, chain: list[tuple[str, int | None]]) -> int:
-    """The most pixels the image claims: in its dictionary, or in its JPEG / JPEG 2000 / JBIG2 header."""
-    sizes = [int(m.group(1)) if (m := _INT[key].search(header)) else 1 for key in (b"Width", b"Height")]
-    pixels = sizes[0] * sizes[1]
-    names = [name for name, _ in chain]
-    if names and names[-1] in ("DCTDecode", "DCT") and len(names) == 1:
-        pixels = max(pixels, _jpeg_pixels(raw))
-    if names and names[-1] == "JPXDecode" and len(names) == 1:
-        pixels = max(pixels, _jpx_pixels(raw))
-    if names and names[-1] == "JBIG2Decode" and len(names) == 1:
-        pixels = max(pixels, _jbig2_pixels(raw))
-    return pixels
-
-
-_SOF = re.compile(rb"\xff[\xc0-\xc3\xc5-\xc7\xc9-\xcb\xcd-\xcf]..(.)(..)(..)", re.S)
-_SIZ = re.compile(rb"\xff\x51..(..)(....)(....)(....)(....)", re.S)
-
-
-def _jpeg_pixels(raw: bytes) -> int:
-    found = _SOF.search(raw, 0, _HEADER_SPAN)
-    if found is None:
-        return 0
-    return int.from_bytes(found.group(2), "big") * int.from_bytes(found.group(3), "big")
-
-
-def _jbig2_pixels(raw: bytes) -> int:
-    """The page size a JBIG2 stream's first segment (page information, type 48) declares."""
-    if len(raw) < 6 or raw[4] & 0x3F != 48 or raw[5] >> 5 == 7:
-        return 0
-    number = int.from_bytes(raw[:4], "big")
-    at = 6 + (raw[5] >> 5) * (1 if number <= 256 else 2 if number <= 65536 else 4)
-    at += (4 if raw[4] & 0x40 else 1) + 4  # page association, data length
-    if len(raw) < at + 8:
-        return 0
-    width, height = int.from_bytes(raw[at : at + 4], "big"), int.from_bytes(raw[at + 4 : at + 8], "big")
-    return width * (height if height != 0xFFFFFFFF else 1)  # unknown height: striped, judged by width
-
-
-def _jpx_pixels(raw: bytes) -> int:
-    found = _SIZ.search(raw, 0, _HEADER_SPAN)
-    if found is None:
-        return 0
-    width = int.from_bytes(found.group(2), "big") - int.from_bytes(found.group(4), "big")
-    height = int.from_bytes(found.group(3), "big") - int.from_bytes(found.group(5), "big")
-    return max(width, 0) * max(height, 0)
-
-
 def check_page_count(data: bytes, limits: Limits) -> None:
     """Refuse a PDF with more pages than allowed, counted before any page is parsed."""
     count = _pdfium_pages(data)
@@ -338,3 +309,27 @@ def check_page_objects(count: int | None, page: int, limits: Limits) -> None:
             f"PDF 第 {page} 页的绘制对象过多（{count} 个）",
             f"page {page} of the PDF draws too many objects ({count})",
         )
+
+
+# Operators that draw (text shown, paths painted or built, images, shadings): each is an object
+# pdfium would count, and at least one that pdfminer builds. Matched as whole tokens; the same
+# letters inside a string or an inline image count too, which can only overstate a real page.
+_DRAWING = re.compile(rb"(?<![^\s\])>])(?:Tj|TJ|'|\"|re|m|l|c|v|y|Do|BI|sh)(?=[\s\[(<]|$)")
+
+
+def drawing_operators(contents: list[Any], stop: int) -> int:
+    """Drawing operators in a page's content streams (pdfminer's), counting no further than ``stop``.
+
+    For a PDF pdfium refuses, whose pages pdfminer would otherwise interpret whatever their size:
+    the streams were measured by ``check_streams`` before pdfminer decodes them here.
+    """
+    found = 0
+    for stream in contents:
+        try:
+            data = stream.get_data()
+        except Exception:  # damaged: pdfminer skips it when it interprets the page too
+            continue
+        found += sum(1 for _ in itertools.islice(_DRAWING.finditer(data), stop - found))
+        if found >= stop:
+            break
+    return found

@@ -21,9 +21,9 @@ from typing import Any
 from compliance.document import Block, Document, GridCell, LoadError
 from compliance.hookspecs import hookimpl
 from compliance.readers.grid import clean_inline
-from compliance.readers.limits import current
+from compliance.readers.limits import current, out_of_memory
 from compliance.readers.pdf.assemble import Line, assemble, drop_running_heads
-from compliance.readers.pdf.limits import check_page_count, check_page_objects, check_streams
+from compliance.readers.pdf.limits import check_page_count, check_page_objects, check_streams, drawing_operators
 from compliance.readers.pdf.objects import PageObjects
 from compliance.readers.pdf.pictures import table_pictures
 from compliance.readers.pdf.tables import (
@@ -104,13 +104,19 @@ def read_pdf(data: bytes, name: str = "") -> list[Block]:
     if scanned:
         try:
             ocr_tables, ocr_lines = _ocr_pages(data, scanned, name)
-        except (LoadError, MemoryError):
+        except MemoryError:
             raise
-        except (RuntimeError, ValueError, OSError) as exc:  # pdfium (PdfiumError) refuses what pdfminer read
-            raise LoadError(
-                "PDF 文件已损坏：没有文字层的页面无法渲染以进行 OCR",
-                "the PDF is damaged: its pages without a text layer cannot be rendered for OCR",
-            ) from exc
+        except Exception as exc:
+            if out_of_memory(exc):  # OpenCV or ONNX Runtime over the worker's memory cap
+                raise MemoryError(str(exc)) from exc
+            if isinstance(exc, LoadError):
+                raise
+            if isinstance(exc, (RuntimeError, ValueError, OSError)):  # pdfium refuses what pdfminer read
+                raise LoadError(
+                    "PDF 文件已损坏：没有文字层的页面无法渲染以进行 OCR",
+                    "the PDF is damaged: its pages without a text layer cannot be rendered for OCR",
+                ) from exc
+            raise
         tables += ocr_tables
         lines += ocr_lines
     if pictured:
@@ -218,8 +224,11 @@ def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Li
         fast = None
     try:
         for index, page in enumerate(pages):
-            if fast is not None:  # pdfminer would build a dict per object, whatever their number
-                check_page_objects(fast.object_count(index), index + 1, current())
+            # pdfminer would build a dict per object, whatever their number: counted first, by
+            # pdfium, or, when pdfium refused the file, by the drawing operators of the page.
+            limit = current().max_page_objects
+            count = fast.object_count(index) if fast is not None else _drawing_operators(page, limit + 1)
+            check_page_objects(count, index + 1, current())
             objects = _fast_objects(fast, index, page)
             if objects is not None:
                 # pdfplumber caches a page's parsed objects here; filling the cache with
@@ -234,6 +243,14 @@ def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Li
         if fast is not None:
             fast.close()
     return tables, lines, chars
+
+
+def _drawing_operators(page: Any, stop: int) -> int | None:
+    try:
+        streams = page.page_obj.contents
+    except AttributeError:  # a pdfplumber without pdfminer's page: the limits behind still hold
+        return None
+    return drawing_operators(list(streams or []), stop)
 
 
 def _fast_objects(fast: PageObjects | None, index: int, page: Any) -> dict[str, list[dict]] | None:

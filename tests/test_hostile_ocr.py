@@ -1,0 +1,71 @@
+"""OCR in bounded memory: the page is reduced to a pixel budget, the detector sees it in bands.
+
+The end-to-end case (a blank page of 200 × 200 inches read under 400 MB) is a bomb in
+test_hostile_input.py; here the two bounds, and that reading through bands finds what one pass finds.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from compliance.readers.ocr import engine
+from compliance.readers.ocr.engine import DETECTION_BAND_PIXELS, detection_bands
+from compliance.readers.ocr.pages import MAX_OCR_PIXELS, within_pixels
+
+SHAPES = [(1170, 827), (827, 1170), (1169, 1654), (1654, 1169), (300, 827), (5000, 400), (2000, 1800)]
+
+
+@pytest.mark.parametrize(("height", "width"), SHAPES)
+def test_detection_bands_split_the_page_and_hold_every_line_whole(height: int, width: int) -> None:
+    bands = detection_bands(height, width)
+    assert (len(bands) == 1) == (height * width <= 1_000_000)  # A4 and smaller: one pass, as before bands
+    assert bands[0][0] == 0 and bands[-1][1] == height
+    assert bands[0][2] == 0 and bands[-1][3] == height
+    for (_, _, _, kept_to), (_, _, kept_from, _) in itertools.pairwise(bands):
+        assert kept_to == kept_from  # the kept rows split the page: every line is kept once
+    for top, bottom, kept_from, kept_to in bands:
+        rows = bottom - top
+        if len(bands) > 1:
+            assert rows % 32 == 0  # the detector stretches other heights
+            assert rows * width <= max(DETECTION_BAND_PIXELS, 288 * width)
+        # a line of up to 48 rows whose middle is kept lies whole inside the band
+        assert kept_from - top >= 48 or top == 0
+        assert bottom - kept_to >= 48 or bottom == height
+
+
+def test_a_page_over_the_pixel_budget_is_reduced_with_its_resolution() -> None:
+    from PIL import Image
+
+    page = np.full((8000, 6000), 255, np.uint8)  # an A4 page at about 720 dpi
+    grey, dpi = within_pixels(page, 720.0)
+    assert grey.size <= MAX_OCR_PIXELS and grey.dtype == np.uint8
+    assert dpi == pytest.approx(720.0 * grey.shape[1] / 6000, rel=0.01)
+    for mode in ("RGB", "P", "1", "I;16"):
+        grey, dpi = within_pixels(Image.new(mode, (6000, 8000)), 720.0)
+        assert grey.ndim == 2 and grey.dtype == np.uint8 and grey.size <= MAX_OCR_PIXELS and dpi < 720
+    small = np.zeros((100, 80), np.uint8)
+    grey, dpi = within_pixels(small, 200.0)
+    assert grey.shape == (100, 80) and dpi == 200.0
+
+
+def test_banded_detection_finds_the_lines_one_pass_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("rapidocr_onnxruntime")
+    import cv2
+
+    page = np.full((3307, 2339), 255, np.uint8)  # A3 at 200 dpi: banded, lines on every band boundary
+    for row in range(56):
+        where = (100, 120 + 56 * row)
+        cv2.putText(page, f"Line {row} of the report 12 345", where, cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)
+    assert len(detection_bands(1654, 1170)) > 1
+    banded = engine.detect(page, 200)
+    monkeypatch.setattr(engine, "DETECTION_ONE_PASS", 10**9)
+    whole = engine.detect(page, 200)
+    assert len(banded) == len(whole) == 56
+
+    def middles(boxes: list[tuple[float, float, float, float]]) -> list[float]:
+        return sorted((top + bottom) / 2 for _, top, _, bottom in boxes)
+
+    assert np.allclose(middles(banded), middles(whole), atol=6)

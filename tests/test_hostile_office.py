@@ -1,0 +1,73 @@
+"""LibreOffice conversions never outlive the reader that started them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compliance.document import LoadError
+from compliance.readers import office
+
+
+class _Interrupted(BaseException):
+    pass
+
+
+def test_an_interrupted_conversion_kills_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stand-in for soffice that starts a child of its own (as soffice starts soffice.bin) and
+    # converts for ever; the reader is interrupted the way a caller's time limit interrupts it.
+    pids = tmp_path / "pids"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $$ $! > {pids}\nwait\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(office, "find_soffice", lambda: str(fake))
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise _Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    try:
+        with pytest.raises(_Interrupted):
+            office.convert_to_docx(b"{\\rtf1 x}", ".rtf", timeout=60)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    started = [int(pid) for pid in pids.read_text(encoding="utf-8").split()]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(pid) for pid in started):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in started)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split()[2] == "Z")  # a zombie is gone
+
+
+def test_libreoffice_is_bounded_in_cpu_time_whoever_waits_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch worker killed at --timeout cannot kill LibreOffice (its own session): the kernel's
+    # CPU limit, inherited by soffice.bin, ends a conversion that would spin for ever.
+    pids = tmp_path / "pids"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsh -c 'while :; do :; done' &\necho $! > {pids}\nwait\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(office, "find_soffice", lambda: str(fake))
+    monkeypatch.setattr(office, "CONVERT_CPU_SECONDS", 1)
+    started = time.monotonic()
+    with pytest.raises(LoadError) as refused:
+        office.convert_to_docx(b"{\\rtf1 x}", ".rtf", timeout=60)
+    assert "could not convert" in refused.value.message_en
+    assert time.monotonic() - started < 30
+    assert not _alive(int(pids.read_text(encoding="utf-8")))
