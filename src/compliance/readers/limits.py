@@ -38,7 +38,7 @@ class Limits:
     max_streams_total: int = 256 * MiB  # bytes inflated from all non-image streams of one PDF
     max_page_objects: int = 100_000  # drawing and text objects on one PDF page
     max_image_pixels: int = 60_000_000  # pixels one PDF image declares (a 600 dpi A4 scan has 35 million)
-    max_images_total: int = 512 * MiB  # bytes all images of one PDF decode to (a codec image: its pixels)
+    max_images_total: int = 1024 * MiB  # bytes all images of one PDF decode to (a codec image: its pixels)
     max_depth: int = 64  # nesting of JSON/YAML structured reports
     max_cells: int = 20_000  # table cells of one text or Markdown document (a report has a few hundred)
 
