@@ -19,7 +19,7 @@ from typing import Any
 from compliance.readers.ocr.prepare import Segment
 
 # Bumped whenever page preparation or reading changes what a page yields: part of the cache key.
-PIPELINE_VERSION = 14
+PIPELINE_VERSION = 15
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
 # Crops no wider than the recogniser's minimum width are read this many at a time.
@@ -128,6 +128,10 @@ def recognise(
         left, right = max(0, int(x0)), min(width, int(np.ceil(x1)))
         upper, lower = max(0, int(top)), min(height, int(np.ceil(bottom)))
         for piece in split_at_gaps(page, left, upper, right, lower, clean=clean):
+            if not clean[piece[1] : piece[3], piece[0] : piece[2]].any():
+                # Only specks: the detector boxed noise, which the recogniser would read as a
+                # random character (a "8" or "尿" in an empty table cell), at any confidence.
+                continue
             trimmed = trim(page, *piece, line_height=line_height)
             if trimmed is None:
                 continue
