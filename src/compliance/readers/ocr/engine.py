@@ -19,7 +19,7 @@ from typing import Any
 from compliance.readers.ocr.prepare import Segment
 
 # Bumped whenever page preparation or reading changes what a page yields: part of the cache key.
-PIPELINE_VERSION = 15
+PIPELINE_VERSION = 16
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
 # Crops no wider than the recogniser's minimum width are read this many at a time.
@@ -33,6 +33,8 @@ _CLIPPED = 0.75
 _GAP = 1.5
 # A blank inside a detected line is never taken as narrower than this (px, full resolution).
 _MIN_GAP = 8
+# Margin left round the ink of a crop, as a share of the ink's height (see ``trim``).
+_MARGIN = 0.15
 # A rule must reach this far into a box (px, full resolution) on both sides to cut it.
 _CUT_MARGIN = 6
 
@@ -108,7 +110,6 @@ def recognise(
     import numpy as np
 
     started = time.perf_counter()
-    colour = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
     found = detect(page, dpi)
     detected = time.perf_counter()
     if timings is not None:
@@ -132,11 +133,11 @@ def recognise(
                 # Only specks: the detector boxed noise, which the recogniser would read as a
                 # random character (a "8" or "尿" in an empty table cell), at any confidence.
                 continue
-            trimmed = trim(page, *piece, line_height=line_height)
+            trimmed = trim(page, *piece, line_height=line_height, clean=clean)
             if trimmed is None:
                 continue
             left, upper, right, lower = trimmed
-            crops.append(np.ascontiguousarray(colour[upper:lower, left:right]))
+            crops.append(cv2.cvtColor(page[upper:lower, left:right], cv2.COLOR_GRAY2BGR))
             kept.append((left, upper, right, lower))
     if not crops:
         return []
@@ -243,12 +244,21 @@ def without_specks(ink: Any, line_height: int) -> Any:
 
 
 def trim(
-    page: Any, left: int, upper: int, right: int, lower: int, *, line_height: float | None = None
+    page: Any,
+    left: int,
+    upper: int,
+    right: int,
+    lower: int,
+    *,
+    line_height: float | None = None,
+    clean: Any = None,
 ) -> tuple[int, int, int, int] | None:
     """Shrink a box to its ink plus a margin: the recogniser misreads a small digit in a wide blank.
 
     ``line_height`` (the page's usual line box): a box much lower than that is first widened to
-    the whole glyphs it touches (``_grown``).
+    the whole glyphs it touches (``_grown``). ``clean``: the page's ink without specks
+    (``without_specks``); when given, a speck beside the text does not stretch the box (a label's
+    box stretched towards the figure beside it is taken for a phrase running into that figure).
     """
     import numpy as np
 
@@ -257,17 +267,20 @@ def trim(
     if line_height:
         left, upper, right, lower = _grown(page, (left, upper, right, lower), line_height)
     # Generous: at 150 dpi, after rotation and JPEG, a thin stroke may be no darker than mid-grey.
-    ink = page[upper:lower, left:right] < _INK
+    ink = page[upper:lower, left:right] < _INK if clean is None else clean[upper:lower, left:right]
     columns = np.flatnonzero(ink.any(axis=0))
     rows = np.flatnonzero(ink.any(axis=1))
     if columns.size == 0:
         return None
     height, width = page.shape[:2]
     # Margins in proportion to the ink's own height: the recogniser judges a glyph by its size
-    # within the crop, and a "0" with too much room around it reads as "。".
+    # within the crop, and a "0" with too much room around it reads as "。" or "0." (measured on
+    # 406 table figures: margins of 0.15 of the ink height read all but one with confidence
+    # ≥ 0.98; 0.25 × 0.2 left some at 0.89, 0.5 × 0.3 sixty-five below 0.8). Never under 3 px:
+    # a small figure's faint strokes lie outside its dark ink (a "4" whose diagonal was cut off
+    # read as "1").
     ink_height = int(rows[-1] - rows[0]) + 1
-    pad_x = max(3, ink_height // 4)
-    pad_y = max(3, ink_height // 5)
+    pad_x = pad_y = max(3, round(_MARGIN * ink_height))
     return (
         max(0, left + int(columns[0]) - pad_x),
         max(0, upper + int(rows[0]) - pad_y),
