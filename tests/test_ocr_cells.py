@@ -47,3 +47,16 @@ def test_specks_over_an_empty_cell_are_not_read_but_a_figure_is(seed: int) -> No
     page = degrade(page, speckle=0.01, jpeg=75, seed=seed)
     found = _read_empty_cells(page, [TextBox("甲", 30, 30, 70, 70, 0.99)], rules)
     assert [(b.text, XS[2] < b.x0 < XS[3]) for b in found] == [("7", True)]
+
+
+def test_a_thin_figure_is_kept_and_a_speck_beside_text_does_not_stretch_its_box() -> None:
+    from compliance.readers.ocr.engine import trim, without_specks
+
+    page = np.full((60, 200), 255, dtype=np.uint8)
+    page[20:40, 50:53] = 0  # a "1" three pixels wide
+    assert trim(page, 50, 20, 53, 40) == (47, 17, 56, 43)
+    page[20:40, 100:140] = 0  # a word
+    page[38:40, 158:160] = 90  # a speck to its right, inside the detector's box
+    clean = without_specks(page < 180, 24)
+    assert trim(page, 95, 15, 170, 45)[2] == 163  # the speck's edge, plus the margin
+    assert trim(page, 95, 15, 170, 45, clean=clean)[2] == 143  # the word's edge, plus the margin

@@ -19,7 +19,7 @@ from typing import Any
 from compliance.readers.ocr.prepare import Segment
 
 # Bumped whenever page preparation or reading changes what a page yields: part of the cache key.
-PIPELINE_VERSION = 16
+PIPELINE_VERSION = 17
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
 # Crops no wider than the recogniser's minimum width are read this many at a time.
@@ -152,13 +152,13 @@ def recognise(
     return out
 
 
-def detect(page: Any, dpi: float) -> list[tuple[float, float, float, float]]:
+def detect(page: Any, dpi: float, resolution: float = DETECTION_DPI) -> list[tuple[float, float, float, float]]:
     """Boxes (x0, top, x1, bottom, in page pixels) of the text lines the detector finds on a
-    greyscale page at ``dpi``; it looks at a copy reduced to ``DETECTION_DPI``."""
+    greyscale page at ``dpi``; it looks at a copy reduced to ``resolution`` dpi."""
     import cv2
 
     colour = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
-    scale = min(1.0, DETECTION_DPI / dpi)
+    scale = min(1.0, resolution / dpi)
     small = cv2.resize(colour, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else colour
     found, _ = _engine().text_det(small)
     if found is None:
@@ -262,7 +262,7 @@ def trim(
     """
     import numpy as np
 
-    if right - left < 4 or lower - upper < 4:
+    if right <= left or lower <= upper:  # a thin "1" may be 3 px wide
         return None
     if line_height:
         left, upper, right, lower = _grown(page, (left, upper, right, lower), line_height)

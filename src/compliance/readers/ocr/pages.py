@@ -18,6 +18,8 @@ from compliance.readers.ocr.prepare import Segment, despeckle, find_rules, is_si
 # Below this mean confidence a page may be upside down: its longest lines are read turned round.
 _UPRIGHT_DOUBT = 0.85
 _PROBE_LINES = 8
+# Resolution at which the detector's lines are looked at only to tell which way they run.
+_ORIENTATION_DPI = 70
 
 
 @dataclass
@@ -209,7 +211,10 @@ def _lines_run_across(grey: Any, dpi: float) -> bool:
     from compliance.readers.ocr.engine import detect
 
     across = down = 0.0
-    for x0, top, x1, bottom in detect(grey, dpi):
+    # Which way lines run shows at 70 dpi as clearly as at 100 (measured on the ruled samples'
+    # table pages: across/down 4,000+ either way) for half the cost; at 50 dpi the detector
+    # no longer finds the lines.
+    for x0, top, x1, bottom in detect(grey, dpi, resolution=_ORIENTATION_DPI):
         width, height = x1 - x0, bottom - top
         if width >= 2 * height:
             across += width
