@@ -3,6 +3,8 @@ figure is read (pixels drawn here; the recogniser runs only where a test needs a
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pytest
 
@@ -60,3 +62,49 @@ def test_a_thin_figure_is_kept_and_a_speck_beside_text_does_not_stretch_its_box(
     clean = without_specks(page < 180, 24)
     assert trim(page, 95, 15, 170, 45)[2] == 163  # the speck's edge, plus the margin
     assert trim(page, 95, 15, 170, 45, clean=clean)[2] == 143  # the word's edge, plus the margin
+
+
+class _Ordinary:
+    """A stand-in for the recogniser's CTC decoder: an alphabet, best character per step."""
+
+    character: ClassVar[list[str]] = ["blank", "0", "1", "O", "l", "尿", "."]
+
+    def __call__(self, preds: np.ndarray, *args: object, **kwargs: object) -> list[tuple[str, float]]:
+        out = []
+        for steps in preds:
+            best, text, beliefs, previous = steps.argmax(axis=1), "", [], 0
+            for step, index in enumerate(best):
+                if index and index != previous:
+                    text += self.character[index]
+                    beliefs.append(float(steps[step, index]))
+                previous = index
+            out.append((text, float(np.mean(beliefs)) if beliefs else 0.0))
+        return out
+
+
+def _steps(*rows: dict[str, float]) -> np.ndarray:
+    """Step scores of one crop, padded with blanks to five steps (a batch shares its width)."""
+    alphabet = _Ordinary.character
+    rows = rows + ({"blank": 1.0},) * (5 - len(rows))
+    return np.array([[row.get(c, 0.0) for c in alphabet] for row in rows])
+
+
+def test_a_zero_the_model_also_took_for_a_letter_o_is_a_sure_zero() -> None:
+    from compliance.readers.ocr.digits import Decoder, as_read
+
+    decode = Decoder(_Ordinary())
+    blank = {"blank": 1.0}
+    zero = _steps(blank, {"0": 0.55, "O": 0.4, "尿": 0.05}, blank)
+    double = _steps(blank, {"1": 0.9, "l": 0.1}, blank, {"0": 0.5, "O": 0.45, "尿": 0.05}, blank)
+    stroke = _steps(blank, {"l": 0.6, "1": 0.35, "尿": 0.05}, blank)
+    junk = _steps(blank, {"尿": 0.6, "0": 0.3, "O": 0.1}, blank)
+    speck = _steps(blank, {"0": 0.6, "O": 0.35, "尿": 0.05}, {".": 0.9, "blank": 0.1})
+    results = decode(np.stack([zero, double, stroke, junk, speck]))
+    text, belief = as_read(results[0])
+    assert text == "0" and belief > 0.9 and results[0][:2] == ("0", 0.55)  # the ordinary reading kept
+    assert as_read(results[1])[0] == "10" and as_read(results[1])[1] > 0.9
+    # A stroke read as a letter, or a mark read as a character, is not vouched for as a figure.
+    assert as_read(results[2]) == ("l", 0.6)
+    assert as_read(results[3]) == ("尿", 0.6)
+    # A mark beside the zero stays in the reading, for the cell to strip and doubt (numeric_reading).
+    assert as_read(results[4])[0] == "0."

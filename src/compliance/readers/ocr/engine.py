@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from compliance.readers.ocr.digits import Decoder, as_read
 from compliance.readers.ocr.prepare import Segment
 
 # Bumped whenever page preparation or reading changes what a page yields: part of the cache key.
-PIPELINE_VERSION = 17
+PIPELINE_VERSION = 18
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
 # Crops no wider than the recogniser's minimum width are read this many at a time.
@@ -94,6 +95,8 @@ def _engine() -> Any:
     # more than its lines read one by one, even when they are of one width (measured: a prose page
     # 1.95 s one by one, 2.3 s in pairs, 6.1 s by eights).
     engine.text_rec.rec_batch_num = 1
+    # Every result also carries its digits-only reading (see ``digits``).
+    engine.text_rec.postprocess_op = Decoder(engine.text_rec.postprocess_op)
     return engine
 
 
@@ -146,7 +149,7 @@ def recognise(
         timings["recognise"] = timings.get("recognise", 0.0) + time.perf_counter() - detected
     out = []
     for (left, upper, right, lower), result in zip(kept, results, strict=True):
-        text, score = str(result[0]).strip(), float(result[1])
+        text, score = as_read(result)
         if text:
             out.append(TextBox(text, left, upper, right, lower, score))
     return out
@@ -350,7 +353,7 @@ def read_crops(crops: list[Any]) -> list[tuple[str, float]]:
         return []
     colour = [cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR) for crop in crops]
     results = _read(colour)
-    return [(str(text).strip(), float(score)) for text, score, *_ in results]
+    return [as_read(result) for result in results]
 
 
 def _cut_at_rules(box: tuple[float, float, float, float], verticals: list[Segment]) -> list[tuple[float, ...]]:
