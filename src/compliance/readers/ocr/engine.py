@@ -20,7 +20,7 @@ from compliance.readers.ocr.digits import Decoder, as_read
 from compliance.readers.ocr.prepare import Segment
 
 # Bumped whenever page preparation or reading changes what a page yields: part of the cache key.
-PIPELINE_VERSION = 18
+PIPELINE_VERSION = 19
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
 # Crops no wider than the recogniser's minimum width are read this many at a time.

@@ -153,6 +153,10 @@ def _read_missed_ink(grey: Any, boxes: list[TextBox], dpi: float) -> list[TextBo
 
     found, crops = [], []
     for x0, top, x1, bottom in runs:
+        if x1 - x0 < 4:
+            # A stroke this thin, alone, is a rule's remnant (read "I") more often than a "1";
+            # a lone "1" in an empty ruled cell is read by ``_read_empty_cells``.
+            continue
         box = trim(grey, x0, top, x1, bottom)
         if box is not None:
             found.append(box)
