@@ -9,7 +9,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from compliance.cli import cli
+from compliance.document import Grid
 from compliance.engine import Options, check_file, get_registry, load_report
+from compliance.mapping.tables import MappedTable
 from compliance.model import Finding, Report
 
 
@@ -113,3 +115,13 @@ def write_variants(folder: Path, count: int, samples: Path) -> list[Path]:
         path.write_text(sample_variant(samples / name, agency, year), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def map_v2019_t3(grid: Grid) -> MappedTable:
+    """One grid mapped as table 三 of the 2019 layout (labels of both versions known), as the mapping does."""
+    from compliance.mapping.tables import LabelIndex, map_row_table
+
+    layouts = get_registry().layouts
+    spec = layouts["V2019"].tables["T3"]
+    index = LabelIndex.build(list(layouts.values()), "T3")
+    return map_row_table("T3", [grid], index, {r.id: spec for r in spec.rows})

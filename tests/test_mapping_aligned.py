@@ -11,8 +11,9 @@ from pathlib import Path
 
 from compliance.document import Grid, GridCell
 from compliance.engine import get_registry
-from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table
+from compliance.mapping.tables import MappedTable
 from compliance.model import CellStatus, Loc
+from helpers import map_v2019_t3
 
 SAMPLE = Path(__file__).resolve().parents[1] / "reports" / "v2019-clean-2020.txt"
 # Where each column's figures end (right-aligned, as layout text prints them), in characters.
@@ -45,13 +46,6 @@ def _grid(full: tuple[str, ...] = FULL, moved: dict[str, int] | None = None) -> 
     return Grid(rows=rows, loc=Loc(line=1, line_end=len(rows)))
 
 
-def _map(grid: Grid) -> MappedTable:
-    layouts = get_registry().layouts
-    spec = layouts["V2019"].tables["T3"]
-    index = LabelIndex.build(list(layouts.values()), "T3")
-    return map_row_table("T3", [grid], index, {r.id: spec for r in spec.rows})
-
-
 def _values(mapped: MappedTable, row: str) -> list[int | None]:
     spec = get_registry().layouts["V2019"].tables["T3"]
     return [mapped.data[row][c].value for c in spec.columns_of(row)]  # type: ignore[misc]
@@ -66,7 +60,7 @@ def _sample_values() -> dict[str, list[int | None]]:
 
 
 def test_rows_with_blank_cells_are_read_by_the_columns_of_the_full_rows() -> None:
-    mapped = _map(_grid())
+    mapped = map_v2019_t3(_grid())
     # （一）予以公开 prints 10 3 1 · 1 · 15: placed, its blanks stay blank (unknown, never 0).
     assert _values(mapped, "granted") == [10, 3, 1, None, 1, None, 15]
     assert mapped.data["granted"]["natural"].status is CellStatus.inferred
@@ -80,7 +74,7 @@ def test_rows_with_blank_cells_are_read_by_the_columns_of_the_full_rows() -> Non
 
 
 def test_every_figure_placed_is_the_sample_s_own() -> None:
-    mapped = _map(_grid())
+    mapped = map_v2019_t3(_grid())
     sample = _sample_values()
     spec = get_registry().layouts["V2019"].tables["T3"]
     labels = {row.id: row.label for row in spec.rows}
@@ -95,7 +89,7 @@ def test_every_figure_placed_is_the_sample_s_own() -> None:
 
 def test_a_row_standing_between_the_columns_is_never_guessed() -> None:
     # （一）予以公开 printed four characters right of its columns: its figures stand in no column.
-    mapped = _map(_grid(moved={"（一）予以公开": 4}))
+    mapped = map_v2019_t3(_grid(moved={"（一）予以公开": 4}))
     assert {cell.status for cell in mapped.data["granted"].values()} == {CellStatus.ambiguous}
     sample = _sample_values()
     for label, row in (("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partial"),):
@@ -105,7 +99,7 @@ def test_a_row_standing_between_the_columns_is_never_guessed() -> None:
 def test_figures_that_break_the_column_sums_are_not_placed() -> None:
     # 8.属于行政查询事项 printed a whole column to the left: · · · · 1 · 1 stands as · · · 1 · 1 ·, which
     # the column sums refute; no placement passes, so no row is read from positions.
-    mapped = _map(_grid(moved={"8.属于行政查询事项": -8}))
+    mapped = map_v2019_t3(_grid(moved={"8.属于行政查询事项": -8}))
     assert {cell.status for cell in mapped.data["deny.query"].values()} == {CellStatus.ambiguous}
     assert {cell.status for cell in mapped.data["granted"].values()} == {CellStatus.ambiguous}
 
@@ -113,7 +107,7 @@ def test_figures_that_break_the_column_sums_are_not_placed() -> None:
 def test_without_a_full_row_the_columns_are_not_known() -> None:
     # No row prints every column: naming the columns differently keeps every column sum true, so
     # rows with figures in the middle columns stay unread.
-    mapped = _map(_grid(full=()))
+    mapped = map_v2019_t3(_grid(full=()))
     assert {cell.status for cell in mapped.data["granted"].values()} == {CellStatus.ambiguous}
 
 
@@ -128,6 +122,6 @@ def test_a_blank_row_whose_label_was_broken_apart_is_printed_blank() -> None:
     ]
     # The sample's row prints 1 · · · · · 1; made blank here, as 2019 reports print a row with no case.
     rows = [*grid.rows[:at], *broken, *grid.rows[at + 1 :]]
-    mapped = _map(Grid(rows=rows, loc=grid.loc))
+    mapped = map_v2019_t3(Grid(rows=rows, loc=grid.loc))
     assert {cell.status for cell in mapped.data["deny.third_party"].values()} == {CellStatus.blank}
     assert any(n.code == "fuzzy-label" and n.row == "deny.third_party" for n in mapped.notes)

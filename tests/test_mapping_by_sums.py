@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from compliance.document import Grid, GridCell
-from compliance.engine import get_registry
-from compliance.mapping.tables import LabelIndex, MappedTable, map_row_table
+from compliance.mapping.tables import MappedTable
 from compliance.model import CellStatus, Loc
+from helpers import map_v2019_t3
 
 SAMPLE = Path(__file__).resolve().parents[1] / "reports" / "v2019-clean-2020.txt"
 
@@ -40,20 +40,13 @@ def _grid(blanked: tuple[str, ...], one_zero: bool = False, two_zeros: tuple[str
     return Grid(rows=rows, loc=Loc(line=1, line_end=len(rows)))
 
 
-def _map(grid: Grid) -> MappedTable:
-    layouts = get_registry().layouts
-    spec = layouts["V2019"].tables["T3"]
-    index = LabelIndex.build(list(layouts.values()), "T3")
-    return map_row_table("T3", [grid], index, {r.id: spec for r in spec.rows})
-
-
 def _values(mapped: MappedTable, row: str) -> list[int | None]:
     return [cell.value for cell in mapped.data[row].values()]  # type: ignore[misc]
 
 
 def test_the_only_unread_row_of_a_column_sum_is_placed_by_it() -> None:
     # （一）予以公开 prints 10 3 1 1 15 (its zeros blank): only one placement keeps 七、总计 the sum.
-    mapped = _map(_grid(("（一）予以公开",)))
+    mapped = map_v2019_t3(_grid(("（一）予以公开",)))
     assert _values(mapped, "granted") == [10, 3, 1, None, 1, None, 15]
     assert mapped.data["granted"]["natural"].status is CellStatus.inferred
     assert mapped.data["granted"]["ngo"].status is CellStatus.blank
@@ -62,33 +55,33 @@ def test_the_only_unread_row_of_a_column_sum_is_placed_by_it() -> None:
 
 def test_rows_placed_one_after_another_as_each_becomes_the_only_unread_one() -> None:
     # 二、上年结转 (1 1 2) by the balance, （一）予以公开 by the result sum: independent identities.
-    mapped = _map(_grid(("二、上年结转", "（一）予以公开")))
+    mapped = map_v2019_t3(_grid(("二、上年结转", "（一）予以公开")))
     assert _values(mapped, "carried_in") == [1, 1, None, None, None, None, 2]
     assert _values(mapped, "granted") == [10, 3, 1, None, 1, None, 15]
 
 
 def test_two_unread_rows_of_one_sum_stay_ambiguous() -> None:
     # （一）予以公开 and （二）部分公开 both lack their blanks: the one sum cannot place two rows.
-    mapped = _map(_grid(("（一）予以公开", "（二）部分公开")))
+    mapped = map_v2019_t3(_grid(("（一）予以公开", "（二）部分公开")))
     for row in ("granted", "partial"):
         assert {cell.status for cell in mapped.data[row].values()} == {CellStatus.ambiguous}
 
 
 def test_a_row_of_only_its_figures_is_placed_exactly() -> None:
     # 8.属于行政查询事项 prints 1 1 (法律服务机构 and 总计): the sums leave one placement.
-    mapped = _map(_grid(("8.属于行政查询事项",)))
+    mapped = map_v2019_t3(_grid(("8.属于行政查询事项",)))
     assert _values(mapped, "deny.query") == [None, None, None, None, 1, None, 1]
 
 
 def test_a_printed_zero_that_could_stand_in_several_columns_leaves_the_row_ambiguous() -> None:
     # 0 1 1: the 0 keeps every sum true in any blank column, so no single placement remains.
-    mapped = _map(_grid(("8.属于行政查询事项",), one_zero=True))
+    mapped = map_v2019_t3(_grid(("8.属于行政查询事项",), one_zero=True))
     assert {cell.status for cell in mapped.data["deny.query"].values()} == {CellStatus.ambiguous}
 
 
 def test_a_row_of_zeros_left_unplaced_does_not_stop_the_sums() -> None:
     # 2.其他法律行政法规禁止公开 prints 0 0: its zeros cannot be placed, but wherever they stand they add
     # nothing to a sum, so （一）予以公开 is still the only unread row that matters.
-    mapped = _map(_grid(("（一）予以公开",), two_zeros=("2.其他法律行政法规禁止公开",)))
+    mapped = map_v2019_t3(_grid(("（一）予以公开",), two_zeros=("2.其他法律行政法规禁止公开",)))
     assert {cell.status for cell in mapped.data["deny.law"].values()} == {CellStatus.ambiguous}
     assert _values(mapped, "granted") == [10, 3, 1, None, 1, None, 15]

@@ -6,7 +6,6 @@ same page with the real <table> is the reference.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,41 +23,13 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def _cjk_font() -> str | None:
-    try:
-        listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    files = [line.split(":")[0].strip() for line in listed.splitlines() if line.strip()]
-    regular = [f for f in files if "Regular" in f or "zenhei" in f.lower()]
-    return (regular or files or [None])[0]
+def _table_picture(folder: Path, rows: list[list[str]]) -> Path:
+    """The table drawn like a screenshot (``scans.table_picture``), saved beside the page."""
+    from scans import table_picture
 
-
-def _table_picture(folder: Path, rows: list[list[str]], font_file: str) -> Path:
-    """A ruled table drawn like a screenshot at about 200 dpi: label column, then value columns."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    font = ImageFont.truetype(font_file, 26)
-    label_width, value_width, height = 1060, 100, 52
-    columns = max(len(row) for row in rows)
-    width = label_width + value_width * (columns - 1) + 40
-    image = Image.new("L", (width, height * len(rows) + 40), 255)
-    draw = ImageDraw.Draw(image)
-    for r, row in enumerate(rows):
-        top = 20 + r * height
-        x = 20
-        for c in range(columns):
-            cell_width = label_width if c == 0 else value_width
-            draw.rectangle((x, top, x + cell_width, top + height), outline=0, width=2)
-            text = row[c] if c < len(row) else ""
-            if text:
-                box = draw.textbbox((0, 0), text, font=font)
-                left = x + 10 if c == 0 else x + (cell_width - (box[2] - box[0])) // 2
-                draw.text((left, top + (height - (box[3] - box[1])) // 2 - box[1]), text, fill=0, font=font)
-            x += cell_width
     picture = folder / "pictures" / "t3.png"
     picture.parent.mkdir()
-    image.save(picture, dpi=(200, 200))
+    table_picture(rows).save(picture, dpi=(200, 200))
     return picture
 
 
@@ -71,14 +42,15 @@ def _t3_rows(text: str) -> list[list[str]]:
 
 def test_table_picture_beside_the_page_is_read(tmp_path: Path) -> None:
     pytest.importorskip("rapidocr_onnxruntime")
-    font = _cjk_font()
-    if font is None:
+    from scans import cjk_font
+
+    if cjk_font(26) is None:
         pytest.skip("no CJK font to draw the table picture with")
     text = CLEAN.read_text(encoding="utf-8")
     page = to_html(text)
     reference = tmp_path / "reference.html"
     reference.write_text(page, encoding="utf-8")
-    picture = _table_picture(tmp_path, _t3_rows(text), font)
+    picture = _table_picture(tmp_path, _t3_rows(text))
     root = lxml_html.fromstring(page)
     table = next(t for t in root.iter("table") if "本年新收" in t.text_content())
     image = lxml_html.Element("img", src="pictures/t3.png")

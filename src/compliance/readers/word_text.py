@@ -53,27 +53,22 @@ def shown_text(paragraph: Any) -> str:
 
 def block_elements(container: Any) -> Iterator[Any]:
     """The ``<w:p>`` and ``<w:tbl>`` elements of a body or a cell, content controls opened."""
+    return _opened(container, frozenset({W + "p", W + "tbl"}))
+
+
+def cell_elements(row: Any) -> Iterator[Any]:
+    """The ``<w:tc>`` elements of a ``<w:tr>``, cells inside content controls included."""
+    return _opened(row, frozenset({W + "tc"}))
+
+
+def _opened(container: Any, wanted: frozenset[str]) -> Iterator[Any]:
     stack = [iter(container)]
     while stack:
         child = next(stack[-1], None)
         if child is None:
             stack.pop()
             continue
-        if child.tag in (W + "p", W + "tbl"):
-            yield child
-        elif child.tag in _TRANSPARENT:
-            stack.append(iter(child))
-
-
-def cell_elements(row: Any) -> Iterator[Any]:
-    """The ``<w:tc>`` elements of a ``<w:tr>``, cells inside content controls included."""
-    stack = [iter(row)]
-    while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
-            continue
-        if child.tag == W + "tc":
+        if child.tag in wanted:
             yield child
         elif child.tag in _TRANSPARENT:
             stack.append(iter(child))
