@@ -52,7 +52,7 @@ def test_specks_over_an_empty_cell_are_not_read_but_a_figure_is(seed: int) -> No
 
 
 def test_a_thin_figure_is_kept_and_a_speck_beside_text_does_not_stretch_its_box() -> None:
-    from compliance.readers.ocr.engine import trim, without_specks
+    from compliance.readers.ocr.crops import trim, without_specks
 
     page = np.full((60, 200), 255, dtype=np.uint8)
     page[20:40, 50:53] = 0  # a "1" three pixels wide

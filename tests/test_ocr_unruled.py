@@ -15,7 +15,7 @@ from documents import office_convert, to_docx
 from scans import degrade, image_pdf, render
 
 from compliance.engine import load_report
-from compliance.readers.ocr.engine import split_at_gaps, trim
+from compliance.readers.ocr.crops import split_at_gaps, trim
 from compliance.readers.ocr.lattice import digit_shaped, numeric_reading
 from conftest import SAMPLES
 

@@ -173,7 +173,7 @@ def _read_missed_ink(grey: Any, boxes: list[TextBox], dpi: float) -> list[TextBo
             runs.append(blob)
     if not runs or len(runs) > _MAX_MISSED:
         return []
-    from compliance.readers.ocr.engine import trim
+    from compliance.readers.ocr.crops import trim
 
     found, crops = [], []
     for x0, top, x1, bottom in runs:
@@ -196,7 +196,7 @@ def _read_empty_cells(grey: Any, boxes: list[TextBox], rules: list[Segment]) -> 
     """Read table cells the detector found nothing in but that hold ink: a lone digit it missed."""
     import numpy as np
 
-    from compliance.readers.ocr.engine import trim, without_specks
+    from compliance.readers.ocr.crops import trim, without_specks
     from compliance.readers.ocr.lattice import empty_slots
 
     slots = empty_slots(boxes, rules)
