@@ -78,6 +78,7 @@ def test_batch_hung_or_dying_report_is_stopped_and_batch_goes_on(
     results = [c.result for c in outcome.checked]
     assert [r.source for r in results] == [str(p) for p in order]
     assert [f.rule for f in results[1].findings] == ["INPUT"] and "超时" in results[1].findings[0].message
+    assert "--timeout" in results[1].findings[0].message  # says how to give a long scan more time
     assert [f.category for f in results[3].findings] == ["input"] and "异常" in results[3].findings[0].message
     assert all(r.template is not None for i, r in enumerate(results) if i not in (1, 3))
 

@@ -144,8 +144,15 @@ def failure_finding(failed: Failed, what: str) -> Finding:
         message = f"{what}时内存超过限制 max-memory = {limit} MB，已停止该报告的检查，其他报告照常检查"
         message_en = f"{what} went over the limit max-memory = {limit} MB; the report was skipped, the batch went on"
     elif failed.reason == "timeout":
-        message = f"{what}超时：超过 {failed.detail} 仍未完成，已停止该报告的检查，其他报告照常检查"
-        message_en = f"{what} timed out after {failed.detail}; the report was skipped, the batch went on"
+        # A long scan is the usual cause: say how to give it the time it needs.
+        message = (
+            f"{what}超时：超过 {failed.detail} 仍未完成，已停止该报告的检查，其他报告照常检查"
+            "（扫描件逐页 OCR，每页约 2 秒；可用 --timeout 放宽时限）"
+        )
+        message_en = (
+            f"{what} timed out after {failed.detail}; the report was skipped, the batch went on"
+            " (a scan is OCR'd at about 2 s a page; --timeout raises the limit)"
+        )
     else:
         message = f"{what}时进程异常终止（{failed.detail}），已跳过该报告，其他报告照常检查"
         message_en = f"{what} crashed ({failed.detail}); the report was skipped, the batch went on"
