@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from compliance.readers.pdf.text_layer import on_page
+
 if TYPE_CHECKING:
     from compliance.readers.ocr.embedded import PagePicture
 
@@ -37,11 +39,10 @@ def table_pictures(pages: list[Any], skip: Collection[int]) -> list[PagePicture]
             continue
         width, height = float(page.width), float(page.height)
         for image in images:
-            x0, x1 = max(float(image["x0"]), 0.0), min(float(image["x1"]), width)
-            top, bottom = max(float(image["top"]), 0.0), min(float(image["bottom"]), height)
-            if x1 <= x0 or bottom <= top or not large_enough(_pixels(image), x1 - x0, width):
+            box = on_page(image, width, height)
+            if box is None or not large_enough(_pixels(image), box[2] - box[0], width):
                 continue
-            picture = PagePicture(index, x0, top, x1, bottom)
+            picture = PagePicture(index, *box)
             if _characters_inside(page, picture) < _COVERED_CHARACTERS:
                 found.append(picture)
     return found if len(found) <= MAX_PICTURES else []

@@ -79,12 +79,7 @@ def read_pdf(data: bytes, name: str = "") -> list[Block]:
                     f"PDF 页数过多（{len(pages)} 页，上限 max-pages = {limits.max_pages} 页）",
                     f"the PDF has too many pages ({len(pages)}; limit max-pages = {limits.max_pages})",
                 )
-            tables, lines, _ = _read_pages(pages, data)
-            scanned = [index for index, page in enumerate(pages) if needs_ocr(page)]
-            if scanned:
-                garbled = {index + 1 for index in scanned}
-                tables = [t for t in tables if t.page not in garbled]
-                lines = [line for line in lines if line.page not in garbled]
+            tables, lines, scanned = _read_pages(pages, data)
             pictured = table_pictures(pages, set(scanned))
     except LoadError:
         raise
@@ -213,11 +208,12 @@ def assemble_ocr(pages: list[Any]) -> list[Block]:
     return assemble(drop_running_heads(lines), tables)
 
 
-def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Line], int]:
-    """Tables, text lines and the character count of every page."""
+def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Line], list[int]]:
+    """Tables and text lines of the pages read from their text layer, and the (0-based) pages
+    left for OCR: no text layer, or one that is not their text (``text_layer.needs_ocr``)."""
     lines: list[Line] = []
     tables: list[PageTable] = []
-    chars = 0
+    scanned: list[int] = []
     try:
         fast: PageObjects | None = PageObjects(data)
     except Exception:  # pdfium refuses what pdfminer may still read: then pdfminer reads it all
@@ -235,14 +231,16 @@ def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Li
                 # pdfium's equivalents spares pdfminer's slow interpreter. Should the cache
                 # ever be renamed, pdfplumber simply parses the page itself, as before.
                 page._objects = objects
-            chars += len(page.chars)
+            if needs_ocr(page):
+                scanned.append(index)
+                continue
             page_tables, page_lines = _read_page(page)
             tables.extend(page_tables)
             lines.extend(page_lines)
     finally:
         if fast is not None:
             fast.close()
-    return tables, lines, chars
+    return tables, lines, scanned
 
 
 def _drawing_operators(page: Any, stop: int) -> int | None:

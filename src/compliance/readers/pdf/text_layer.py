@@ -54,10 +54,17 @@ def mostly_picture(page: Any) -> bool:
         return False
     covered = 0.0
     for image in page.images:
-        x0, x1 = max(0.0, float(image["x0"])), min(width, float(image["x1"]))
-        top, bottom = max(0.0, float(image["top"])), min(height, float(image["bottom"]))
-        covered += max(0.0, x1 - x0) * max(0.0, bottom - top)
+        box = on_page(image, width, height)
+        if box is not None:
+            covered += (box[2] - box[0]) * (box[3] - box[1])
     return covered >= _PICTURE_SHARE * width * height
+
+
+def on_page(image: Mapping[str, Any], width: float, height: float) -> tuple[float, float, float, float] | None:
+    """The part of an image's box (x0, top, x1, bottom) that lies on a page this size; None if none does."""
+    x0, x1 = max(0.0, float(image["x0"])), min(width, float(image["x1"]))
+    top, bottom = max(0.0, float(image["top"])), min(height, float(image["bottom"]))
+    return (x0, top, x1, bottom) if x1 > x0 and bottom > top else None
 
 
 def needs_ocr(page: Any) -> bool:
