@@ -111,13 +111,12 @@ def markdown_blocks(text: str) -> list[Block]:
         cells = None if in_fence else pipe_cells(line)
         if cells is None and not in_fence:
             bare = bare_cells(line)
-            if bare is not None and not in_bare_table and number < len(lines):
-                delimiter = bare_cells(lines[number])
-                in_bare_table = delimiter is not None and len(delimiter) >= 2 and _is_alignment(delimiter)
-            cells = bare if in_bare_table else None
             if bare is None:
                 in_bare_table = False
-            cells = cells or loose_row(line)
+            elif not in_bare_table and number < len(lines):
+                delimiter = bare_cells(lines[number])  # the next line
+                in_bare_table = delimiter is not None and len(delimiter) >= 2 and _is_alignment(delimiter)
+            cells = (bare if in_bare_table else None) or loose_row(line)
         if cells is not None:
             if not _is_alignment(cells):
                 builder.row(number, [_cell_text(c) for c in cells], line)
