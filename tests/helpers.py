@@ -125,3 +125,14 @@ def map_v2019_t3(grid: Grid) -> MappedTable:
     spec = layouts["V2019"].tables["T3"]
     index = LabelIndex.build(list(layouts.values()), "T3")
     return map_row_table("T3", [grid], index, {r.id: spec for r in spec.rows})
+
+
+def cell_readings(report: Report) -> dict[tuple[str, str, str], tuple[object, str]]:
+    """Every cell as (value, status) by (table, row, column): what two readings of one report share
+    (locations and printed characters differ between renderings)."""
+    return {
+        (table, row, column): (cell.value, cell.status)
+        for table, rows in report.tables.items()
+        for row, cells in rows.items()
+        for column, cell in cells.items()
+    }

@@ -9,7 +9,7 @@ from opencc_purepy import OpenCC
 
 from compliance.mapping.normalize import key
 from conftest import SAMPLES
-from helpers import check_text, load_text
+from helpers import cell_readings, check_text, load_text
 
 
 def traditional(text: str) -> str:
@@ -24,14 +24,8 @@ def test_traditional_sample_same_tables_and_findings(tmp_path: Path, name: str) 
     original, report = load_text(tmp_path, text, "a.txt"), load_text(tmp_path, converted, "b.txt")
     assert (report.template, report.year) == (original.template, original.year)
 
-    def cells(report):  # type: ignore[no-untyped-def]
-        # raw keeps the printed characters (萬元); values and statuses must be identical.
-        return {
-            t: {r: {c: (x.value, x.status) for c, x in row.items()} for r, row in rows.items()}
-            for t, rows in report.tables.items()
-        }
-
-    assert cells(report) == cells(original)
+    # raw keeps the printed characters (萬元); values and statuses must be identical.
+    assert cell_readings(report) == cell_readings(original)
     # Every finding, warnings and notes included: the prose rules' words are simplified, and a
     # report in traditional script says the same things.
     findings = sorted((f.rule, f.severity) for f in check_text(tmp_path, text, "c.txt"))
@@ -45,18 +39,9 @@ def test_traditional_run_on_dump_reads_its_run_together_rows(tmp_path: Path, nam
 
     dump = run_on((SAMPLES / name).read_text(encoding="utf-8"))
     original, report = load_text(tmp_path, dump, "a.txt"), load_text(tmp_path, traditional(dump), "b.txt")
-    assert _values(original) and _values(report) == _values(original)
+    assert cell_readings(original) and cell_readings(report) == cell_readings(original)
     findings = sorted((f.rule, f.severity) for f in check_text(tmp_path, dump, "c.txt"))
     assert sorted((f.rule, f.severity) for f in check_text(tmp_path, traditional(dump), "d.txt")) == findings
-
-
-def _values(report):  # type: ignore[no-untyped-def]
-    return {
-        (t, r, c): (x.value, x.status)
-        for t, rows in report.tables.items()
-        for r, row in rows.items()
-        for c, x in row.items()
-    }
 
 
 def test_traditional_label_keys() -> None:

@@ -20,18 +20,10 @@ from compliance.engine import load_report
 from compliance.model import Report
 from compliance.readers.word_text import W, shown_text
 from conftest import SAMPLES
+from helpers import cell_readings
 
 _NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _FIGURE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-
-
-def _cells(report: Report) -> dict[tuple[str, str, str], tuple[object, str]]:
-    return {
-        (t, r, c): (cell.value, cell.status)
-        for t, rows in report.tables.items()
-        for r, row in rows.items()
-        for c, cell in row.items()
-    }
 
 
 def _load(tmp_path: Path, name: str, data: bytes) -> Report:
@@ -81,14 +73,14 @@ def test_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
     plain = to_docx((SAMPLES / "v2021-clean-2023.txt").read_text(encoding="utf-8"), ruled=True)
     original = _load(tmp_path, "plain.docx", plain)
     revised = _load(tmp_path, "revised.docx", _with_revisions(plain))
-    assert _cells(original) and _cells(revised) == _cells(original)
+    assert cell_readings(original) and cell_readings(revised) == cell_readings(original)
 
 
 def test_blocks_in_content_controls_are_read_in_place(tmp_path: Path) -> None:
     plain = to_docx((SAMPLES / "v2019-clean-2020.txt").read_text(encoding="utf-8"), ruled=True)
     original = _load(tmp_path, "plain.docx", plain)
     controlled = _load(tmp_path, "controlled.docx", _in_content_controls(plain))
-    assert _cells(original) and _cells(controlled) == _cells(original)
+    assert cell_readings(original) and cell_readings(controlled) == cell_readings(original)
     assert [s.key for s in controlled.sections] == [s.key for s in original.sections]
     assert [s.text for s in controlled.sections] == [s.text for s in original.sections]
 

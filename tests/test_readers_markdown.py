@@ -62,6 +62,7 @@ def test_markdown_sample_without_outer_pipes_reads_like_the_sample(tmp_path) -> 
 
     from compliance.engine import load_report
     from conftest import SAMPLES
+    from helpers import cell_readings
 
     text = to_markdown((SAMPLES / "v2021-clean-2023.txt").read_text(encoding="utf-8"))
     bare = "\n".join(line.strip()[1:-1] if line.strip().startswith("|") else line for line in text.splitlines())
@@ -69,12 +70,4 @@ def test_markdown_sample_without_outer_pipes_reads_like_the_sample(tmp_path) -> 
     (tmp_path / "b.md").write_text(bare, encoding="utf-8")
     original, report = load_report(tmp_path / "a.md"), load_report(tmp_path / "b.md")
 
-    def cells(r):  # type: ignore[no-untyped-def]
-        return {
-            (t, k, c): (x.value, x.status)
-            for t, rows in r.tables.items()
-            for k, row in rows.items()
-            for c, x in row.items()
-        }
-
-    assert cells(original) and cells(report) == cells(original)
+    assert cell_readings(original) and cell_readings(report) == cell_readings(original)
