@@ -16,10 +16,8 @@ twice; a text file is cheaper to read again than to unpickle.
 
 from __future__ import annotations
 
-import pickle
 import sys
 import time
-import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -29,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from compliance.batch.pairing import Duplicate, PairIndex
 from compliance.batch.pool import Failed
-from compliance.batch.stored import ReportStore, Stored, pack, put_in, read_stored, unpack
+from compliance.batch.stored import ReportStore, Stored, pack, put_in, read_stored, unpack, unpacked
 from compliance.document import Document
 from compliance.engine import (
     CheckedReport,
@@ -64,15 +62,6 @@ class Keyed:
     document: bytes | Stored | None
 
 
-def pack_document(document: Document) -> bytes:
-    return zlib.compress(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-
-def unpack_document(blob: bytes) -> Document:
-    document: Document = pickle.loads(zlib.decompress(blob))
-    return document
-
-
 # ---- worker side -------------------------------------------------------------------------------
 
 
@@ -81,7 +70,7 @@ def key_task(options: Options, folder: str | None, path: str) -> Keyed:
     key, document = report_key(Path(path), get_registry(), options)
     kept: bytes | Stored | None = None
     if document is not None and time.perf_counter() - started >= KEEP_READ_SECONDS:
-        kept = pack_document(document)
+        kept = pack(document)
         if folder is not None:
             kept = put_in(folder, kept)
     return Keyed(key.readable, key.agency, key.year, kept)
@@ -102,7 +91,7 @@ def check_task(
     the report was readable, and (``keep``) the report packed, as the one-pass batch does.
     """
     registry = get_registry()
-    loaded = unpack_document(read_stored(document)) if document is not None else None
+    loaded: Document | None = unpacked(read_stored(document)) if document is not None else None
     checked = check_file(Path(path), registry, options, loaded=loaded)
     report, result = checked.report, checked.result
     kept: bytes | Stored | None = None
@@ -150,7 +139,7 @@ def _prior_report(prior: tuple[str, Any, Any], options: Options, batch: str) -> 
         return unpack(read_stored(place))
     document = place
     try:
-        loaded = unpack_document(read_stored(document)) if document is not None else None
+        loaded: Document | None = unpacked(read_stored(document)) if document is not None else None
         return load_report(Path(path), get_registry(), options, loaded)
     except Exception:  # its own check reports why; unreadable, it is no one's prior
         return None

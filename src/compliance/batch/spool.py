@@ -7,11 +7,11 @@ keeps two integers per entry, whatever the size of the batch.
 
 from __future__ import annotations
 
-import pickle
 import tempfile
-import zlib
 from array import array
 from typing import Any
+
+from compliance.batch.stored import pack, unpacked
 
 
 class Spool:
@@ -47,14 +47,14 @@ class Spool:
     @staticmethod
     def pack(value: Any) -> bytes:
         """``value`` as ``put_object`` stores it (a worker may pack what the parent will only store)."""
-        return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        return pack(value)
 
     def put_object(self, index: int, value: Any) -> None:
         self.put(index, self.pack(value))
 
     def get_object(self, index: int) -> Any:
         data = self.get(index)
-        return None if data is None else pickle.loads(zlib.decompress(data))
+        return None if data is None else unpacked(data)
 
     def close(self) -> None:
         self._file.close()

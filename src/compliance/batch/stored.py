@@ -21,17 +21,23 @@ import zlib
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from compliance.model import Report
 
 
-def pack(report: Report) -> bytes:
-    return zlib.compress(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), 1)
+def pack(value: object) -> bytes:
+    """A report (or a read document, or a result) pickled and lightly compressed for a worker's file."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpacked(blob: bytes) -> Any:
+    """What ``pack`` packed."""
+    return pickle.loads(zlib.decompress(blob))
 
 
 def unpack(blob: bytes) -> Report:
-    report: Report = pickle.loads(zlib.decompress(blob))
+    report: Report = unpacked(blob)
     return report
 
 
