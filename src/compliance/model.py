@@ -196,6 +196,10 @@ class TableInfo(Strict):
     # Rows printed under a column header of another version than ``layout`` (a hybrid
     # sub-table of 二): row id → that version; their cells use that version's column ids.
     row_layouts: dict[str, str] = Field(default_factory=dict)
+    # Rows whose figures text printed without their blank cells and could not be placed in columns
+    # (their cells are ``ambiguous``), but whose totals are the same under every placement that keeps
+    # the row's own sums: row id → total column id → value. The rules derive a blank total this way.
+    unplaced_totals: dict[str, dict[str, int]] = Field(default_factory=dict)
 
 
 class TemplateEvidence(Strict):

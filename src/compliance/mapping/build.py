@@ -162,6 +162,7 @@ def build_report(
             ),
             layout=table_layout,
             row_layouts=mapped.row_layouts,
+            unplaced_totals=mapped.unplaced_totals,
         )
 
     # The prose's figures (claims) are read once the template, which decides their targets, is known.

@@ -54,6 +54,9 @@ class MappedTable:
     loc: Loc | None = None
     # Rows printed under another version's column header: row id → that version.
     row_layouts: dict[str, str] = field(default_factory=dict)
+    # Rows whose figures could not be placed but whose totals every placement agrees on:
+    # row id → total column id → value (``unplaced_totals``).
+    unplaced_totals: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def spec_cell(spec: TableSpec, column_id: str, grid_cell: GridCell | None, loc: Loc) -> Cell:

@@ -22,6 +22,7 @@ from compliance.mapping.placement import GridConvention, place_trailing, place_v
 from compliance.mapping.row_matching import MatchedRow, collect_rows, match_rows
 from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
 from compliance.mapping.split_captions import join_split_captions
+from compliance.mapping.unplaced_totals import record_unplaced_totals
 from compliance.model import Cell, CellStatus, Note
 
 __all__ = ["LabelIndex", "MappedTable", "PrintedHeaders", "SplitRow", "map_row_table", "split_row"]
@@ -110,6 +111,8 @@ def map_row_table(
     if pending:
         resolve_pending(table, mapped, pending, spec_for_row)
     _place_open_rows(table, mapped, printed_rows, spec_for_row)
+    if table != "T2":
+        record_unplaced_totals(table, mapped, printed_rows, spec_for_row)
     return mapped
 
 

@@ -1,7 +1,8 @@
 """BLANK-POLICY (templates.md §6.2): blank cells are unknown, never silently 0.
 
 A table is *resolved* once per report: an unfilled total is derived from its parts (and said so),
-the remaining blank components count as 0 (with a note), unreadable cells stay out. The identity
+the remaining blank components count as 0 (with a note), unreadable cells stay out, except the total
+of a row the mapping could not place but whose every placement gives one total. The identity
 rules evaluate the resolved values; the BLANK-POLICY rule reports what was derived or read as 0.
 """
 
@@ -30,6 +31,8 @@ class ResolvedTable:
     derived: list[Key] = field(default_factory=list)
     zero_filled: list[Key] = field(default_factory=list)
     unusable: dict[Key, CellStatus] = field(default_factory=dict)
+    # Totals of rows whose figures could not be placed, known because every placement agrees.
+    unplaced: list[Key] = field(default_factory=list)
     locs: dict[Key, Loc | None] = field(default_factory=dict)
 
 
@@ -47,6 +50,14 @@ def resolve_table(report: Report, table: str, spec: TableSpec) -> ResolvedTable:
                 blanks.add(key)
             else:
                 resolved.values[key] = cell.value
+    # A row whose figures text left unplaced may still have a certain total (mapping/unplaced_totals).
+    info = report.table_info.get(table)
+    for row_id, totals in (info.unplaced_totals if info is not None else {}).items():
+        for column_id, value in totals.items():
+            key = (row_id, column_id)
+            if resolved.unusable.pop(key, None) is not None:
+                resolved.values[key] = value
+                resolved.unplaced.append(key)
     # BLANK-POLICY step 2: an unknown total is derived from its parts, never read as 0.
     for total in spec.totals:
         if total.along == "row":

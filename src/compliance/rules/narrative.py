@@ -171,7 +171,7 @@ def uncertain(ctx: CheckContext, target: Target) -> bool:
     except KeyError:
         return True
     for row in rows:
-        if (row, target.column) in resolved.derived:
+        if (row, target.column) in resolved.derived or (row, target.column) in resolved.unplaced:
             return True
         for cell in data.get(row, {}).values():
             if cell.status is CellStatus.inferred or cell.confidence is not None:
