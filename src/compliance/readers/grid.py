@@ -28,6 +28,28 @@ _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _NUMBERISH = re.compile(r"^[+\-−]{0,2}[\d.,，]+(?:万元|元|%)?$")
 
 
+# Column bars of text tables besides "|": full-width (an IME's pipe) and box-drawing bars.
+_BARS = str.maketrans({"｜": "|", "│": "|", "┃": "|", "║": "|"})
+# Characters of a rule line between rows of a text table: box drawing, ASCII +---+ and ===.
+_RULE_CHARS = frozenset("─━═┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬╒╕╘╛╞╡╤╧╪┏┓┗┛┣┫┳┻╋+-=:|｜│┃║ \t")
+_RULE_STROKES = frozenset("─━═-=")
+
+
+def with_ascii_bars(line: str) -> str:
+    """A text table row with its column bars written "|" (``｜ 行政许可 ｜ 12 ｜``, ``│ … │``)."""
+    stripped = line.strip()
+    if stripped and stripped[0] in "｜│┃║" and stripped[-1] in "｜│┃║|":
+        return line.translate(_BARS)
+    return line
+
+
+def is_rule_line(line: str) -> bool:
+    """A line that only draws a table's ruling (``├──┼──┤``, ``+----+----+``): no cell, no text."""
+    stripped = line.strip()
+    strokes = sum(1 for char in stripped if char in _RULE_STROKES)
+    return strokes >= 3 and all(char in _RULE_CHARS for char in stripped)
+
+
 def clean_inline(text: str) -> str:
     """Collapse whitespace the way a browser shows it, without spaces between CJK lines."""
     text = _CJK_BREAK.sub("", text.translate(RADICALS))

@@ -9,12 +9,15 @@ plain-text reader, so the mapping sees the same thing for ``.md`` and ``.txt``.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 
-from compliance.document import Block, Document, LoadError
+from compliance.document import Block, Document, Grid, LoadError
 from compliance.hookspecs import hookimpl
+from compliance.model import Loc
 from compliance.readers import LineBlocks, decode_text, looks_binary
-from compliance.readers.grid import clean_cell
+from compliance.readers.grid import clean_cell, is_rule_line, with_ascii_bars
+from compliance.readers.ruled_text import has_rule_lines, join_ruled_rows
 
 # Sniffing patterns stay on one line ([ \t], never \s, which also crosses line ends) and never put
 # two runs of the same characters side by side: linear on any input, even many blank lines.
@@ -22,9 +25,18 @@ _SNIFF_PIPE_ROW = re.compile(rb"(?m)^[ \t]*\|[^\n]*\|[ \t\r]*$")
 _SNIFF_ALIGNMENT = re.compile(rb"(?m)^[ \t]*(?:\|[ \t]*)?:?-{3,}:?[ \t]*\|")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+|$)")
 _ALIGNMENT_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
+# What converters write for a delimiter row anywhere: three dashes or more. GFM accepts one dash,
+# but only on a table's second line; elsewhere ``| - | - |`` is a row of placeholders (nothing, 0).
+_DELIMITER_CHARS = frozenset("|-: \t")
+_DELIMITER_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# Inline HTML a converter leaves in Markdown text (``<u>一、总体情况</u>``, ``<span lang="EN-US">``):
+# markup, not words. One tag at a time, no nesting, so matching is linear.
+_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,500})?/?>")
+# Backslash escapes of ASCII punctuation (``\(``, ``\*``), as CommonMark defines them.
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # A short label and its figures on a plain line ("行政许可 97"): what PDF-to-Markdown tools leave
 # of a table row whose ruling they did not recognise.
 _LOOSE_ROW = re.compile(
@@ -80,10 +92,26 @@ def _is_alignment(cells: list[str]) -> bool:
     return all(_ALIGNMENT_CELL.match(cell) for cell in cells if cell.strip()) and any(c.strip() for c in cells)
 
 
+def _is_delimiter(cells: list[str], second_line: bool) -> bool:
+    """A delimiter row, not data: any dashes on a table's second line, three or more elsewhere."""
+    if second_line:
+        return _is_alignment(cells)
+    return all(_DELIMITER_CELL.match(cell) for cell in cells if cell.strip()) and any(c.strip() for c in cells)
+
+
 def _cell_text(raw: str) -> str:
     text = _LINE_BREAK_TAG.sub("\n", raw)
-    text = _EMPHASIS.sub(r"\2", text)
-    return clean_cell(text.replace("&nbsp;", " "))
+    return clean_cell(inline_text(text))
+
+
+def inline_text(raw: str) -> str:
+    """The words of a line of Markdown: emphasis markers, inline HTML tags and escapes removed."""
+    text = _EMPHASIS.sub(r"\2", raw)
+    if "<" in text:
+        text = _INLINE_TAG.sub("", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return html.unescape(text) if "&" in text else text
 
 
 def bare_cells(line: str) -> list[str] | None:
@@ -100,14 +128,37 @@ def markdown_blocks(text: str) -> list[Block]:
     builder = LineBlocks()
     in_fence = False
     lines = text.splitlines()
+    html_tables = _raw_html_tables(lines)
     # GitHub tables may leave out the outer pipes: a header row with pipes, then a delimiter row
     # (``--- | ---``), then rows while lines carry a pipe.
     in_bare_table = False
+    skip_to = 0
+    table_lines = 0  # lines of the current table so far: a delimiter row is its second
+    # Grid-table rows wrapped over several lines, by 1-based line number like the HTML tables.
+    wrapped = (
+        {first + 1: (last + 1, row) for first, (last, row) in join_ruled_rows(lines).items()}
+        if has_rule_lines(text)
+        else {}
+    )
     for number, line in enumerate(lines, start=1):
+        if number <= skip_to:
+            continue  # inside a raw HTML table or a wrapped row already read
+        if number in html_tables:
+            skip_to, blocks = html_tables[number]
+            builder.end_table()
+            builder.blocks.extend(blocks)
+            table_lines = 0
+            continue
+        if number in wrapped:
+            skip_to, line = wrapped[number]
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
             in_bare_table = False
             continue
+        if not in_fence:
+            line = with_ascii_bars(line)
+            if is_rule_line(line) and not set(line.strip()) <= _DELIMITER_CHARS:
+                continue  # a box-drawn or grid table's ruling between rows (delimiter rows are read below)
         cells = None if in_fence else pipe_cells(line)
         if cells is None and not in_fence:
             bare = bare_cells(line)
@@ -118,15 +169,63 @@ def markdown_blocks(text: str) -> list[Block]:
                 in_bare_table = delimiter is not None and len(delimiter) >= 2 and _is_alignment(delimiter)
             cells = (bare if in_bare_table else None) or loose_row(line)
         if cells is not None:
-            if not _is_alignment(cells):
+            if not _is_delimiter(cells, second_line=table_lines == 1):
                 builder.row(number, [_cell_text(c) for c in cells], line)
+            table_lines += 1
             continue
+        table_lines = 0
         if not line.strip():
             builder.end_table()  # in Markdown a blank line ends a table
             continue
         heading = None if in_fence else _HEADING.match(line)
-        builder.paragraph(number, line.strip(), len(heading.group(1)) if heading else None, line)
+        builder.paragraph(number, inline_text(line.strip()), len(heading.group(1)) if heading else None, line)
     return builder.finish()
+
+
+def _raw_html_tables(lines: list[str]) -> dict[int, tuple[int, list[Block]]]:
+    """Tables written as raw HTML inside the Markdown (what converters emit for merged cells and
+    CommonMark, which has no tables of its own): start line → (end line, the table's blocks).
+
+    Read by the HTML reader's table rules, so a merged cell means what it means in a web page.
+    """
+    if not any("<table" in line.lower() for line in lines):
+        return {}
+    from compliance.readers.html import html_blocks, parse_html
+
+    found: dict[int, tuple[int, list[Block]]] = {}
+    number = 0
+    while number < len(lines):
+        if not lines[number].lstrip().lower().startswith("<table"):
+            number += 1
+            continue
+        start, depth = number, 0
+        while number < len(lines):
+            lowered = lines[number].lower()
+            depth += lowered.count("<table") - lowered.count("</table")
+            number += 1
+            if depth <= 0:
+                break
+        snippet = "\n".join(lines[start:number])
+        blocks = html_blocks(parse_html(snippet))
+        found[start + 1] = (number, [_shifted(block, start) for block in blocks])
+    return found
+
+
+def _shifted(block: Block, lines_before: int) -> Block:
+    """A block parsed from a snippet, its line numbers moved to where the snippet stands."""
+
+    def move(loc: Loc) -> Loc:
+        return loc.moved(
+            line=loc.line + lines_before if loc.line is not None else None,
+            line_end=loc.line_end + lines_before if loc.line_end is not None else None,
+        )
+
+    block.loc = move(block.loc)
+    if isinstance(block, Grid):
+        for row in block.rows:
+            for cell in row:
+                cell.loc = move(cell.loc)
+    return block
 
 
 @hookimpl

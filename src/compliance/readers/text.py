@@ -16,7 +16,9 @@ from compliance.hookspecs import hookimpl
 from compliance.model import Loc
 from compliance.readers import LineBlocks, decode_text, located_cells, looks_binary
 from compliance.readers.geometry import is_number_shaped
+from compliance.readers.grid import is_rule_line, with_ascii_bars
 from compliance.readers.layout_text import layout_blocks, looks_like_layout
+from compliance.readers.ruled_text import has_rule_lines, join_ruled_rows
 
 # A row printed with spaces instead of tabs: a label followed by at least three numbers.
 _SPACED_ROW = re.compile(
@@ -110,10 +112,17 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
     if not _has_marked_rows(text) and looks_like_layout(text):
         return _spaced_rows(layout_blocks(text, first_line))
     builder = LineBlocks()
-    for offset, raw_line in enumerate(text.splitlines()):
+    lines = text.splitlines()
+    wrapped = join_ruled_rows(lines) if has_rule_lines(text) else {}
+    skip_to = -1
+    for offset, raw_line in enumerate(lines):
+        if offset <= skip_to:
+            continue  # the rest of a grid-table row wrapped over several lines, joined below
         number = first_line + offset
-        line = raw_line.rstrip("\r\n")
-        if not line.strip() or _PIPE_RULE.match(line):
+        if offset in wrapped:
+            skip_to, raw_line = wrapped[offset]
+        line = with_ascii_bars(raw_line.rstrip("\r\n"))
+        if not line.strip() or _PIPE_RULE.match(line) or is_rule_line(line):
             continue  # a blank line does not end a table: PDF text breaks tables with them
         fields = split_fields(line)
         if fields is not None:
@@ -146,7 +155,8 @@ def _spaced_rows(blocks: list[Block]) -> list[Block]:
 def _has_marked_rows(text: str) -> bool:
     """Tab- or pipe-separated rows: the columns are marked, so positions are not needed."""
     marked = 0
-    for line in text.splitlines():
+    for raw_line in text.splitlines():
+        line = with_ascii_bars(raw_line)
         if ("\t" in line or _is_pipe_row(line)) and split_fields(line) is not None:
             marked += 1
             if marked >= 2:

@@ -1,0 +1,132 @@
+"""Text and Markdown tables as converters draw them: box-drawing and full-width bars, pandoc's grid
+tables with wrapped cells, raw HTML tables inside Markdown, "-" placeholders, inline HTML markup.
+
+Each variant is made from our V2021 sample (tab-separated) and must read cell for cell like it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from compliance.model import CellStatus
+from helpers import cell_readings, load_text
+
+SAMPLE = Path(__file__).resolve().parents[1] / "reports" / "v2021-clean-2023.txt"
+Table = list[list[str]]
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _redraw(draw: Callable[[Table], list[str]]) -> str:
+    """The sample with each run of tab-separated rows replaced by ``draw(rows)``."""
+    out: list[str] = []
+    rows: Table = []
+    for line in [*SAMPLE.read_text(encoding="utf-8").splitlines(), ""]:
+        if "\t" in line:
+            rows.append(line.split("\t"))
+            continue
+        if rows:
+            width = max(len(r) for r in rows)
+            out += draw([r + [""] * (width - len(r)) for r in rows])
+            rows = []
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _padded(row: list[str], widths: list[int]) -> list[str]:
+    return [" " + cell + " " * (w - _width(cell) - 1) for cell, w in zip(row, widths, strict=True)]
+
+
+def _widths(rows: Table) -> list[int]:
+    return [max(_width(r[i]) for r in rows) + 2 for i in range(len(rows[0]))]
+
+
+def box_drawn(rows: Table, bar: str = "│") -> list[str]:
+    widths = _widths(rows)
+    rule = "├" + "┼".join("─" * w for w in widths) + "┤"
+    out = ["┌" + "┬".join("─" * w for w in widths) + "┐"]
+    for row in rows:
+        out += [bar + bar.join(_padded(row, widths)) + bar, rule]
+    out[-1] = "└" + "┴".join("─" * w for w in widths) + "┘"
+    return out
+
+
+def grid_wrapped(rows: Table) -> list[str]:
+    """Pandoc's grid table, every cell of over four characters wrapped over two lines."""
+    halves = [[(c[: len(c) // 2], c[len(c) // 2 :]) if len(c) > 4 else (c, "") for c in row] for row in rows]
+    widths = _widths(rows)
+    rule = "+" + "+".join("-" * w for w in widths) + "+"
+    out = [rule]
+    for row in halves:
+        for part in (0, 1):
+            out.append("|" + "|".join(_padded([cell[part] for cell in row], widths)) + "|")
+        out.append(rule)
+    return out
+
+
+def html_in_markdown(rows: Table) -> list[str]:
+    body = "".join("<tr>" + "".join(f"<td><p>{c}</p></td>" for c in row) + "</tr>\n" for row in rows)
+    return ["<table>", *body.splitlines(), "</table>"]
+
+
+def pipes_with_dashes(rows: Table) -> list[str]:
+    """A Markdown pipe table whose zero cells print "-", its header row first, delimiter second; a row
+    of only zeros has its label on the line above, as PDF-to-Markdown tools leave a label they did
+    not place in the table (the row is then ``| - | - | … |``, shaped like a delimiter row)."""
+    head = ["-" if c == "0" else c for c in rows[0]]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(rows[0])]
+    for row in rows[1:]:
+        label = [c for c in row if c and not c.isdigit()]
+        figures = [c for c in row if c.isdigit()]
+        if figures and set(figures) == {"0"} and len(label) == 1:
+            out += [label[0], "|" + "-|" * len(figures)]
+        else:
+            out.append("| " + " | ".join("-" if c == "0" else c for c in row) + " |")
+    return out
+
+
+def _reading(tmp_path: Path, text: str, name: str) -> dict:
+    return cell_readings(load_text(tmp_path, text, name))
+
+
+@pytest.mark.parametrize(
+    ("draw", "name"),
+    [
+        (box_drawn, "report.txt"),
+        (lambda rows: box_drawn(rows, "｜"), "report.txt"),
+        (box_drawn, "report.md"),
+        (grid_wrapped, "report.txt"),
+        (grid_wrapped, "report.md"),
+        (html_in_markdown, "report.md"),
+    ],
+    ids=["box-text", "full-width-bars", "box-markdown", "grid-text", "grid-markdown", "html-in-markdown"],
+)
+def test_drawn_tables_read_like_the_tab_separated_sample(tmp_path: Path, draw: Callable, name: str) -> None:
+    source = cell_readings(load_text(tmp_path, SAMPLE.read_text(encoding="utf-8")))
+    assert _reading(tmp_path, _redraw(draw), name) == source
+
+
+def test_dash_placeholders_are_blank_cells_not_delimiter_rows(tmp_path: Path) -> None:
+    source = cell_readings(load_text(tmp_path, SAMPLE.read_text(encoding="utf-8")))
+    read = _reading(tmp_path, _redraw(pipes_with_dashes), "report.md")
+    assert read.keys() == source.keys()
+    for key, (value, status) in source.items():
+        # A row of only "-" cells is a row of blanks, not a second delimiter row dropped.
+        expected = (None, CellStatus.blank) if value == 0 else (value, status)
+        assert read[key] == expected, key
+
+
+def test_inline_html_in_markdown_headings_is_markup(tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    for numeral in "一二三四五六":
+        at = text.index(f"\n{numeral}、") + 1
+        end = text.index("\n", at)
+        text = text[:at] + "<u>" + text[at:end] + "</u>" + text[end:]
+    report = load_text(tmp_path, text, "report.md")
+    assert [s.key for s in report.outline if s.key] == ["S1", "S2", "S3", "S4", "S5", "S6"]
