@@ -159,21 +159,23 @@ def to_markdown(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_docx(text: str, *, ruled: bool = False) -> bytes:
+def to_docx(text: str, *, ruled: bool = False, framed: bool = False) -> bytes:
     """A DOCX with real tables and merged header cells; section headings in heading styles.
 
-    The tables have no borders (python-docx's default table style) unless ``ruled``."""
+    The tables have no borders (python-docx's default table style) unless ``ruled``. ``framed`` types
+    the whole report inside one table cell (a page border), its tables nested there."""
     import docx
 
     document = docx.Document()
+    container = document.add_table(rows=1, cols=1).cell(0, 0) if framed else document
     for piece in pieces(text):
         if piece.kind == "p":
             heading = re.match(r"^[一二三四五六]、", piece.text) is not None
-            document.add_paragraph(piece.text, style="Heading 2" if heading else None)
+            container.add_paragraph(piece.text, style="Heading 2" if heading else None)
             continue
         assert piece.rows is not None
         rows = piece.rows
-        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        table = container.add_table(len(rows), len(rows[0]))
         if ruled:
             table.style = "Table Grid"
         for r, row in enumerate(rows):

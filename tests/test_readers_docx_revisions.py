@@ -1,8 +1,9 @@
-"""DOCX drafts as offices save them: tracked changes and content controls read as Word prints them.
+"""DOCX drafts as offices save them: tracked changes, content controls and a page typed inside a
+framing table read as Word prints them.
 
 The documents are our own samples (reports/) made into Word files at test time; the same sample
-with every table figure typed as a tracked change, or with its blocks inside content controls, must
-read exactly like the plain file.
+with every table figure typed as a tracked change, with its blocks inside content controls, or typed
+inside a one-cell table with its tables nested there, must read exactly like the plain file.
 """
 
 from __future__ import annotations
@@ -83,6 +84,14 @@ def test_blocks_in_content_controls_are_read_in_place(tmp_path: Path) -> None:
     assert cell_readings(original) and cell_readings(controlled) == cell_readings(original)
     assert [s.key for s in controlled.sections] == [s.key for s in original.sections]
     assert [s.text for s in controlled.sections] == [s.text for s in original.sections]
+
+
+def test_a_report_typed_inside_a_framing_table_reads_like_the_plain_file(tmp_path: Path) -> None:
+    text = (SAMPLES / "v2021-clean-2023.txt").read_text(encoding="utf-8")
+    original = _load(tmp_path, "plain.docx", to_docx(text, ruled=True))
+    framed = _load(tmp_path, "framed.docx", to_docx(text, ruled=True, framed=True))
+    assert [s.key for s in framed.sections] == [s.key for s in original.sections]
+    assert cell_readings(framed) == cell_readings(original)
 
 
 def test_shown_text_leaves_out_deletions_field_codes_and_text_boxes() -> None:

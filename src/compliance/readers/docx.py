@@ -23,7 +23,7 @@ from compliance.model import Loc
 from compliance.readers.grid import MAX_GRID_CELLS, clean_cell, clean_inline
 from compliance.readers.limits import SafeZip
 from compliance.readers.numbering import Numbering
-from compliance.readers.word_text import W, block_elements, cell_elements, shown_text
+from compliance.readers.word_text import W, block_elements, cell_elements, flow_elements, shown_text
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
@@ -93,7 +93,7 @@ def docx_blocks(word: Any) -> list[Block]:
     page_width = _page_width(word)
     position = 0
     body = word.element.body
-    for element in block_elements(body):
+    for element in flow_elements(body):
         position += 1
         item = DocxParagraph(element, word._body) if element.tag == W + "p" else Table(element, word._body)
         if isinstance(item, DocxParagraph):

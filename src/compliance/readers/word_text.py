@@ -56,6 +56,36 @@ def block_elements(container: Any) -> Iterator[Any]:
     return _opened(container, frozenset({W + "p", W + "tbl"}))
 
 
+# Layout tables nested deeper than this are read as tables: a hostile file cannot recurse further.
+MAX_LAYOUT_DEPTH = 8
+
+
+def flow_elements(container: Any, depth: int = 0) -> Iterator[Any]:
+    """The body's paragraphs and tables in reading order, a layout table's content in its place.
+
+    A table that nests tables, or whose every row has at most one cell, frames the page (a report
+    typed inside a one-cell table for its border, a web page saved as Word): what it holds is the
+    document's flow, not a table of figures. The same rule as for web pages.
+    """
+    for element in block_elements(container):
+        if element.tag == W + "tbl" and depth < MAX_LAYOUT_DEPTH and is_layout_table(element):
+            for row in element.iterchildren(W + "tr"):
+                for cell in cell_elements(row):
+                    yield from flow_elements(cell, depth + 1)
+            continue
+        yield element
+
+
+def is_layout_table(table: Any) -> bool:
+    """A table used to lay the page out: it nests tables, or has a single column of content."""
+    rows = list(table.iterchildren(W + "tr"))
+    if not rows:
+        return False
+    if any(True for _ in table.iter(W + "tbl") if _ is not table):
+        return True
+    return all(sum(1 for _ in cell_elements(row)) <= 1 for row in rows)
+
+
 def cell_elements(row: Any) -> Iterator[Any]:
     """The ``<w:tc>`` elements of a ``<w:tr>``, cells inside content controls included."""
     return _opened(row, frozenset({W + "tc"}))
