@@ -1,5 +1,5 @@
-"""Text and Markdown tables as converters draw them: box-drawing and full-width bars, pandoc's grid
-tables with wrapped cells, raw HTML tables inside Markdown, "-" placeholders, inline HTML markup.
+"""Text and Markdown tables as converters draw them: box-drawing and full-width bars, pandoc's grid,
+multiline and simple tables, raw HTML tables inside Markdown, "-" placeholders, inline markup.
 
 Each variant is made from our V2021 sample (tab-separated) and must read cell for cell like it.
 """
@@ -70,6 +70,29 @@ def grid_wrapped(rows: Table) -> list[str]:
     return out
 
 
+def _aligned(row: list[str], widths: list[int]) -> str:
+    return "  " + " ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True))
+
+
+def multiline(rows: Table) -> list[str]:
+    """Pandoc's multiline table without header: a rule of dash runs, rows apart, the rule again;
+    a blank line before and after, as pandoc writes every table."""
+    widths = [w + 1 for w in _widths(rows)]
+    rule = "  " + " ".join("-" * w for w in widths)
+    out = ["", rule]
+    for row in rows:
+        out += [_aligned(row, widths), ""]
+    return [*out[:-1], rule, ""]
+
+
+def simple(rows: Table) -> list[str]:
+    """Pandoc's simple table: the first row as header, a rule of dash runs under it, one row a line,
+    a blank line before and after."""
+    widths = [w + 1 for w in _widths(rows)]
+    rule = "  " + " ".join("-" * w for w in widths)
+    return ["", _aligned(rows[0], widths), rule, *(_aligned(r, widths) for r in rows[1:]), ""]
+
+
 def html_in_markdown(rows: Table) -> list[str]:
     body = "".join("<tr>" + "".join(f"<td><p>{c}</p></td>" for c in row) + "</tr>\n" for row in rows)
     return ["<table>", *body.splitlines(), "</table>"]
@@ -104,8 +127,21 @@ def _reading(tmp_path: Path, text: str, name: str) -> dict:
         (grid_wrapped, "report.txt"),
         (grid_wrapped, "report.md"),
         (html_in_markdown, "report.md"),
+        (multiline, "report.txt"),
+        (multiline, "report.md"),
+        (simple, "report.txt"),
     ],
-    ids=["box-text", "full-width-bars", "box-markdown", "grid-text", "grid-markdown", "html-in-markdown"],
+    ids=[
+        "box-text",
+        "full-width-bars",
+        "box-markdown",
+        "grid-text",
+        "grid-markdown",
+        "html-in-markdown",
+        "multiline-text",
+        "multiline-markdown",
+        "simple-text",
+    ],
 )
 def test_drawn_tables_read_like_the_tab_separated_sample(tmp_path: Path, draw: Callable, name: str) -> None:
     source = cell_readings(load_text(tmp_path, SAMPLE.read_text(encoding="utf-8")))
@@ -122,11 +158,12 @@ def test_dash_placeholders_are_blank_cells_not_delimiter_rows(tmp_path: Path) ->
         assert read[key] == expected, key
 
 
-def test_inline_html_in_markdown_headings_is_markup(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("before", "after"), [("<u>", "</u>"), ("[", "]{.underline}"), ("**", "**")])
+def test_inline_markup_in_markdown_headings_is_not_words(tmp_path: Path, before: str, after: str) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     for numeral in "一二三四五六":
         at = text.index(f"\n{numeral}、") + 1
         end = text.index("\n", at)
-        text = text[:at] + "<u>" + text[at:end] + "</u>" + text[end:]
+        text = text[:at] + before + text[at:end] + after + text[end:]
     report = load_text(tmp_path, text, "report.md")
     assert [s.key for s in report.outline if s.key] == ["S1", "S2", "S3", "S4", "S5", "S6"]

@@ -16,6 +16,7 @@ from compliance.document import Block, Document, Grid, LoadError
 from compliance.hookspecs import hookimpl
 from compliance.model import Loc
 from compliance.readers import LineBlocks, decode_text, looks_binary
+from compliance.readers.dash_rule_tables import dash_rule_tables, has_dash_rules
 from compliance.readers.grid import clean_cell, is_rule_line, with_ascii_bars
 from compliance.readers.ruled_text import has_rule_lines, join_ruled_rows
 
@@ -35,6 +36,9 @@ _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 # Inline HTML a converter leaves in Markdown text (``<u>一、总体情况</u>``, ``<span lang="EN-US">``):
 # markup, not words. One tag at a time, no nesting, so matching is linear.
 _INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,500})?/?>")
+# Pandoc's bracketed spans and links keep their words: ``[一、总体情况]{.underline}``, ``[门户](http://…)``.
+_SPAN = re.compile(r"\[([^\[\]]{0,2000})\]\{[^{}]{0,200}\}")
+_LINK = re.compile(r"!?\[([^\[\]]{0,2000})\]\([^()]{0,2000}\)")
 # Backslash escapes of ASCII punctuation (``\(``, ``\*``), as CommonMark defines them.
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # A short label and its figures on a plain line ("行政许可 97"): what PDF-to-Markdown tools leave
@@ -109,6 +113,8 @@ def inline_text(raw: str) -> str:
     text = _EMPHASIS.sub(r"\2", raw)
     if "<" in text:
         text = _INLINE_TAG.sub("", text)
+    if "](" in text or "]{" in text:
+        text = _LINK.sub(r"\1", _SPAN.sub(r"\1", text))
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     return html.unescape(text) if "&" in text else text
@@ -129,6 +135,12 @@ def markdown_blocks(text: str) -> list[Block]:
     in_fence = False
     lines = text.splitlines()
     html_tables = _raw_html_tables(lines)
+    if has_dash_rules(text):  # pandoc's simple and multiline tables, by 1-based line number
+        for first, (last, grid) in dash_rule_tables(lines).items():
+            for row in grid.rows:
+                for cell in row:
+                    cell.text = clean_cell(inline_text(cell.text))
+            html_tables[first + 1] = (last + 1, [grid])
     # GitHub tables may leave out the outer pipes: a header row with pipes, then a delimiter row
     # (``--- | ---``), then rows while lines carry a pipe.
     in_bare_table = False

@@ -15,6 +15,7 @@ from compliance.document import Block, Document, Grid, LoadError, Paragraph
 from compliance.hookspecs import hookimpl
 from compliance.model import Loc
 from compliance.readers import LineBlocks, decode_text, located_cells, looks_binary
+from compliance.readers.dash_rule_tables import dash_rule_tables, has_dash_rules
 from compliance.readers.geometry import is_number_shaped
 from compliance.readers.grid import is_rule_line, with_ascii_bars
 from compliance.readers.layout_text import layout_blocks, looks_like_layout
@@ -108,6 +109,11 @@ def _label_end(char: str) -> bool:
 
 
 def text_blocks(text: str, first_line: int = 1) -> list[Block]:
+    if has_dash_rules(text):
+        lines = text.splitlines()
+        tables = dash_rule_tables(lines, first_line)
+        if tables:
+            return _around_dash_rule_tables(lines, tables, first_line)
     # Marked rows are cheap to find and settle it; measuring alignment reads every line twice.
     if not _has_marked_rows(text) and looks_like_layout(text):
         return _spaced_rows(layout_blocks(text, first_line))
@@ -131,6 +137,20 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
         heading = _MARKDOWN_HEADING.match(line)
         builder.paragraph(number, line.strip(), len(heading.group(1)) if heading else None, line)
     return builder.finish()
+
+
+def _around_dash_rule_tables(lines: list[str], tables: dict[int, tuple[int, Grid]], first_line: int) -> list[Block]:
+    """Tables a rule of dashes marks read by their rule; the text between them as any text."""
+    blocks: list[Block] = []
+    start = 0
+    for first, (last, grid) in sorted(tables.items()):
+        if first > start:
+            blocks += text_blocks("\n".join(lines[start:first]), first_line + start)
+        blocks.append(grid)
+        start = last + 1
+    if start < len(lines):
+        blocks += text_blocks("\n".join(lines[start:]), first_line + start)
+    return blocks
 
 
 def _spaced_rows(blocks: list[Block]) -> list[Block]:
