@@ -99,3 +99,27 @@ def test_prose_is_checked_against_unplaced_totals(tmp_path: Path) -> None:
     # An unplaced total is not a blank total the agency left unfilled: BLANK-POLICY does not list it.
     derived = [f for f in contradicting.result.findings if f.rule == "BLANK-POLICY" and "总计单元格未填写" in f.message]
     assert not derived
+
+
+def _wrapped(text: str, tail_carries_figures: bool) -> str:
+    """Table 三's long labels wrapped after ten characters, as reading-order text prints a narrow
+    cell: the figures follow the label's last line on the same line, or on a line of their own."""
+    out = []
+    for line in text.splitlines():
+        label, _, figures = line.partition(" ")
+        if len(label) > 12 and figures and label[0] in "一二三四（123456789":
+            head, tail = label[:10], label[10:]
+            out += [head, f"{tail} {figures}"] if tail_carries_figures else [head, tail, figures]
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("tail_carries_figures", [True, False])
+def test_rows_whose_labels_wrap_read_like_unwrapped_rows(tmp_path: Path, tail_carries_figures: bool) -> None:
+    flat = _check(tmp_path, _reading_order_text())
+    wrapped = _check(tmp_path, _wrapped(_reading_order_text(), tail_carries_figures))
+    assert flat.report is not None and wrapped.report is not None
+    assert set(wrapped.report.tables["T3"]) == set(flat.report.tables["T3"])
+    assert wrapped.report.table_info["T3"].unplaced_totals == flat.report.table_info["T3"].unplaced_totals
+    assert [f.rule for f in wrapped.result.findings if f.severity == "error"] == []

@@ -34,12 +34,15 @@ from compliance.mapping.cells import split_row
 from compliance.mapping.fuzzy import strip_numbering
 from compliance.mapping.labels import LabelIndex
 from compliance.mapping.normalize import key
+from compliance.model import Loc
 
 # A label, then one figure (a unit may follow it): the whole line.
 _LABEL_FIGURE = re.compile(
     r"^(?P<label>.{0,39}?[^\d\s.,+\-])\s*(?P<figure>[+\-]?\d[\d,]*(?:\.\d+)?(?: ?(?:万元|元))?)$"
 )
 _FIGURE = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?(?: ?(?:万元|元))?$")
+# A line of figures only, one space apart (``44 3``): a row's figures under its wrapped label.
+_FIGURES = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?(?: [+\-]?\d[\d,]*(?:\.\d+)?)*$")
 # A wrapped label's lines are short: a cell a few characters wide. Longer lines are prose.
 LINE_MAX = 24
 # How many lines a label (with its group labels) may take.
@@ -53,8 +56,10 @@ def with_wrapped_label(blocks: list[Block], at: int, index: LabelIndex) -> Grid:
     grid = blocks[at]
     assert isinstance(grid, Grid)
     first = next((n for n, row in enumerate(grid.rows) if _has_figures(row)), None)
-    if first is None or split_row(grid.rows[first]).label.strip():
+    if first is None:
         return grid
+    if split_row(grid.rows[first]).label.strip():
+        return _with_label_head(blocks, at, grid, first, index)
     leading = grid.rows[:first]
     if not all(_label_only(row) for row in leading):
         return grid
@@ -77,6 +82,21 @@ def with_wrapped_label(blocks: list[Block], at: int, index: LabelIndex) -> Grid:
         kept = leading[: max(0, len(leading) - count)]
         return replace(grid, rows=[*kept, label_row, *grid.rows[first:]])
     return grid
+
+
+def _with_label_head(blocks: list[Block], at: int, grid: Grid, first: int, index: LabelIndex) -> Grid:
+    """The grid with its first row's label begun by the short lines right above it, when the label
+    printed with the figures names no row and the lines complete it into exactly one row's label."""
+    row = grid.rows[first]
+    tail = split_row(row).label.strip()
+    if first > 0 or index.match(key(tail)) is not None:
+        return grid
+    head = _label_head(blocks, at, tail, index)
+    if head is None or head[1] is None:
+        return grid
+    at_label = next(n for n, cell in enumerate(row) if cell.text.strip())
+    labelled = [*row[:at_label], GridCell(head[0], head[1]), *row[at_label + 1 :]]
+    return replace(grid, rows=[labelled, *grid.rows[1:]])
 
 
 def with_label_tail(blocks: list[Block], at: int, grid: Grid, index: LabelIndex) -> Grid:
@@ -158,10 +178,11 @@ def paragraph_row(blocks: list[Block], at: int, index: LabelIndex) -> Grid | Non
     if len(text) > 48 or "\n" in text:
         return None
     match = _LABEL_FIGURE.match(text)
-    if match is not None and index.match_whole(key(match["label"])):
-        label, label_loc, figure = match["label"], paragraph.loc, match["figure"]
+    head = _label_head(blocks, at, match["label"], index) if match is not None else None
+    if match is not None and head is not None:
+        label, label_loc, figure = head[0], head[1] or paragraph.loc, match["figure"]
         figure_loc = paragraph.loc.model_copy(update={"column": (paragraph.loc.column or 1) + match.start("figure")})
-    elif _FIGURE.match(text) and not _figure_follows(blocks, at):
+    elif (_FIGURE.match(text) or _FIGURES.match(text)) and not _figure_follows(blocks, at):
         lines = _lines_above(blocks, at)
         for count in range(1, len(lines) + 1):
             joined = "".join(p.text.strip() for p in lines[-count:])
@@ -172,8 +193,35 @@ def paragraph_row(blocks: list[Block], at: int, index: LabelIndex) -> Grid | Non
             return None
     else:
         return None
-    cells = [GridCell(label, label_loc), GridCell(figure, figure_loc)]
+    cells = [GridCell(label, label_loc), *_figure_cells(figure, figure_loc)]
     return Grid(rows=[cells], loc=label_loc.model_copy(update={"line_end": paragraph.loc.line}))
+
+
+def _label_head(blocks: list[Block], at: int, tail: str, index: LabelIndex) -> tuple[str, Loc | None] | None:
+    """The whole label of a line ``tail figure``: the tail itself when it is a row label, else the
+    fewest short lines right above it that complete it (a label wrapped over lines, its last line
+    printed with the figure: ``（二）部分公开（区分处理的，只计这`` / ``一情形，不计其他情形） 3``)."""
+    if index.match_whole(key(tail)):
+        return tail, None
+    lines = _lines_above(blocks, at)
+    for count in range(1, len(lines) + 1):
+        joined = "".join(p.text.strip() for p in lines[-count:]) + tail
+        if index.match_whole(key(joined)):
+            return joined, lines[-count].loc
+    return None
+
+
+def _figure_cells(figures: str, loc: Loc) -> list[GridCell]:
+    """One cell per figure of a line of figures (a unit stays with its figure), each at its column."""
+    if not _FIGURES.match(figures):
+        return [GridCell(figures, loc)]
+    cells = []
+    at = 0
+    for figure in figures.split(" "):
+        column = (loc.column or 1) + at if loc.column is not None else None
+        cells.append(GridCell(figure, loc.moved(column=column)))
+        at += len(figure) + 1
+    return cells
 
 
 def _figure_follows(blocks: list[Block], at: int) -> bool:
@@ -181,7 +229,8 @@ def _figure_follows(blocks: list[Block], at: int) -> bool:
     and which is whose is a matter of order, not of the nearest line."""
     following = blocks[at + 1] if at + 1 < len(blocks) else None
     if isinstance(following, Paragraph):
-        return bool(_FIGURE.match(following.text.strip()))
+        text = following.text.strip()
+        return bool(_FIGURE.match(text) or _FIGURES.match(text))
     if isinstance(following, Grid) and following.rows:
         return _has_figures(following.rows[0]) and not split_row(following.rows[0]).label.strip()
     return False
