@@ -167,3 +167,64 @@ def test_inline_markup_in_markdown_headings_is_not_words(tmp_path: Path, before:
         text = text[:at] + before + text[at:end] + after + text[end:]
     report = load_text(tmp_path, text, "report.md")
     assert [s.key for s in report.outline if s.key] == ["S1", "S2", "S3", "S4", "S5", "S6"]
+
+
+def cell_per_line(rows: Table) -> list[str]:
+    """What an office suite's "save as text" writes: every cell on a line of its own, a blank cell as a
+    no-break space, a blank row's label followed by its blank cells."""
+    out: list[str] = []
+    for row in rows:
+        out += [cell if cell else "\xa0" for cell in row if cell or any(c.isdigit() for c in row)]
+    return out
+
+
+@pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_a_table_printed_one_cell_a_line_reads_like_the_sample(tmp_path: Path, sample: str) -> None:
+    text = (SAMPLE.parent / sample).read_text(encoding="utf-8")
+    source = cell_readings(load_text(tmp_path, text))
+    lines: list[str] = []
+    rows: Table = []
+    for line in [*text.splitlines(), ""]:
+        if "\t" in line:
+            rows.append(line.split("\t"))
+            continue
+        lines += [*cell_per_line(rows), line]
+        rows = []
+    read = cell_readings(load_text(tmp_path, "\n".join(lines) + "\n"))
+    figures = {k: v for k, v in source.items() if v[0] is not None}
+    assert {k: read.get(k) for k in figures} == figures
+
+
+def test_figures_under_two_stacked_labels_of_rows_apart_go_to_neither_label(tmp_path: Path) -> None:
+    # Reading order that scrambled table 三: 5.属于三类内部事务信息 and 1.本机关不掌握相关政府信息 (rows
+    # apart in the template) stand over one row of figures, and the second row is printed nowhere else.
+    # The nearest label does not take them: by labels, whose they are is unknown (the table's order
+    # then decides, as for any row without a label: the one row its gap lacks).
+    text = (SAMPLE.parent / "v2019-clean-2020.txt").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("1.本机关不掌握相关政府信息")]
+    at = next(n for n, line in enumerate(lines) if line.startswith("5.属于三类内部事务信息"))
+    lines[at : at + 1] = ["5.属于三类内部事务", "信息", "1.本机关不掌握相关", "政府信息", "7 1 1 1 1 1 12"]
+    tables = load_text(tmp_path, "\n".join(lines) + "\n").tables["T3"]
+    assert 12 not in [cell.value for cell in tables.get("unable.not_held", {}).values()]
+
+
+@pytest.mark.parametrize(
+    ("upper", "labelled"),
+    [(["8.属于行政查询", "事项"], True), (["5.属于三类内部事务", "信息"], False)],
+    ids=["the-row-before-printed-blank", "a-row-apart"],
+)
+def test_a_label_stacked_over_another_is_taken_only_for_the_row_before(upper: list[str], labelled: bool) -> None:
+    from compliance.document import Grid, GridCell, Paragraph
+    from compliance.engine import get_registry
+    from compliance.mapping.labels import LabelIndex
+    from compliance.mapping.text_rows import with_wrapped_label
+    from compliance.model import Loc
+
+    index = LabelIndex.build(list(get_registry().layouts.values()), "T3")
+    texts = [*upper, "1.本机关不掌握相关", "政府信息"]
+    blocks: list = [Paragraph(text=t, loc=Loc(line=n + 1)) for n, t in enumerate(texts)]
+    figures = [GridCell(f, Loc(line=len(texts) + 1)) for f in ["2", "1", "1", "0", "0", "0", "4"]]
+    blocks.append(Grid(rows=[figures], loc=Loc(line=len(texts) + 1, line_end=len(texts) + 1)))
+    grid = with_wrapped_label(blocks, len(texts), index)
+    labels = [row[0].text for row in grid.rows if len(row) == 1]
+    assert labels == (["1.本机关不掌握相关政府信息"] if labelled else [])

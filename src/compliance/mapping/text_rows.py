@@ -73,8 +73,11 @@ def with_wrapped_label(blocks: list[Block], at: int, index: LabelIndex) -> Grid:
     for count in range(1, len(pieces) + 1):
         taken = pieces[-count:]
         label = "".join(text for text, _ in taken)
-        if index.match(key(label)) is None:
+        found = index.match(key(label))
+        if found is None:
             continue
+        if _scrambled_stack([text for text, _ in pieces[:-count]], found[0], index):
+            return grid
         # The label goes on a line of its own right above the figures, the way a label split over two
         # lines is read anyway: the table mapping takes it only where it fits the template's row order
         # between the rows around it (an extraction that scrambled its lines gives labels that do not).
@@ -187,6 +190,10 @@ def paragraph_row(blocks: list[Block], at: int, index: LabelIndex) -> Grid | Non
         for count in range(1, len(lines) + 1):
             joined = "".join(p.text.strip() for p in lines[-count:])
             if index.match_whole(key(joined)):
+                found = index.match(key(joined))
+                above = [p.text.strip() for p in lines[:-count]]
+                if found is not None and _scrambled_stack(above, found[0], index):
+                    return None
                 label, label_loc, figure, figure_loc = joined, lines[-count].loc, text, paragraph.loc
                 break
         else:
@@ -209,6 +216,25 @@ def _label_head(blocks: list[Block], at: int, tail: str, index: LabelIndex) -> t
         if index.match_whole(key(joined)):
             return joined, lines[-count].loc
     return None
+
+
+def _scrambled_stack(above: list[str], row_id: str, index: LabelIndex) -> bool:
+    """Whether the short lines above a row's label end in another row's whole label that is not the
+    row right before it in the template. Reading order then holds two labels over one row of figures
+    with rows missing between them (an extraction that scrambled the table): whose the figures are
+    is unknown, so they are left unplaced rather than given to the nearest label. A blank row printed
+    right above (``7.属于行政执法案卷`` over ``8.属于行政查询事项``) is the row before and changes nothing."""
+    for count in range(1, len(above) + 1):
+        joined = key("".join(above[-count:]))
+        if not index.match_whole(joined):
+            continue
+        found = index.match(joined)
+        if found is None or found[0] == row_id or row_id not in index.order or found[0] not in index.order:
+            return False
+        if row_id.startswith(found[0] + "."):
+            return False  # the row's own group label (``（六）其他处理``, a row of its own in another version)
+        return index.order.index(found[0]) + 1 != index.order.index(row_id)
+    return False
 
 
 def _figure_cells(figures: str, loc: Loc) -> list[GridCell]:

@@ -15,6 +15,7 @@ from compliance.document import Block, Document, Grid, LoadError, Paragraph
 from compliance.hookspecs import hookimpl
 from compliance.model import Loc
 from compliance.readers import LineBlocks, decode_text, located_cells, looks_binary
+from compliance.readers.cell_lines import join_cell_lines
 from compliance.readers.dash_rule_tables import dash_rule_tables, has_dash_rules
 from compliance.readers.geometry import is_number_shaped
 from compliance.readers.grid import is_rule_line, with_ascii_bars
@@ -109,6 +110,9 @@ def _label_end(char: str) -> bool:
 
 
 def text_blocks(text: str, first_line: int = 1) -> list[Block]:
+    cell_by_cell = join_cell_lines(text.splitlines())
+    if cell_by_cell is not None:  # a table printed one cell a line (an office suite's "save as text")
+        text = "\n".join(cell_by_cell)
     if has_dash_rules(text):
         lines = text.splitlines()
         tables = dash_rule_tables(lines, first_line)
