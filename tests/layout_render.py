@@ -42,3 +42,17 @@ def _wrapped(label: str, width: int | None) -> list[str]:
     if not width or len(label) <= width:
         return [label]
     return [label[i : i + width] for i in range(0, len(label), width)]
+
+
+def zeros_left_blank(text: str, first: str = "一、本年新收", last: str = "四、结转", keep: tuple[str, ...] = ()) -> str:
+    """The sample with every 0 of table 三 left blank (as many reports print it), except in the rows
+    whose label starts with one of ``keep``."""
+    lines = text.split("\n")
+    start = next(n for n, line in enumerate(lines) if line.startswith(first))
+    end = next(n for n, line in enumerate(lines) if line.startswith(last))
+    for number in range(start, end + 1):
+        cells = lines[number].split("\t")
+        if cells[0].startswith(keep) or len(cells) < 2:
+            continue
+        lines[number] = "\t".join([cells[0], *("" if cell == "0" else cell for cell in cells[1:])])
+    return "\n".join(lines)
