@@ -9,6 +9,7 @@ stands where another part prints a different column; read by position alone, tot
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +24,15 @@ from helpers import cell_readings, load_text
 FULL = ("一、本年新收", "（七）总计")
 
 
+def _paged(text: str, starts: str, shift: int) -> str:
+    """The text with a page break before the line starting ``starts``, the page after it laid out
+    afresh: every gap between its cells ``shift`` characters wider."""
+    lines = text.split("\n")
+    at = next(n for n, line in enumerate(lines) if line.strip().startswith(starts))
+    rest = [re.sub(r"  +", lambda m: m.group(0) + " " * shift, line) for line in lines[at:]]
+    return "\n".join([*lines[:at], "\f" + rest[0], *rest[1:]])
+
+
 def _errors(path: Path) -> Counter[tuple[str, str, str, str]]:
     findings = check_file(path, get_registry(), Options()).result.findings
     return Counter(
@@ -33,12 +43,14 @@ def _errors(path: Path) -> Counter[tuple[str, str, str, str]]:
 
 
 @pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
-@pytest.mark.parametrize(("wide", "wrap"), [(False, 6), (True, 6), (False, 4)])
+@pytest.mark.parametrize(("wide", "wrap", "page"), [(False, 6, 0), (True, 6, 0), (False, 4, 0), (False, 5, 4)])
 def test_closed_up_columns_never_give_a_wrong_cell_nor_a_false_error(
-    tmp_path: Path, sample: str, wide: bool, wrap: int
+    tmp_path: Path, sample: str, wide: bool, wrap: int, page: int
 ) -> None:
     source = zeros_left_blank((SAMPLES / sample).read_text(encoding="utf-8"), keep=FULL)
     spaced = layout_text(source, wide=wide, wrap=wrap)
+    if page:
+        spaced = _paged(spaced, "5.属于", page)
     expected = cell_readings(load_text(tmp_path, source, "source.txt"))
     read = cell_readings(load_text(tmp_path, spaced, "layout.txt"))
     definite = (CellStatus.read, CellStatus.inferred)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from compliance.document import GridCell
 from compliance.layout import TableSpec
 from compliance.mapping.cells import MappedTable
-from compliance.mapping.confirm import Identities, PrintedRow, all_ambiguous, zero_rows
+from compliance.mapping.confirm import Identities, PrintedRow, all_ambiguous, integer, zero_rows
 from compliance.model import Cell, CellStatus, Note
 
 MESSAGE = "的数值按所在位置放入各列后本表勾稽关系不成立；版面文本中位置不足为凭，不能确定各数值所在列"
@@ -60,11 +60,19 @@ def _total_left_blank(cells: dict[str, Cell], spec: TableSpec, columns: list[str
     return found
 
 
-def _totals_printed(mapped: MappedTable, printed: list[PrintedRow], spec: TableSpec, columns: list[str]) -> bool:
-    """Does the table print the total of most rows that print parts (rather than leave totals blank)?"""
-    blank = [_total_left_blank(mapped.data[r.row_id], spec, columns) for r in printed if r.row_id in mapped.data]
-    known = [b for b in blank if b is not None]
-    return sum(1 for b in known if not b) * 2 > len(known)
+def _totals_printed(printed: list[PrintedRow]) -> bool:
+    """Does the table print the total of most rows that print parts (rather than leave totals blank)?
+
+    Judged from the figures as printed, not from where they were placed (a misplaced total would
+    look like a blank one): a row of two figures or more whose last is the sum of the others prints
+    its total; one whose last is not leaves it blank (or errs). A row of zeros says neither.
+    """
+    votes = []
+    for row in printed:
+        figures = [integer(c.text) for c in row.split.values if c.text.strip()]
+        if len(figures) >= 2 and all(f is not None for f in figures) and any(figures):
+            votes.append(figures[-1] == sum(f or 0 for f in figures[:-1]))
+    return sum(votes) * 2 > len(votes)
 
 
 def doubt_broken_rows(table: str, mapped: MappedTable, printed: list[PrintedRow], spec: TableSpec) -> set[str]:
@@ -81,7 +89,7 @@ def doubt_broken_rows(table: str, mapped: MappedTable, printed: list[PrintedRow]
     columns = spec.columns_of(suspects[0].row_id)
     suspects = [r for r in suspects if spec.columns_of(r.row_id) == columns]
     doubted: set[str] = set()
-    if _totals_printed(mapped, printed, spec, columns):
+    if _totals_printed(printed):
         # A row that prints its parts prints their total: a blank one more likely means the positions
         # put the total in a part's column.
         doubted = {r.row_id for r in suspects if _total_left_blank(mapped.data[r.row_id], spec, columns)}
