@@ -87,3 +87,20 @@ def test_a_table_that_leaves_its_totals_blank_keeps_its_rows_read_by_position(tm
     assert expected[("T3", "granted", "total")][0] is None
     assert expected[("T3", "granted", "ngo")][1] is CellStatus.blank
     assert all(read[key][0] == expected[key][0] and read[key][1] is not CellStatus.ambiguous for key in granted)
+
+
+def test_a_real_error_in_a_table_whose_positions_hold_is_still_found(tmp_path: Path) -> None:
+    """Our faulty sample, zeros left blank, figures right-aligned in columns the whole table shares:
+    rows placed by position stand with the figures of their columns in the full rows, so the table's
+    broken sums are the agency's, reported as in the source, and no cell is read otherwise."""
+    source = zeros_left_blank((SAMPLES / "v2021-faults-2022.txt").read_text(encoding="utf-8"), keep=FULL)
+    spaced = layout_text(source, right=True, one_table=True)
+    (tmp_path / "s.txt").write_text(source, encoding="utf-8")
+    (tmp_path / "l.txt").write_text(spaced, encoding="utf-8")
+    expected = _errors(tmp_path / "s.txt")
+    assert {key[0] for key in expected} >= {"T3-ROW-TOTAL", "T3-RESULT-SUM"}
+    assert _errors(tmp_path / "l.txt") == expected
+    source_cells = cell_readings(load_text(tmp_path, source, "source.txt"))
+    read = cell_readings(load_text(tmp_path, spaced, "layout.txt"))
+    table_three = [key for key in source_cells if key[0] == "T3"]
+    assert all(read[key][0] == source_cells[key][0] for key in table_three)
