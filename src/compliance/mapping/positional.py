@@ -32,7 +32,7 @@ from compliance.mapping.cells import MappedTable
 from compliance.mapping.confirm import Identities, PrintedRow, all_ambiguous, integer, zero_rows
 from compliance.model import Cell, CellStatus, Note
 
-MESSAGE = "的数值按所在位置放入各列后本表勾稽关系不成立；版面文本中位置不足为凭，不能确定各数值所在列"
+MESSAGE = "的数值所在位置与本表其他行不一致或与本表勾稽关系不符；版面文本中位置不足为凭，不能确定各数值所在列"
 
 
 def placed_by_position(row: PrintedRow, width: int) -> bool:
@@ -182,8 +182,8 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] <= b[1] + REACH and b[0] <= a[1] + REACH
 
 
-def doubt_broken_rows(table: str, mapped: MappedTable, printed: list[PrintedRow], spec: TableSpec) -> set[str]:
-    """Read as ambiguous the rows placed by position whose identities fail as read; the rows doubted."""
+def doubt_positional_rows(table: str, mapped: MappedTable, printed: list[PrintedRow], spec: TableSpec) -> set[str]:
+    """Read as ambiguous the rows placed by position that the rules above doubt; the rows doubted."""
     suspects = [
         r
         for r in printed

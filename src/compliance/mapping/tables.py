@@ -19,7 +19,7 @@ from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.inference import row_identities
 from compliance.mapping.labels import LabelIndex
 from compliance.mapping.placement import GridConvention, place_trailing, place_values
-from compliance.mapping.positional import doubt_broken_rows
+from compliance.mapping.positional import doubt_positional_rows
 from compliance.mapping.row_matching import MatchedRow, collect_rows, match_rows
 from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
 from compliance.mapping.split_captions import join_split_captions
@@ -125,7 +125,7 @@ def _place_open_rows(
     if len(specs) == 1:  # a hybrid table's rows follow two specs: their identities do not mix
         spec = next(iter(specs.values()))
         # Rows laid into columns by position, doubted where the identities break (``positional``).
-        doubt_broken_rows(table, mapped, printed, spec)
+        doubt_positional_rows(table, mapped, printed, spec)
         place_by_columns(table, mapped, printed, spec)
         if place_by_sums(table, mapped, printed, spec):
             # Rows the sums placed anchor more columns and complete more identities.
