@@ -146,3 +146,19 @@ def test_the_repeated_block_leaves_line_numbers_and_pages_as_they_were() -> None
     assert [c.text for c in grid.rows[-1]] == ["行政处罚", "5", "6"]
     assert grid.rows[-1][0].loc.line == 6 and grid.rows[-1][0].loc.page == 2
     assert not [b for b in layout_blocks(text) if isinstance(b, Paragraph) and b.text == "表甲" and b.loc.line == 4]
+
+
+@pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_a_page_opening_on_a_sub_table_header_like_an_earlier_one_reads_as_unbroken(
+    tmp_path: Path, sample: str
+) -> None:
+    """Sub-tables of 二 print the same header (信息内容 …): a page that opens on one is blanked as a
+    repeat, which costs nothing, since the header printed before says the same."""
+    spaced = layout_text((SAMPLES / sample).read_text(encoding="utf-8"))
+    lines = _lines(spaced)
+    caption = _index(lines, "第二十条第（六）项")
+    head = next(n for n in range(caption + 1, len(lines)) if lines[n].startswith("信息内容"))
+    broken = "\n".join([*lines[:head], "\f" + lines[head], *lines[head + 1 :]])
+    assert blank_repeated_heads(broken, _count) != broken
+    expected = cell_readings(load_text(tmp_path, spaced, "unbroken.txt"))
+    assert cell_readings(load_text(tmp_path, broken, "broken.txt")) == expected
