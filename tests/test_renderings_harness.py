@@ -173,3 +173,18 @@ def test_judge_compares_a_rendering_with_its_source(tmp_path: Path) -> None:
     # The row is gone from the rendering itself: the engine, which guessed nothing, cannot verify it.
     assert damaged.status == "cannot-verify", damaged.explain()
     assert any(d.key[1] == "granted" for d in damaged.cell_diffs), damaged.explain()
+
+
+def test_a_source_that_reads_no_cell_fails_every_rendering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the engine reads no cell of a source (it broke on it), its renderings prove nothing: they
+    fail, where equal empty readings had passed."""
+    sample = Path(__file__).resolve().parents[1] / "reports" / "v2021-clean-2023.txt"
+    [source] = render.discover([sample])
+    document = TextReader().read(sample.read_bytes(), str(sample))
+    tsv = tmp_path / "plain-tsv.txt"
+    tsv.write_text(textforms.document_tsv(document), encoding="utf-8")
+    empty = compare.Reading(None, {}, Counter(), None, 0.0)
+    monkeypatch.setattr(compare, "read", lambda _path: empty)
+    verdict = compare.Judge().judge(render.Rendering(source, "plain-tsv", tsv))
+    assert verdict.status == "fail"
+    assert "no table cell" in verdict.explain()

@@ -238,7 +238,11 @@ class Judge:
                 verdict.cells_right += 1
             else:
                 verdict.cell_diffs.append(diff)
-        verdict.status = _status(verdict)
+        # A source whose reading holds no cell (the engine failed on it) proves nothing about its
+        # renderings: a failure, never a pass.
+        verdict.status = _status(verdict) if expected.cells else "fail"
+        if not expected.cells:
+            verdict.input_error = verdict.input_error or "the source itself reads no table cell"
         return verdict
 
 

@@ -21,6 +21,7 @@ class SplitRow:
     values: list[GridCell]
     loc: Loc
     label_fields: int = 0  # how many leading cells the label occupies
+    label_cells: list[GridCell] = field(default_factory=list)  # the label's own cells, where they stand
 
 
 def split_row(row: list[GridCell]) -> SplitRow:
@@ -33,7 +34,7 @@ def split_row(row: list[GridCell]) -> SplitRow:
     label = "".join(c.text for c in cells[: last_label + 1])
     values = cells[last_label + 1 :]
     loc = cells[0].loc if cells else Loc()
-    return SplitRow(label, values, loc, last_label + 1)
+    return SplitRow(label, values, loc, last_label + 1, cells[: last_label + 1])
 
 
 def make_cell(grid_cell: GridCell | None, *, money: bool = False, default_unit: str | None = None) -> Cell:

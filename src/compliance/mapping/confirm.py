@@ -134,6 +134,22 @@ class Identities:
                 out[target] = sum(out.get(p, 0) for p in parts)
         return out
 
+    def failing(self) -> set[str]:
+        """The rows of every identity the read rows break as they stand (a printed row total that is
+        not the sum of its parts, a column sum or balance that does not hold)."""
+        rows: set[str] = set()
+        for row, cells in self.known.items():
+            for _, target, parts in self.row_totals:
+                if target in cells and cells[target] != sum(cells.get(p, 0) for p in parts):
+                    rows.add(row)
+        derived = self._known_derived
+        for _, lhs, rhs in self.column_sums:
+            for column in range(len(self.columns)):
+                if sum(derived[r].get(column, 0) for r in lhs) != sum(derived[r].get(column, 0) for r in rhs):
+                    rows.update((*lhs, *rhs))
+                    break
+        return rows
+
     def confirming(self, row: str) -> list[str]:
         return [name for name, lhs, rhs in self.column_sums if row in (*lhs, *rhs)]
 

@@ -19,6 +19,7 @@ from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.inference import row_identities
 from compliance.mapping.labels import LabelIndex
 from compliance.mapping.placement import GridConvention, place_trailing, place_values
+from compliance.mapping.positional import doubt_positional_rows
 from compliance.mapping.row_matching import MatchedRow, collect_rows, match_rows
 from compliance.mapping.runcells import PendingRow, infer_cells, resolve_pending
 from compliance.mapping.split_captions import join_split_captions
@@ -126,6 +127,8 @@ def _place_open_rows(
     specs = {id(spec_for_row[r.row_id]): spec_for_row[r.row_id] for r in printed}
     if len(specs) == 1:  # a hybrid table's rows follow two specs: their identities do not mix
         spec = next(iter(specs.values()))
+        # Rows laid into columns by position, doubted where the identities break (``positional``).
+        doubt_positional_rows(table, mapped, printed, spec)
         place_by_columns(table, mapped, printed, spec)
         if place_by_sums(table, mapped, printed, spec):
             # Rows the sums placed anchor more columns and complete more identities.

@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from compliance.document import Block
 from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
+from compliance.readers.repeated_heads import blank_repeated_heads
 
 # Runs of text separated by two or more spaces (an ideographic space counts as two).
 _RUN = re.compile(r"\S+(?: \S+)*")
@@ -235,7 +236,9 @@ def _padded(words: list[Word], lines: list[str]) -> list[Word]:
 
 
 def layout_blocks(text: str, first_line: int = 1) -> list[Block]:
-    """Read layout text by position, measuring columns the way its values align best."""
+    """Read layout text by position, measuring columns the way its values align best; a table's
+    header rows repeated at the top of each page are read once (``repeated_heads``)."""
+    text = blank_repeated_heads(text, lambda line: len(_runs(line.expandtabs(8))))
     narrow = text_words(text, first_line)
     wide = text_words(text, first_line, wide=True)
     chosen = wide if _spread(wide) < _spread(narrow) else narrow
