@@ -67,7 +67,7 @@ def _ratio(right: int, total: int) -> str:
 
 
 def _order(kind: str) -> tuple[int, str]:
-    families = ("lo-docx", "lo-html", "lo-pdf", "chromium", "source", "enc-", "plain-")
+    families = ("lo-docx", "lo-html", "lo-txt", "lo-pdf", "chromium", "pandoc", "source", "enc-", "plain-")
     return next((i for i, f in enumerate(families) if kind.startswith(f)), len(families)), kind
 
 

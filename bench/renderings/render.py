@@ -42,6 +42,13 @@ PAGES = {
 # 重复标题行, common in reports whose table 三 runs over two pages).
 HEADER_REPEATING = ("lo-pdf-a4-headers",)
 TEXT_MODES = ("layout", "raw")
+# The DOCX as converters turn it into text: pandoc's four writers, LibreOffice's "save as text".
+PANDOC = {
+    "pandoc-gfm": ("gfm", ".md"),
+    "pandoc-commonmark": ("commonmark", ".md"),
+    "pandoc-markdown": ("markdown", ".md"),
+    "pandoc-plain": ("plain", ".txt"),
+}
 _FIGURE = re.compile(r"^\s*[+-]?\d[\d,.]*\s*(?:万元|元)?\s*$")
 
 
@@ -132,6 +139,8 @@ def plan(source: Source, root: Path) -> Plan:
     pdfs = list(PAGES)
     names.update(dict.fromkeys(PAGES, ".pdf"))
     names["lo-html"] = ".html"
+    names["lo-txt"] = ".txt"
+    names.update({name: suffix for name, (_, suffix) in PANDOC.items()})
     if source.format == "html":
         names["chromium-pdf"] = ".pdf"
         pdfs.append("chromium-pdf")
@@ -186,6 +195,21 @@ def generate(
     _libreoffice_pdfs(todo, done)
     say("LibreOffice: filtered HTML")
     _libreoffice_html(todo("lo-html"), done)
+    say("LibreOffice: save as text")
+    _libreoffice_text(todo("lo-txt"), done)
+    say("pandoc")
+    for name, (writer, _) in PANDOC.items():
+        for p in todo(name):
+            started = time.perf_counter()
+            if not p.target("lo-docx").is_file():
+                done(p, name, started, "no lo-docx to convert")
+                continue
+            try:
+                tools.pandoc_convert(p.target("lo-docx"), p.partial(name), writer)
+                p.complete(name)
+                done(p, name, started)
+            except tools.ToolError as exc:
+                done(p, name, started, str(exc))
     say("Chromium: print to PDF")
     for p in todo("chromium-pdf"):
         started = time.perf_counter()
@@ -341,6 +365,20 @@ def _repeat_caption_rows(table: Any) -> None:
         if any(_FIGURE.search(cell.text) for cell in row.cells):
             return
         row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _libreoffice_text(plans: list[Plan], done: Callable[..., None]) -> None:
+    ready = [p for p in plans if p.target("lo-docx").is_file()]
+    for p in plans:
+        if p not in ready:
+            done(p, "lo-txt", time.perf_counter(), "no lo-docx to save as text")
+
+    def inputs(p: Plan, folder: Path) -> list[tuple[Path, str]]:
+        path = folder / f"{p.source.sha256[:16]}.docx"
+        shutil.copyfile(p.target("lo-docx"), path)
+        return [(path, "lo-txt")]
+
+    _batch(ready, "lo-txt", inputs, "txt:Text (encoded):UTF8", done)
 
 
 def _libreoffice_html(plans: list[Plan], done: Callable[..., None]) -> None:

@@ -1,4 +1,4 @@
-"""The external programs that make renderings: LibreOffice, Chromium and pdftotext.
+"""The external programs that make renderings: LibreOffice, Chromium, pdftotext and pandoc.
 
 Each runs without a shell, with a timeout, in its own process group (so a hung converter and its
 children are ended together), and with a private profile directory so it never touches, or waits
@@ -31,7 +31,7 @@ def find_tool(names: tuple[str, ...]) -> str | None:
 
 
 def missing_tools() -> list[str]:
-    """The converters this machine lacks (the harness needs all three)."""
+    """The converters this machine lacks (the harness needs all four)."""
     missing = []
     if find_tool(SOFFICE_NAMES) is None:
         missing.append("soffice")
@@ -39,6 +39,8 @@ def missing_tools() -> list[str]:
         missing.append("chromium")
     if find_tool(("pdftotext",)) is None:
         missing.append("pdftotext")
+    if find_tool(("pandoc",)) is None:
+        missing.append("pandoc")
     return missing
 
 
@@ -86,6 +88,16 @@ def soffice_convert(inputs: list[Path], target: str, outdir: Path, infilter: str
     if not written and inputs:
         raise ToolError(f"soffice wrote nothing (exit {done.returncode}): {done.stderr.strip()[-500:]}")
     return written
+
+
+def pandoc_convert(source: Path, output: Path, to: str) -> None:
+    """Convert a DOCX with pandoc (``to``: gfm, commonmark, markdown, plain), lines unwrapped."""
+    binary = find_tool(("pandoc",))
+    if binary is None:
+        raise ToolError("pandoc is not installed")
+    done = run([binary, "-f", "docx", "-t", to, "--wrap=none", "-o", str(output), str(source)], timeout=120)
+    if done.returncode != 0 or not output.is_file():
+        raise ToolError(f"pandoc failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
 
 
 def chromium_print(page: Path, output: Path) -> None:

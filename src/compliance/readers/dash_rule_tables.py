@@ -17,8 +17,7 @@ from collections.abc import Callable
 
 from compliance.document import Grid, GridCell
 from compliance.model import Loc
-from compliance.readers.geometry import is_number_shaped
-from compliance.readers.grid import clean_cell
+from compliance.readers.grid import caption_spans, clean_cell, label_spans
 
 # A rule has at least two runs of at least this many dashes; a table at most this many lines.
 _MIN_RUN = 3
@@ -177,15 +176,7 @@ def _grid(
             printed.append((first_line + group[0], texts))
     if not printed:
         return None
-    # The columns left of the first that prints a figure hold labels: where one is empty, the label
-    # beside or above spans it (what a merged cell is in HTML or Word), so it is no blank figure.
-    figures = [any(is_number_shaped(texts[c]) for _, texts in printed if texts[c]) for c in range(len(starts))]
-    first_figures = figures.index(True) if True in figures else len(starts)
-    labels = [c < first_figures for c in range(len(starts))]
-    rows = [
-        [GridCell(text, Loc(line=line), span_copy=labels[c] and not text) for c, text in enumerate(texts)]
-        for line, texts in printed
-    ]
+    rows = caption_spans(label_spans([[GridCell(text, Loc(line=line)) for text in texts] for line, texts in printed]))
     return Grid(rows=rows, loc=Loc(line=first_line + first, line_end=first_line + end - 1))
 
 

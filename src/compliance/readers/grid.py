@@ -50,6 +50,79 @@ def is_rule_line(line: str) -> bool:
     return strokes >= 3 and all(char in _RULE_CHARS for char in stripped)
 
 
+def label_spans(rows: list[list[GridCell]]) -> list[list[GridCell]]:
+    """Rows whose empty label cells are marked as spanned by the label beside or above them.
+
+    A table written without merged cells (a Markdown pipe table, text under a rule of dashes) prints a
+    merged label cell once and leaves the other slots it covered empty. The columns left of the first
+    column that holds a figure in any row hold labels: an empty cell there is the merged label, not a
+    blank figure (what ``span_copy`` says of HTML and Word tables).
+    """
+    from compliance.readers.geometry import is_number_shaped
+
+    width = max((len(row) for row in rows), default=0)
+    first_figures = next(
+        (c for c in range(width) if any(c < len(row) and is_number_shaped(row[c].text) for row in rows if row)),
+        width,
+    )
+    return [
+        [
+            GridCell(cell.text, cell.loc, span_copy=True) if c < first_figures and not cell.text else cell
+            for c, cell in enumerate(row)
+        ]
+        for row in rows
+    ]
+
+
+def caption_spans(rows: list[list[GridCell]]) -> list[list[GridCell]]:
+    """Rows whose columns without a caption are read as part of the captioned column to their left.
+
+    Text drawn from a table with merged cells gives a caption spanning two grid columns one column,
+    the other left without caption (``本年增/减`` over two columns), and a row's figure stands in
+    either. Under each block of caption rows (rows without figures), a figure in an uncaptioned column
+    goes to the captioned column on its left when that one is empty there; the uncaptioned slot is
+    then a copy of the merged cell. Two figures in the pair leave the row as printed.
+    """
+    from compliance.readers.geometry import is_number_shaped
+
+    def has_figures(row: list[GridCell]) -> bool:
+        return any(is_number_shaped(cell.text) for cell in row if cell.text)
+
+    out: list[list[GridCell]] = []
+    captioned: set[int] = set()
+    in_captions = False
+    for row in rows:
+        if not has_figures(row):
+            if not in_captions:
+                captioned = set()
+            captioned |= {c for c, cell in enumerate(row) if cell.text}
+            in_captions = True
+            out.append(row)
+            continue
+        in_captions = False
+        out.append(_under_captions(row, captioned) if captioned else row)
+    return out
+
+
+def _under_captions(row: list[GridCell], captioned: set[int]) -> list[GridCell]:
+    from compliance.readers.geometry import is_number_shaped
+
+    cells = list(row)
+    first_figure = next((c for c, cell in enumerate(cells) if cell.text and is_number_shaped(cell.text)), len(cells))
+    for c in range(first_figure + 1, len(cells)):
+        if c in captioned:
+            continue
+        owner = max((p for p in captioned if first_figure <= p < c), default=None)
+        if owner is None or any(q in captioned for q in range(owner + 1, c)):
+            continue
+        if cells[c].text and cells[owner].text:
+            continue  # two figures under one caption: left as printed
+        if cells[c].text:
+            cells[owner] = GridCell(cells[c].text, cells[c].loc)
+        cells[c] = GridCell("", cells[c].loc, span_copy=True)
+    return cells
+
+
 def clean_inline(text: str) -> str:
     """Collapse whitespace the way a browser shows it, without spaces between CJK lines."""
     text = _CJK_BREAK.sub("", text.translate(RADICALS))

@@ -17,7 +17,7 @@ from compliance.hookspecs import hookimpl
 from compliance.model import Loc
 from compliance.readers import LineBlocks, decode_text, looks_binary
 from compliance.readers.dash_rule_tables import dash_rule_tables, has_dash_rules
-from compliance.readers.grid import clean_cell, is_rule_line, with_ascii_bars
+from compliance.readers.grid import clean_cell, is_rule_line, label_spans, with_ascii_bars
 from compliance.readers.ruled_text import has_rule_lines, join_ruled_rows
 
 # Sniffing patterns stay on one line ([ \t], never \s, which also crosses line ends) and never put
@@ -40,6 +40,7 @@ _INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,500})?/?>")
 _SPAN = re.compile(r"\[([^\[\]]{0,2000})\]\{[^{}]{0,200}\}")
 _LINK = re.compile(r"!?\[([^\[\]]{0,2000})\]\([^()]{0,2000}\)")
 # Backslash escapes of ASCII punctuation (``\(``, ``\*``), as CommonMark defines them.
+_HARD_BREAK = re.compile(r"\\(?=\s|$)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # A short label and its figures on a plain line ("行政许可 97"): what PDF-to-Markdown tools leave
 # of a table row whose ruling they did not recognise.
@@ -116,7 +117,8 @@ def inline_text(raw: str) -> str:
     if "](" in text or "]{" in text:
         text = _LINK.sub(r"\1", _SPAN.sub(r"\1", text))
     if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
+        # A backslash before a line break (or the space a joined cell put there) is a hard break.
+        text = _ESCAPE.sub(r"\1", _HARD_BREAK.sub("", text))
     return html.unescape(text) if "&" in text else text
 
 
@@ -136,7 +138,9 @@ def markdown_blocks(text: str) -> list[Block]:
     lines = text.splitlines()
     html_tables = _raw_html_tables(lines)
     if has_dash_rules(text):  # pandoc's simple and multiline tables, by 1-based line number
-        for first, (last, grid) in dash_rule_tables(lines).items():
+        # A cell's lines end in a backslash where pandoc breaks them (a hard break), not a character.
+        unbroken = [line[:-1] if line.endswith("\\") else line for line in lines]
+        for first, (last, grid) in dash_rule_tables(unbroken).items():
             for row in grid.rows:
                 for cell in row:
                     cell.text = clean_cell(inline_text(cell.text))
@@ -191,7 +195,8 @@ def markdown_blocks(text: str) -> list[Block]:
             continue
         heading = None if in_fence else _HEADING.match(line)
         builder.paragraph(number, inline_text(line.strip()), len(heading.group(1)) if heading else None, line)
-    return builder.finish()
+    # A pipe table has no merged cells: a merged label leaves empty cells beside or under it.
+    return [Grid(rows=label_spans(b.rows), loc=b.loc) if isinstance(b, Grid) else b for b in builder.finish()]
 
 
 def _raw_html_tables(lines: list[str]) -> dict[int, tuple[int, list[Block]]]:
