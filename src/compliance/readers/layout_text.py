@@ -217,6 +217,10 @@ def looks_like_layout(text: str) -> bool:
     ``0 0 0 0`` under ``0 0 0 0`` — and carries no positions worth reading.
     """
     lines = [raw.replace("\f", "").rstrip("\r").expandtabs(8) for raw in text.split("\n")]
+    # Only a value after a gap of two spaces counts: without enough such gaps the text is not laid
+    # out, whatever its length (words are not measured at all, which on a long text takes seconds).
+    if sum(1 for line in lines if "  " in line.strip()) < _MIN_ALIGNED_VALUES:
+        return False
     aligned = max(
         _aligned_values(_padded(text_words(text), lines)), _aligned_values(_padded(text_words(text, wide=True), lines))
     )
