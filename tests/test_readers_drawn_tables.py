@@ -228,3 +228,13 @@ def test_a_label_stacked_over_another_is_taken_only_for_the_row_before(upper: li
     grid = with_wrapped_label(blocks, len(texts), index)
     labels = [row[0].text for row in grid.rows if len(row) == 1]
     assert labels == (["1.本机关不掌握相关政府信息"] if labelled else [])
+
+
+def test_tables_under_rules_of_dashes_count_against_the_cell_limit() -> None:
+    from compliance.readers.limits import LimitExceeded
+    from compliance.readers.text import TextReader
+
+    table = "\n".join(["", "  ---- ---- ----", "  甲   1    2", "  乙   3    4", "  ---- ---- ----", ""])
+    with pytest.raises(LimitExceeded) as refused:
+        TextReader().read((table * 5_000).encode(), "tables.txt")
+    assert refused.value.key == "max-cells"

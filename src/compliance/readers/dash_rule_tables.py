@@ -18,6 +18,7 @@ from collections.abc import Callable
 from compliance.document import Grid, GridCell
 from compliance.model import Loc
 from compliance.readers.grid import caption_spans, clean_cell, label_spans
+from compliance.readers.limits import check_table_cells
 
 # A rule has at least two runs of at least this many dashes; a table at most this many lines.
 _MIN_RUN = 3
@@ -44,6 +45,7 @@ def dash_rule_tables(lines: list[str], first_line: int = 1) -> dict[int, tuple[i
     """
     found: dict[int, tuple[int, Grid]] = {}
     index = 0
+    cells = 0
     marks = _Marks(lines)
     while index < len(lines):
         runs = marks.runs[index]
@@ -61,6 +63,9 @@ def dash_rule_tables(lines: list[str], first_line: int = 1) -> dict[int, tuple[i
                 grid.rows[:0] = header.rows
                 grid.loc = grid.loc.moved(line=header.loc.line)
             found[first] = (last, grid)
+            # Every table's cells count against one limit, before more are built.
+            cells += sum(len(row) for row in grid.rows)
+            check_table_cells(cells)
         index = last + 1
     return found
 
