@@ -80,14 +80,21 @@ def test_original_used_when_no_lean_copy_can_be_made(tmp_path: Path, monkeypatch
     def no_onnx(data: bytes) -> bytes:
         raise ImportError("No module named 'onnx'")
 
+    def never(data: bytes) -> bytes:
+        raise AssertionError("rewritten again")
+
     monkeypatch.setattr(lean, "rewrite", no_onnx)
     assert lean.lean_model(detector) == str(detector)
-    monkeypatch.setattr(lean, "rewrite", lambda data: None)  # a model of another shape
+    # A model with nothing to rewrite is remembered as such: later processes load it as it is.
+    monkeypatch.setattr(lean, "rewrite", lambda data: None)
     assert lean.lean_model(detector) == str(detector)
+    monkeypatch.setattr(lean, "rewrite", never)
+    assert lean.lean_model(detector) == str(detector)
+    assert not list((tmp_path / "cache" / "models").glob("*.tmp"))
+    # A cache that cannot keep the copy: the model is not rewritten at all.
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(blocked))
-    monkeypatch.setattr(lean, "rewrite", lambda data: data)
     assert lean.lean_model(detector) == str(detector)
     assert lean.lean_model(tmp_path / "missing.onnx") == str(tmp_path / "missing.onnx")
 

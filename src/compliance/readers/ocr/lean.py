@@ -24,6 +24,7 @@ fails (no ``onnx``, an unwritable cache, a model of another shape), the original
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -48,23 +49,36 @@ def lean_model(original: str | Path) -> str:
     digest = hashlib.sha256(data).hexdigest()[:16]
     # The original's name is kept at the front: the engine tells its detector by the name.
     target = user_cache("models") / f"{source.stem}.lean{REWRITE_VERSION}-{digest}.onnx"
+    # Left when the model offered nothing to rewrite, so that no later process tries again.
+    as_is = target.with_suffix(".as-is")
     if target.is_file():
         return str(target)
-    try:
-        rewritten = rewrite(data)
-    except Exception:  # no onnx, a model of another shape: the original serves
+    if as_is.exists():
         return str(original)
-    if rewritten is None:
-        return str(original)
+    written = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        # Written then renamed: a worker starting at the same moment never loads half a model.
+        # The file is opened first: a cache that cannot keep the copy is not worth the rewrite.
         with tempfile.NamedTemporaryFile("wb", dir=target.parent, suffix=".tmp", delete=False) as handle:
-            handle.write(rewritten)
-        os.replace(handle.name, target)
+            written = handle.name
+            try:
+                rewritten, failed = rewrite(data), False
+            except Exception:  # no onnx, a model of another shape: the original serves
+                rewritten, failed = None, True
+            if rewritten is not None:
+                handle.write(rewritten)
+        if rewritten is not None:
+            # Written then renamed: a worker starting at the same moment never loads half a model.
+            os.replace(written, target)
+            return str(target)
+        if not failed:
+            as_is.touch()
     except OSError:
-        return str(original)
-    return str(target)
+        pass
+    if written is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(written)
+    return str(original)
 
 
 def rewrite(data: bytes) -> bytes | None:
