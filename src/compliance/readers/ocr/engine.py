@@ -158,23 +158,13 @@ def _lean_detector() -> Iterator[None]:
         infer_engine.OrtInferSession._init_sess_opts = staticmethod(build)
 
 
-def recognise(
-    page: Any, dpi: float, rulings: list[Segment] | None = None, timings: dict[str, float] | None = None
-) -> list[TextBox]:
+def recognise(page: Any, dpi: float, rulings: list[Segment] | None = None) -> list[TextBox]:
     """Detect and recognise the text of a greyscale page image (numpy uint8, white paper) at ``dpi``.
-
-    ``timings``, when given, receives the seconds spent detecting and recognising (benchmarks).
-    """
-    import time
-
+    (``bench/bench_ocr.py`` times the stages by wrapping ``detect`` and ``_read``.)"""
     import cv2
     import numpy as np
 
-    started = time.perf_counter()
     found = detect(page, dpi)
-    detected = time.perf_counter()
-    if timings is not None:
-        timings["detect"] = timings.get("detect", 0.0) + detected - started
     if not found:
         return []
     boxes = []
@@ -204,8 +194,6 @@ def recognise(
     if not crops:
         return []
     results = _read(crops)
-    if timings is not None:
-        timings["recognise"] = timings.get("recognise", 0.0) + time.perf_counter() - detected
     out = []
     for (left, upper, right, lower), result in zip(kept, results, strict=True):
         text, score = as_read(result)
