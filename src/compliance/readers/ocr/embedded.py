@@ -149,7 +149,8 @@ def pdf_picture_pages(
             started = time.perf_counter()
             page = document[picture.index]
             try:
-                if page.get_rotation() != picture.rotation:  # rendered as the page was read
+                # Rendered as the page was read (a /Rotate that is no quarter turn is pdfium's to judge).
+                if picture.rotation in (0, 90, 180, 270) and page.get_rotation() != picture.rotation:
                     page.set_rotation(picture.rotation)
                 width, height = page.get_size()
                 area = max((picture.x1 - picture.x0) * (picture.bottom - picture.top), 1.0)

@@ -37,7 +37,7 @@ def reads_across(chars: Iterable[Mapping[str, Any]]) -> bool | None:
 def as_written(page: Any) -> Any:
     """The pdfplumber ``page``, or the same page read without its ``/Rotate`` when that turn is what
     sets its text sideways or upside down (see the module's rule)."""
-    if not getattr(page, "rotation", 0) or reads_across(page.chars) is not False:
+    if getattr(page, "rotation", 0) not in (90, 180, 270) or reads_across(page.chars) is not False:
         return page
     from pdfplumber.page import Page
 
