@@ -243,6 +243,43 @@ def pdf_ruled_table(x: float, top: float, widths: list[float], rows: list[list[s
     return "".join(ops)
 
 
+def with_rotate(data: bytes, turns: dict[int, int], *, content_turned: bool = False) -> bytes:
+    """The PDF with ``/Rotate`` set on the given 0-based pages (90, 180 or 270).
+
+    Without ``content_turned`` the page then shows turned, as when a page is turned in a viewer
+    and saved. With it, the content is first drawn turned the other way on a sheet of the turned
+    size, so the page shows exactly as before: a landscape page printed onto a portrait sheet.
+    """
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(data)
+    try:
+        for index, turn in turns.items():
+            page = document[index]
+            if content_turned:
+                width, height = page.get_size()
+                # Points of the page turned a quarter (or three) counter-clockwise onto a height × width sheet.
+                turned = {
+                    90: (0, 1, -1, 0, height, 0),
+                    180: (-1, 0, 0, -1, width, height),
+                    270: (0, -1, 1, 0, 0, width),
+                }
+                matrix = pdfium_c.FS_MATRIX(*turned[turn])
+                assert pdfium_c.FPDFPage_TransFormWithClip(page.raw, ctypes.byref(matrix), None)
+                sheet = (width, height) if turn == 180 else (height, width)
+                pdfium_c.FPDFPage_SetMediaBox(page.raw, 0, 0, *sheet)
+                pdfium_c.FPDFPage_SetCropBox(page.raw, 0, 0, *sheet)
+            page.set_rotation(turn)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+    finally:
+        document.close()
+
+
 def office_convert(source: Path, to: str, folder: Path) -> Path:
     """``source`` saved by LibreOffice as ``to`` (pdf, doc, …) into ``folder``; the test is skipped without it."""
     import subprocess

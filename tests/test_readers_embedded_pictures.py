@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from documents import office_convert, to_docx
+from documents import office_convert, to_docx, with_rotate
 from scans import cjk_font, seal_picture, table_picture
 
+from compliance.document import Grid
 from compliance.engine import check_report, load_report
 from compliance.model import Report
+from compliance.readers.pdf.reader import PdfReader
 from conftest import SAMPLES
 
 CLEAN = SAMPLES / "v2021-clean-2023.txt"
@@ -141,6 +143,24 @@ def test_table_pasted_as_a_picture_into_word_and_its_pdf(tmp_path: Path) -> None
         chosen = table_pictures(document.pages, set())
     assert images == 2 and len(chosen) == 1  # the table picture, not the seal
 
+    # The picture's page and the first page turned by /Rotate read like the PDF as printed: turned
+    # in a viewer and saved (the pages show sideways and upside down), or printed onto sheets of the
+    # turned size (content drawn turned back, the pages show upright).
+    printed_blocks = _texts(PdfReader().read(pdf.read_bytes(), "printed.pdf").blocks)
+    turns = [{chosen[0].index: 90, 0: 180}, {chosen[0].index: 270}]
+    for turned in [with_rotate(pdf.read_bytes(), t) for t in turns] + [
+        with_rotate(pdf.read_bytes(), t, content_turned=True) for t in turns
+    ]:
+        assert _texts(PdfReader().read(turned, "turned.pdf").blocks) == printed_blocks
+
+
+def _texts(blocks: list[Any]) -> list[object]:
+    """What a reading says, cell by cell and paragraph by paragraph."""
+    return [
+        [[cell.text for cell in row] for row in block.rows] if isinstance(block, Grid) else block.text
+        for block in blocks
+    ]
+
 
 class _Page:
     """A pdfplumber page as far as ``table_pictures`` looks: size, images, characters."""
@@ -255,3 +275,16 @@ def test_a_picture_deleted_with_revision_marks_is_not_read(monkeypatch: pytest.M
     assert sent == []
     DocxReader().read(document(deleted=False), "kept.docx")
     assert len(sent) == 1
+
+
+def test_which_way_text_runs() -> None:
+    from compliance.readers.pdf.rotation import reads_across
+
+    def chars(matrix: tuple[float, ...], count: int) -> list[dict[str, Any]]:
+        return [{"text": "字", "matrix": matrix}] * count + [{"text": " ", "matrix": (0, 1, -1, 0, 0, 0)}] * 9
+
+    assert reads_across(chars((10, 0, 0, 10, 0, 0), 5)) is True
+    assert reads_across(chars((0, -10, 10, 0, 0, 0), 5)) is False  # turned a quarter
+    assert reads_across(chars((-10, 0, 0, -10, 0, 0), 5)) is False  # upside down
+    assert reads_across(chars((10, 0, 0, 10, 0, 0), 2) + chars((0, 10, -10, 0, 0, 0), 3)) is False
+    assert reads_across(chars((10, 0, 0, 10, 0, 0), 0)) is None  # white space only

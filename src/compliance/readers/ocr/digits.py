@@ -47,7 +47,16 @@ class Decoder:
 
     def __call__(self, preds: Any, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
         ordinary = self.decode(preds, *args, **kwargs)
-        return [(*result[:2], *figures(preds[i], self.columns, self.labels)) for i, result in enumerate(ordinary)]
+        # Only a reading with a digit in it is ever taken as a figure (``as_read``): lines of prose
+        # are not decoded again.
+        return [
+            (*result[:2], *(figures(preds[i], self.columns, self.labels) if _has_digit(result[0]) else ("", 0.0)))
+            for i, result in enumerate(ordinary)
+        ]
+
+
+def _has_digit(text: object) -> bool:
+    return any(c.isdigit() for c in str(text))
 
 
 def figures(steps: Any, columns: list[list[int]], labels: list[str]) -> tuple[str, float]:
@@ -82,6 +91,6 @@ def as_read(result: tuple[Any, ...]) -> tuple[str, float]:
     as_digits = "".join(shapes.get(c, c) for c in text)
     # Only where the model's own first choice already has a digit: a letter alone stays a letter
     # (``lattice.digit_shaped`` makes it a doubtful figure).
-    if figure and as_digits == figure and any(c.isdigit() for c in text):
+    if figure and as_digits == figure and _has_digit(text):
         return figure, belief
     return text, confidence

@@ -109,13 +109,16 @@ def insert_tables(blocks: Sequence[Block], pictures: Sequence[tuple[int, Callabl
 
 @dataclass(frozen=True)
 class PagePicture:
-    """A picture on a PDF page that has a text layer: 0-based page, box in points (top-down)."""
+    """A picture on a PDF page that has a text layer: 0-based page, box in points (top-down) of the
+    page as read, turned by ``rotation`` (its ``/Rotate``, or 0 when read as written: see
+    ``readers.pdf.rotation``)."""
 
     index: int
     x0: float
     top: float
     x1: float
     bottom: float
+    rotation: int = 0
 
 
 # Render resolution for a picture: at least the scans' 200 dpi, more when the picture has more.
@@ -146,6 +149,9 @@ def pdf_picture_pages(
             started = time.perf_counter()
             page = document[picture.index]
             try:
+                # Rendered as the page was read (a /Rotate that is no quarter turn is pdfium's to judge).
+                if picture.rotation in (0, 90, 180, 270) and page.get_rotation() != picture.rotation:
+                    page.set_rotation(picture.rotation)
                 width, height = page.get_size()
                 area = max((picture.x1 - picture.x0) * (picture.bottom - picture.top), 1.0)
                 dpi = min(_RENDER_DPI, 72 * (MAX_IMAGE_PIXELS / area) ** 0.5)

@@ -22,7 +22,7 @@ from compliance.readers.ocr.digits import Decoder, as_read
 from compliance.readers.ocr.prepare import Segment
 
 # Bumped whenever page preparation or reading changes what a page yields: part of the cache key.
-PIPELINE_VERSION = 20
+PIPELINE_VERSION = 21
 # Detection runs on the page scaled to this resolution: text lines are still 10–20 px high.
 DETECTION_DPI = 100
 # The detector's working memory grows with its input (≈ 180 MB for an A4 page at 100 dpi, a
@@ -87,7 +87,9 @@ def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
     with _lean_detector():
-        engine = RapidOCR(intra_op_num_threads=threads(), inter_op_num_threads=1, use_cls=False, print_verbose=False)
+        engine = RapidOCR(
+            intra_op_num_threads=threads(), inter_op_num_threads=1, use_cls=False, print_verbose=False, **_model_paths()
+        )
     # Our detection image is already small: keep the detector from scaling it back up.
     engine.text_det.limit_side_len = 32
     # Accept fainter line boxes than the default 0.5: a lone digit in a noisy scan scores low,
@@ -104,6 +106,24 @@ def _engine() -> Any:
     # Every result also carries its digits-only reading (see ``digits``).
     engine.text_rec.postprocess_op = Decoder(engine.text_rec.postprocess_op)
     return engine
+
+
+def _model_paths() -> dict[str, str]:
+    """The detector's and recogniser's lean copies (``lean``), as RapidOCR's settings; none when
+    ``COMPLIANCE_OCR_LEAN`` is off (to compare) or RapidOCR no longer lays out its settings so."""
+    from compliance.datacache import switched_on
+    from compliance.readers.ocr.lean import lean_model
+
+    if not switched_on("COMPLIANCE_OCR_LEAN"):
+        return {}
+    try:
+        from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+        from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+
+        config = update_model_path(read_yaml(DEFAULT_CFG_PATH))
+        return {f"{part.lower()}_model_path": lean_model(config[part]["model_path"]) for part in ("Det", "Rec")}
+    except (ImportError, KeyError, TypeError, OSError):
+        return {}
 
 
 @contextmanager
@@ -138,23 +158,13 @@ def _lean_detector() -> Iterator[None]:
         infer_engine.OrtInferSession._init_sess_opts = staticmethod(build)
 
 
-def recognise(
-    page: Any, dpi: float, rulings: list[Segment] | None = None, timings: dict[str, float] | None = None
-) -> list[TextBox]:
+def recognise(page: Any, dpi: float, rulings: list[Segment] | None = None) -> list[TextBox]:
     """Detect and recognise the text of a greyscale page image (numpy uint8, white paper) at ``dpi``.
-
-    ``timings``, when given, receives the seconds spent detecting and recognising (benchmarks).
-    """
-    import time
-
+    (``bench/bench_ocr.py`` times the stages by wrapping ``detect`` and ``_read``.)"""
     import cv2
     import numpy as np
 
-    started = time.perf_counter()
     found = detect(page, dpi)
-    detected = time.perf_counter()
-    if timings is not None:
-        timings["detect"] = timings.get("detect", 0.0) + detected - started
     if not found:
         return []
     boxes = []
@@ -184,8 +194,6 @@ def recognise(
     if not crops:
         return []
     results = _read(crops)
-    if timings is not None:
-        timings["recognise"] = timings.get("recognise", 0.0) + time.perf_counter() - detected
     out = []
     for (left, upper, right, lower), result in zip(kept, results, strict=True):
         text, score = as_read(result)

@@ -42,7 +42,7 @@ def table_pictures(pages: list[Any], skip: Collection[int]) -> list[PagePicture]
             box = on_page(image, width, height)
             if box is None or not large_enough(_pixels(image), box[2] - box[0], width):
                 continue
-            picture = PagePicture(index, *box)
+            picture = PagePicture(index, *box, rotation=int(getattr(page, "rotation", 0)))
             if _characters_inside(page, picture) < _COVERED_CHARACTERS:
                 found.append(picture)
     return found if len(found) <= MAX_PICTURES else []

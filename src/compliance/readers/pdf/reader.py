@@ -26,6 +26,7 @@ from compliance.readers.pdf.assemble import Line, assemble, drop_running_heads
 from compliance.readers.pdf.limits import check_page_count, check_page_objects, check_streams, drawing_operators
 from compliance.readers.pdf.objects import PageObjects
 from compliance.readers.pdf.pictures import table_pictures
+from compliance.readers.pdf.rotation import as_written
 from compliance.readers.pdf.tables import (
     PageTable,
     closing_rules,
@@ -79,6 +80,7 @@ def read_pdf(data: bytes, name: str = "") -> list[Block]:
                     f"PDF 页数过多（{len(pages)} 页，上限 max-pages = {limits.max_pages} 页）",
                     f"the PDF has too many pages ({len(pages)}; limit max-pages = {limits.max_pages})",
                 )
+            pages = list(pages)  # a page turned sideways by /Rotate is put back as written (below)
             tables, lines, scanned = _read_pages(pages, data)
             pictured = table_pictures(pages, set(scanned))
     except LoadError:
@@ -210,7 +212,9 @@ def assemble_ocr(pages: list[Any]) -> list[Block]:
 
 def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Line], list[int]]:
     """Tables and text lines of the pages read from their text layer, and the (0-based) pages
-    left for OCR: no text layer, or one that is not their text (``text_layer.needs_ocr``)."""
+    left for OCR: no text layer, or one that is not their text (``text_layer.needs_ocr``).
+    A page whose ``/Rotate`` sets its text sideways is replaced in ``pages`` by the page read
+    as written (``rotation.as_written``), for the pictures on it to be found the same way."""
     lines: list[Line] = []
     tables: list[PageTable] = []
     scanned: list[int] = []
@@ -231,6 +235,8 @@ def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Li
                 # pdfium's equivalents spares pdfminer's slow interpreter. Should the cache
                 # ever be renamed, pdfplumber simply parses the page itself, as before.
                 page._objects = objects
+            if page.rotation:
+                pages[index] = page = as_written(page)
             if needs_ocr(page):
                 scanned.append(index)
                 continue
