@@ -47,9 +47,13 @@ if TYPE_CHECKING:
     from compliance.batch.executors import Executor
     from compliance.batch.run import Batch
 
-# A document whose reading took longer than this is kept for the second pass; below it, reading the
-# file again costs less than packing and unpacking the document (a text report: ≈ 1–2 ms either way).
+# A document whose reading took more CPU than this is kept for the second pass; below it, reading the
+# file again costs less than packing and unpacking the document (a text report: ≈ 1–3 ms either way).
+# CPU time, not wall time: on a loaded machine a text report's reading may take longer than this by
+# the clock, and keeping it would cost more than reading it again.
 KEEP_READ_SECONDS = 0.02
+# Work a reader waits for outside this process (an OCR engine's own process) shows only on the clock.
+KEEP_WAIT_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,11 @@ class Keyed:
 
 
 def key_task(options: Options, folder: str | None, path: str) -> Keyed:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     key, document = report_key(Path(path), get_registry(), options)
     kept: bytes | Stored | None = None
-    if document is not None and time.perf_counter() - started >= KEEP_READ_SECONDS:
+    slow = time.process_time() - cpu >= KEEP_READ_SECONDS or time.perf_counter() - started >= KEEP_WAIT_SECONDS
+    if document is not None and slow:
         kept = pack(document)
         if folder is not None:
             kept = put_in(folder, kept)
