@@ -33,7 +33,7 @@ Number = Annotated[
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Batches pickle every report from a worker process to the parent and back. Pydantic's
