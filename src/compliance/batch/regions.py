@@ -99,7 +99,9 @@ class Manifest(Sequence[RegionEntry]):
     def __init__(self, entries: Iterable[RegionEntry] = ()) -> None:
         import sqlite3  # only a batch with a manifest needs it: not imported at start-up
 
-        self.db = sqlite3.connect("")  # "": a private on-disk database, deleted on close
+        # "": a private on-disk database, deleted on close; used by one thread at a time, not always
+        # the one that read the manifest (a caller may read it in one thread and run the batch in another)
+        self.db = sqlite3.connect("", check_same_thread=False)
         self.db.execute("PRAGMA cache_size = -1024")  # at most 1 MiB of pages held in memory
         self.db.executescript(_SCHEMA)
         rows = (
