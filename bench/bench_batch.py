@@ -1,6 +1,7 @@
 """Benchmark: a batch through `compliance check` — throughput, peak memory, first-output latency.
 
 Usage: python bench/bench_batch.py [--reports 1000,10000] [--jobs 2] [--format jsonl] [--dask] [--profile N]
+       python bench/bench_batch.py --profile-batch N [--format text] [--no-pair]
 
 Reports are variants of our own samples in reports/ (another agency name and year each, so
 cross-year pairing finds pairs), written to a temporary folder per size. Each run is a fresh
@@ -82,6 +83,44 @@ def profile(folder: Path, top: int) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
 
 
+class _InProcess:
+    """An executor running each task in this process, in order: a profile then sees the whole batch
+    (first pass, checks, cross-year rules, output) instead of a parent waiting on its workers."""
+
+    def __init__(self, handler, **_: object) -> None:  # type: ignore[no-untyped-def]
+        self.handler = handler
+
+    def __enter__(self) -> _InProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass
+
+    def run(self, tasks, window=None):  # type: ignore[no-untyped-def]
+        for index, task in enumerate(tasks):
+            yield index, self.handler(task)
+
+
+def profile_batch(folder: Path, output_format: str, extra: list[str], top: int) -> None:
+    import compliance.batch.run as batch_run
+    from compliance.cli import main
+
+    batch_run.make_executor = lambda kind, handler, **options: _InProcess(handler)  # type: ignore[assignment]
+    sys.argv = ["compliance", "check", str(folder), "--format", output_format, "--isolated", "-q", *extra]
+    sys.argv += ["-o", str(folder.parent / f"out.{output_format}")]
+    profiler = cProfile.Profile()
+    started = time.process_time()
+    profiler.enable()
+    with contextlib.suppress(SystemExit):
+        main()
+    profiler.disable()
+    count = len(list(folder.glob("*.txt")))
+    print(f"{count} reports: {1000 * (time.process_time() - started) / count:.1f} CPU ms per report, profiled")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", default="1000,10000")
@@ -90,6 +129,8 @@ def main() -> None:
     parser.add_argument("--dask", action="store_true", help="also run on a 2-worker Dask LocalCluster")
     parser.add_argument("--paired-only", action="store_true", help="no --no-pair run (older CLIs lack it)")
     parser.add_argument("--profile", type=int, default=0, help="profile N reports in-process instead")
+    parser.add_argument("--profile-batch", type=int, default=0, help="profile a whole N-report CLI batch in-process")
+    parser.add_argument("--no-pair", action="store_true", help="with --profile-batch: the batch without pairing")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one CLI run, memory on stderr
     args = parser.parse_args()
     if args.measure:
@@ -97,6 +138,11 @@ def main() -> None:
         return
     sizes = [int(s) for s in args.reports.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
+        if args.profile_batch:
+            folder = Path(tmp) / "profile"
+            write_variants(folder, args.profile_batch, REPO / "reports")
+            profile_batch(folder, args.format, ["--no-pair"] if args.no_pair else [], 40)
+            return
         if args.profile:
             folder = Path(tmp) / "profile"
             write_variants(folder, args.profile, REPO / "reports")

@@ -70,3 +70,24 @@ def test_rollup_rules_are_listed_and_explained() -> None:
     listing = CliRunner().invoke(cli, ["rules"]).output
     assert "ROLLUP-T3" in listing and "ROLLUP-MISSING" in listing
     assert "Failing example" in CliRunner().invoke(cli, ["explain", "ROLLUP-T4"]).output
+
+
+def test_manifest_on_disk_reads_back_as_the_entries_given_and_a_plain_list_rolls_up_alike(tmp_path: Path) -> None:
+    from compliance.batch.regions import Manifest, RegionEntry
+
+    entries = [
+        RegionEntry(region="云溪市", path=(tmp_path / "city.txt").resolve()),
+        RegionEntry(region="东区", parent="云溪市", agency="云溪市东区", year=2023),
+    ]
+    manifest = Manifest(entries)
+    assert len(manifest) == 2 and list(manifest) == entries
+    assert manifest[-1] == entries[1] and manifest[0:1] == entries[:1]
+    paths = _reports(tmp_path, {"city.txt": "云溪市人民政府", "east.txt": "云溪市东区", "west.txt": "云溪市西区"})
+    text = "path,region,parent\ncity.txt,云溪市,\neast.txt,东区,云溪市\nwest.txt,西区,云溪市\n"
+    (tmp_path / "regions.csv").write_text(text, encoding="utf-8")
+    read = read_manifest(tmp_path / "regions.csv")
+    as_list = run_batch(list(paths.values()), Options(), BatchOptions(regions=list(read)))
+    on_disk = run_batch(list(paths.values()), Options(), BatchOptions(regions=read))
+    found = [[f.fingerprint for f in c.result.findings if f.category == "roll-up"] for c in on_disk.checked]
+    assert found == [[f.fingerprint for f in c.result.findings if f.category == "roll-up"] for c in as_list.checked]
+    assert any(found)  # the city's totals differ from its two districts' sum

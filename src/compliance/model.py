@@ -73,10 +73,8 @@ class Loc(Strict):
         """A copy with some positions changed, without validation: readers place every cell and
         paragraph this way, and ``model_copy`` costs twice as much (profile of text batches)."""
         copy = _new(Loc)
-        values = self.__dict__.copy()
-        values.update(changes)
-        _set_dict(copy, values)
-        _set_fields(copy, self.__pydantic_fields_set__ | changes.keys())
+        _set_dict(copy, {**self.__dict__, **changes})
+        _set_fields(copy, self.__pydantic_fields_set__.union(changes))
         _set_extra(copy, None)
         _set_private(copy, None)
         return copy

@@ -39,7 +39,7 @@ from compliance.engine import (
     report_key,
     sort_findings,
 )
-from compliance.model import Report
+from compliance.model import KeyRatios, Report
 from compliance.rules.base import CheckContext
 from compliance.rules.ratios import report_ratios
 
@@ -47,9 +47,13 @@ if TYPE_CHECKING:
     from compliance.batch.executors import Executor
     from compliance.batch.run import Batch
 
-# A document whose reading took longer than this is kept for the second pass; below it, reading the
-# file again costs less than packing and unpacking the document (a text report: ≈ 1–2 ms either way).
+# A document whose reading took more CPU than this is kept for the second pass; below it, reading the
+# file again costs less than packing and unpacking the document (a text report: ≈ 1–3 ms either way).
+# CPU time, not wall time: on a loaded machine a text report's reading may take longer than this by
+# the clock, and keeping it would cost more than reading it again.
 KEEP_READ_SECONDS = 0.02
+# Work a reader waits for outside this process (an OCR engine's own process) shows only on the clock.
+KEEP_WAIT_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,11 @@ class Keyed:
 
 
 def key_task(options: Options, folder: str | None, path: str) -> Keyed:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     key, document = report_key(Path(path), get_registry(), options)
     kept: bytes | Stored | None = None
-    if document is not None and time.perf_counter() - started >= KEEP_READ_SECONDS:
+    slow = time.process_time() - cpu >= KEEP_READ_SECONDS or time.perf_counter() - started >= KEEP_WAIT_SECONDS
+    if document is not None and slow:
         kept = pack(document)
         if folder is not None:
             kept = put_in(folder, kept)
@@ -100,16 +105,17 @@ def check_task(
         if folder is not None:
             kept = put_in(folder, kept)
     if report is not None and keep:
-        _remember((batch, path), report)
+        _remember((batch, path), report, result.ratios)
     if report is not None and prior is not None:
-        then = _prior_report(prior, options, batch)
+        then, ratios = _prior_report(prior, options, batch)
         if then is not None:
             from compliance.batch.run import cross_year_rules
 
             cross = check_report(report, registry, options, then, rules=cross_year_rules(registry, options))
             if result.ratios is not None:
                 # The year-over-year change needs last year's ratios, as its own check computed them.
-                ratios = report_ratios(CheckContext(report=then, layouts=registry.layouts, previous=None))
+                if ratios is None:
+                    ratios = report_ratios(CheckContext(report=then, layouts=registry.layouts, previous=None))
                 result.ratios = result.ratios.with_previous(ratios)
             if cross:
                 result.findings = sort_findings([*result.findings, *cross])
@@ -120,29 +126,32 @@ def check_task(
 # them takes it from here instead of unpacking it (with two workers, about every other prior). Few:
 # a report in memory is ≈ 0.5 MB, and a prior further back than this is usually stored already.
 _RECENT = 16
-# Keyed by batch too: a cluster's workers outlive a batch, and a file may change between two.
-_recent: OrderedDict[tuple[str, str], Report] = OrderedDict()
+# Keyed by batch too: a cluster's workers outlive a batch, and a file may change between two. Each
+# report is held with the ratios its own check computed (its year-over-year change is not read:
+# only its applications are), which a later report's change needs.
+_recent: OrderedDict[tuple[str, str], tuple[Report, KeyRatios | None]] = OrderedDict()
 
 
-def _remember(key: tuple[str, str], report: Report) -> None:
-    _recent[key] = report
+def _remember(key: tuple[str, str], report: Report, ratios: KeyRatios | None) -> None:
+    _recent[key] = (report, ratios)
     if len(_recent) > _RECENT:
         _recent.popitem(last=False)
 
 
-def _prior_report(prior: tuple[str, Any, Any], options: Options, batch: str) -> Report | None:
+def _prior_report(prior: tuple[str, Any, Any], options: Options, batch: str) -> tuple[Report | None, KeyRatios | None]:
+    """The prior report, and its ratios when known already (None: compute them)."""
     kind, place, path = prior
     held = _recent.get((batch, path))
     if held is not None:
         return held
     if kind == "report":
-        return unpack(read_stored(place))
+        return unpack(read_stored(place)), None
     document = place
     try:
         loaded: Document | None = unpacked(read_stored(document)) if document is not None else None
-        return load_report(Path(path), get_registry(), options, loaded)
+        return load_report(Path(path), get_registry(), options, loaded), None
     except Exception:  # its own check reports why; unreadable, it is no one's prior
-        return None
+        return None, None
 
 
 # ---- parent side -------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ class BatchOptions:
     jobs: int = 1
     timeout: float | None = DEFAULT_TIMEOUT  # seconds per report; None or 0: no limit
     previous: Path | None = None  # last year's report for every report of the batch
-    regions: list[RegionEntry] | None = None  # roll-up manifest entries (regions.read_manifest)
+    regions: Sequence[RegionEntry] | None = None  # roll-up manifest entries (regions.read_manifest)
     keep_reports: bool = False  # hand the Report objects to the formatter (HTML re-renders tables)
     progress: Progress | None = None  # wraps the result stream, e.g. a progress bar
     executor: str = "local"  # executors.EXECUTORS
