@@ -368,28 +368,23 @@ def _repeat_caption_rows(table: Any) -> None:
 
 
 def _libreoffice_text(plans: list[Plan], done: Callable[..., None]) -> None:
-    ready = [p for p in plans if p.target("lo-docx").is_file()]
-    for p in plans:
-        if p not in ready:
-            done(p, "lo-txt", time.perf_counter(), "no lo-docx to save as text")
-
-    def inputs(p: Plan, folder: Path) -> list[tuple[Path, str]]:
-        path = folder / f"{p.source.sha256[:16]}.docx"
-        shutil.copyfile(p.target("lo-docx"), path)
-        return [(path, "lo-txt")]
-
-    _batch(ready, "lo-txt", inputs, "txt:Text (encoded):UTF8", done)
+    _from_docx(plans, "lo-txt", "txt:Text (encoded):UTF8", done)
 
 
 def _libreoffice_html(plans: list[Plan], done: Callable[..., None]) -> None:
+    _from_docx(plans, "lo-html", "html:HTML (StarWriter)", done)
+
+
+def _from_docx(plans: list[Plan], name: str, target: str, done: Callable[..., None]) -> None:
+    """The ``name`` rendering of every plan: its LibreOffice DOCX saved again through ``target``."""
     ready = [p for p in plans if p.target("lo-docx").is_file()]
     for p in plans:
         if p not in ready:
-            done(p, "lo-html", time.perf_counter(), "no lo-docx to re-save")
+            done(p, name, time.perf_counter(), "no lo-docx to save again")
 
     def inputs(p: Plan, folder: Path) -> list[tuple[Path, str]]:
         path = folder / f"{p.source.sha256[:16]}.docx"
         shutil.copyfile(p.target("lo-docx"), path)
-        return [(path, "lo-html")]
+        return [(path, name)]
 
-    _batch(ready, "lo-html", inputs, "html:HTML (StarWriter)", done)
+    _batch(ready, name, inputs, target, done)
