@@ -69,6 +69,17 @@ def test_faults_sample_received_including_carried_in_is_warning(tmp_path: Path) 
     assert "上年结转" in found[0].message
 
 
+def test_received_figure_is_unverifiable_when_carried_in_cannot_be_read(tmp_path: Path) -> None:
+    # The faults sample counts carried-in applications as received (a warning). With the 上年结转 row
+    # unreadable, that reading cannot be ruled out: "cannot verify", never the agency's error.
+    lines = sample("v2021-faults-2022.txt").split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith("二、上年结转"))
+    lines[at] = lines[at].split("\t")[0] + "\t" + "\t".join(["见附件"] * 7)
+    found = narrative(check_text(tmp_path, "\n".join(lines)))
+    assert [(f.rule, f.severity, f.expected, f.actual) for f in found] == [("T3-TEXT", "info", 38, 40)]
+    assert "无法核验" in found[0].message
+
+
 def test_clean_samples_have_no_narrative_finding(tmp_path: Path) -> None:
     for name in ("v2019-clean-2020.txt", "v2021-clean-2023.txt"):
         assert narrative(check_text(tmp_path, sample(name), name=name)) == []

@@ -267,9 +267,12 @@ class NarrativeKind(RuleKind):
         def emit(severity: str, message: str, message_en: str) -> Finding:
             return claim_finding(rule, claim, target, expected, message, severity, message_en)
 
+        # Another legitimate reading whose cells could not be read may be the one the prose means.
+        undecided = False
         for reading in pattern.readings if pattern else []:
             alt_target = Target.parse(reading.target)
             alt = target_value(ctx, alt_target) if alt_target else None
+            undecided = undecided or (alt_target is not None and alt is None)
             if alt is None or alt != claim.value:
                 continue
             if reading.severity == "none":
@@ -293,6 +296,13 @@ class NarrativeKind(RuleKind):
                 f"stated {claim.value}, table {expected}; the figure may cover a different body than the table",
             )
         severity = pattern.severity if pattern else rule.severity
+        if undecided and severity == "error":
+            return emit(
+                "info",
+                f"{said}，{where}为 {expected}；正文可能按另一口径计数，而该口径所需的单元格未能读出，无法核验",
+                f"stated {claim.value}, table {expected}; the figure may follow another reading whose cells "
+                "could not be read: cannot verify",
+            )
         return emit(
             severity,
             f"{said}，但{where}为 {expected}",
