@@ -61,6 +61,7 @@ EXPECTED = {
     "pdf_flate_bomb": "max-stream",
     "pdf_many_operators": "max-page-objects",
     "pdf_many_pages": "max-pages",
+    "pdf_textless_pages": "max-ocr-pages",
     "yaml_laughs": "YAML aliases",
     "json_deep": "max-depth",
     "yaml_deep": "max-depth",
