@@ -43,3 +43,28 @@ def test_a_count_is_plain_ascii_digits_of_figure_length() -> None:
     assert whole_count("²") is None  # isdigit() accepts it, int() does not
     assert whole_count("١٢") is None  # Arabic-Indic digits: not how a report prints a count
     assert whole_count("") is None
+
+
+def test_an_image_pillow_cannot_size_is_one_damaged_image_finding() -> None:
+    # Found by fuzzing TIFF, JPEG, PNG and BMP files through the frame decoder: a TIFF whose
+    # second frame has no ImageWidth tag makes Pillow raise TypeError ("Missing dimensions"), which escaped
+    # the image reader as "reader failed". Any error of Pillow's decoding is a damaged file.
+    import io
+
+    import pytest
+    from PIL import Image
+
+    from compliance.document import LoadError
+    from compliance.readers.ocr.scanned import image_pages
+
+    out = io.BytesIO()
+    frames = [Image.new("L", (40, 30), 255), Image.new("L", (40, 30), 0)]
+    frames[0].save(out, format="TIFF", save_all=True, append_images=frames[1:])
+    data = out.getvalue()
+    width_tag = b"\x00\x01\x04\x00\x01\x00\x00\x00"  # tag 256 (ImageWidth), LONG, one value
+    assert data.count(width_tag) == 2
+    second = data.rindex(width_tag)  # the second frame's: the first frame opens, seeking fails
+    broken = data[:second] + b"\xff\x0f" + data[second + 2 :]
+    with pytest.raises(LoadError) as refused:
+        image_pages(broken, None)
+    assert "damaged" in refused.value.message_en

@@ -8,14 +8,17 @@ reader assembles into paragraphs and grids.
 
 from __future__ import annotations
 
+import functools
 import io
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from compliance.document import Grid, GridCell, LoadError
 from compliance.model import Loc
+from compliance.readers.limits import out_of_memory
 from compliance.readers.ocr.engine import TextBox
 from compliance.readers.ocr.lattice import (
     PageTable,
@@ -34,6 +37,7 @@ RENDER_DPI = 200
 DEFAULT_IMAGE_DPI = 200
 MAX_IMAGE_PIXELS = 60_000_000  # a decompression bomb is refused, not rendered
 MAX_FRAMES = 300
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -132,21 +136,36 @@ def pdf_pages(data: bytes, indexes: list[int], sha256: str | None, name: str = "
 
 def image_pages(data: bytes, sha256: str | None, name: str = "") -> list[PageItems]:
     """OCR every frame of an image file (``name``: the file, for progress lines)."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    total = _decoded(functools.partial(_frame_count, data))
+    found = []
+    for number in range(1, total + 1):
+        started = time.perf_counter()
+        page, dpi = _decoded(functools.partial(_frame, data, number - 1))
+        found.append(items(read_page(page, number, dpi, sha256)))
+        del page
+        page_read(name, number, total, time.perf_counter() - started)
+    return found
+
+
+def _decoded(step: Callable[[], _T]) -> _T:
+    """``step`` (Pillow decoding a file), with whatever a damaged file makes it raise as one LoadError.
+
+    Pillow's parsers raise what a broken header leads them to: OSError and ValueError mostly, but
+    also TypeError ("Missing dimensions" in a TIFF), KeyError, struct.error, EOFError. Its warnings
+    about broken metadata are not printed: the file is read or refused, and says so in a finding.
+    """
     try:
-        with _opened(data) as picture:
-            total = min(getattr(picture, "n_frames", 1), MAX_FRAMES)
-        found = []
-        for number in range(1, total + 1):
-            started = time.perf_counter()
-            page, dpi = _frame(data, number - 1)
-            found.append(items(read_page(page, number, dpi, sha256)))
-            del page
-            page_read(name, number, total, time.perf_counter() - started)
-        return found
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return step()
+    except (LoadError, MemoryError):
+        raise
+    except Exception as exc:
+        if out_of_memory(exc):  # OpenCV reducing a frame over the worker's memory cap
+            raise MemoryError(str(exc)) from exc
         raise LoadError(
             f"图片文件已损坏或格式不受支持，无法识别（{type(exc).__name__}）",
             f"the image is damaged or in an unsupported format ({type(exc).__name__})",
@@ -156,10 +175,12 @@ def image_pages(data: bytes, sha256: str | None, name: str = "") -> list[PageIte
 def _opened(data: bytes) -> Any:
     from PIL import Image
 
-    with warnings.catch_warnings():
-        # Oversized frames are refused in ``_frame``, with a finding rather than a warning on stderr.
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        return Image.open(io.BytesIO(data))
+    return Image.open(io.BytesIO(data))
+
+
+def _frame_count(data: bytes) -> int:
+    with _opened(data) as picture:
+        return min(getattr(picture, "n_frames", 1), MAX_FRAMES)
 
 
 def _frame(data: bytes, index: int) -> tuple[Any, float]:
