@@ -171,6 +171,11 @@ def pdf_many_pages(count: int = 200_000) -> tuple[str, bytes]:
     return "pages.pdf", out.getvalue()
 
 
+def pdf_textless_pages(count: int = 250) -> tuple[str, bytes]:
+    """``count`` blank pages, under ``max-pages``: every one is left for OCR (seconds a page)."""
+    return "textless.pdf", pdf_many_pages(count)[1]
+
+
 def yaml_laughs() -> tuple[str, bytes]:
     """Nested YAML aliases ("billion laughs"): nine levels of nine references."""
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
@@ -229,6 +234,7 @@ BOMBS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "pdf_flate_bomb": pdf_flate_bomb,
     "pdf_many_operators": pdf_many_operators,
     "pdf_many_pages": pdf_many_pages,
+    "pdf_textless_pages": pdf_textless_pages,
     "yaml_laughs": yaml_laughs,
     "json_deep": json_deep,
     "yaml_deep": yaml_deep,

@@ -61,6 +61,7 @@ EXPECTED = {
     "pdf_flate_bomb": "max-stream",
     "pdf_many_operators": "max-page-objects",
     "pdf_many_pages": "max-pages",
+    "pdf_textless_pages": "max-ocr-pages",
     "yaml_laughs": "YAML aliases",
     "json_deep": "max-depth",
     "yaml_deep": "max-depth",
@@ -244,3 +245,17 @@ def test_pages_of_a_pdf_pdfium_refuses_are_counted_by_their_operators(monkeypatc
     assert "max-page-objects" in refused.value.message_en
     assert time.monotonic() - started < WALL_SECONDS
     assert pdf_reader.read_pdf(plain_pdf())  # an ordinary page is read as before
+
+
+def test_pages_left_for_ocr_are_counted_against_their_limit() -> None:
+    from bombs import pdf_many_pages
+
+    from compliance.readers.limits import LimitExceeded, Limits, applied
+    from compliance.readers.pdf.limits import check_ocr_pages
+    from compliance.readers.pdf.reader import read_pdf
+
+    check_ocr_pages(60, 60, Limits())  # a 60-page scan is read by default
+    with applied(Limits(max_ocr_pages=2)), pytest.raises(LimitExceeded) as refused:
+        read_pdf(pdf_many_pages(3)[1])  # refused as the third blank page is reached, before any OCR
+    assert refused.value.key == "max-ocr-pages"
+    assert "3 without a text layer by page 3" in refused.value.message_en

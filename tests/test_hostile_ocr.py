@@ -69,3 +69,31 @@ def test_banded_detection_finds_the_lines_one_pass_finds(monkeypatch: pytest.Mon
         return sorted((top + bottom) / 2 for _, top, _, bottom in boxes)
 
     assert np.allclose(middles(banded), middles(whole), atol=6)
+
+
+def test_an_image_frame_is_decoded_on_its_own_and_a_jpeg_at_a_reduced_scale(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from PIL import Image
+
+    from compliance.readers.ocr import scanned
+
+    seen: list[tuple[int, int]] = []
+    real = scanned.within_pixels
+
+    def spy(image: object, dpi: float) -> tuple[object, float]:
+        seen.append(image.size)  # type: ignore[attr-defined]
+        return real(image, dpi)
+
+    monkeypatch.setattr(scanned, "within_pixels", spy)
+    out = io.BytesIO()
+    Image.new("L", (6000, 8000), 255).save(out, format="JPEG", dpi=(720, 720))  # A4 at 720 dpi
+    grey, dpi = scanned._frame(out.getvalue(), 0)
+    # Decoded at half scale (the smallest JPEG scale over the budget), not at 48 M pixels.
+    assert seen == [(3000, 4000)]
+    assert grey.size <= MAX_OCR_PIXELS and dpi == pytest.approx(720.0 * grey.shape[1] / 6000, rel=0.01)
+    frames = [Image.new("L", (40, 30), shade) for shade in (0, 128, 255)]
+    out = io.BytesIO()
+    frames[0].save(out, format="TIFF", save_all=True, append_images=frames[1:])
+    read = [scanned._frame(out.getvalue(), index)[0] for index in range(3)]
+    assert [int(page[0, 0]) for page in read] == [0, 128, 255]

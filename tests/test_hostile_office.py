@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from compliance.document import LoadError
 from compliance.readers import office
+from compliance.readers.limits import LimitExceeded, Limits, applied
 
 
 class _Interrupted(BaseException):
@@ -61,13 +61,33 @@ def test_libreoffice_is_bounded_in_cpu_time_whoever_waits_for_it(
     # CPU limit, inherited by soffice.bin, ends a conversion that would spin for ever.
     pids = tmp_path / "pids"
     fake = tmp_path / "soffice"
-    fake.write_text(f"#!/bin/sh\nsh -c 'while :; do :; done' &\necho $! > {pids}\nwait\n", encoding="utf-8")
+    # Like soffice, the wrapper reports how its child ended (LibreOffice itself aborts at SIGXCPU).
+    fake.write_text(f"#!/bin/sh\nsh -c 'while :; do :; done' &\necho $! > {pids}\nwait $!\n", encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setattr(office, "find_soffice", lambda: str(fake))
     monkeypatch.setattr(office, "CONVERT_CPU_SECONDS", 1)
     started = time.monotonic()
-    with pytest.raises(LoadError) as refused:
-        office.convert_to_docx(b"{\\rtf1 x}", ".rtf", timeout=60)
-    assert "could not convert" in refused.value.message_en
+    with applied(Limits(max_convert_seconds=1)), pytest.raises(LimitExceeded) as refused:
+        office.convert_to_docx(b"{\\rtf1 x}", ".rtf", timeout=60)  # the wall limit out of the way
+    assert refused.value.key == "max-convert-seconds"
     assert time.monotonic() - started < 30
+    assert not _alive(int(pids.read_text(encoding="utf-8")))
+
+
+def test_libreoffice_is_bounded_in_wall_time_and_the_finding_names_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On a loaded machine 10 CPU-s of LibreOffice took 25–30 s of wall time: the wall limit
+    # (max-convert-seconds) ends a conversion that waits or crawls, whatever its CPU time.
+    pids = tmp_path / "pids"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {pids}\nwait\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(office, "find_soffice", lambda: str(fake))
+    started = time.monotonic()
+    with applied(Limits(max_convert_seconds=1)), pytest.raises(LimitExceeded) as refused:
+        office.convert_to_docx(b"{\\rtf1 x}", ".rtf")
+    assert time.monotonic() - started < 5
+    assert refused.value.key == "max-convert-seconds"
+    assert "max-convert-seconds = 1" in refused.value.message_en
     assert not _alive(int(pids.read_text(encoding="utf-8")))

@@ -22,7 +22,7 @@ from compliance.layout import TableSpec
 from compliance.mapping.cells import SplitRow, spec_cell
 from compliance.mapping.inference import RowIdentity, row_identities
 from compliance.mapping.normalize import key
-from compliance.mapping.numbers import is_number
+from compliance.mapping.numbers import is_number, whole_count
 from compliance.mapping.runcells import inferred_note
 from compliance.model import Cell, CellStatus, Note
 
@@ -125,8 +125,7 @@ def _confirmed(
 def _integer(cell: GridCell | None) -> int | None:
     if cell is None:
         return None
-    text = cell.text.strip().replace(",", "")
-    return int(text) if text.isdigit() else None
+    return whole_count(cell.text)
 
 
 class CaptionIndex:

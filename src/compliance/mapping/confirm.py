@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from compliance.document import GridCell
 from compliance.layout import TableSpec
 from compliance.mapping.cells import MappedTable, SplitRow, spec_cell
+from compliance.mapping.numbers import whole_count
 from compliance.mapping.runcells import inferred_note
 from compliance.model import Cell, CellStatus, Note
 
@@ -43,8 +44,7 @@ def zero_rows(printed: list[PrintedRow]) -> set[str]:
 
 def integer(text: str) -> int | None:
     """A printed count (digits, thousands commas); None for anything else (decimals, signs, units)."""
-    text = text.strip().replace(",", "")
-    return int(text) if text.isascii() and text.isdigit() else None
+    return whole_count(text)
 
 
 @dataclass

@@ -25,6 +25,18 @@ _NUMBER = re.compile(
 )
 
 
+def whole_count(text: str) -> int | None:
+    """A count printed as plain ASCII digits (thousands commas allowed), or None.
+
+    ``str.isdigit`` also accepts digits ``int`` refuses (superscripts such as ²) and runs of
+    thousands of digits ``int`` refuses to convert: neither is a count.
+    """
+    digits = text.strip().replace(",", "")
+    if not digits or len(digits) > MAX_DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    return int(digits)
+
+
 @dataclass(frozen=True)
 class ParsedNumber:
     value: int | Decimal | None

@@ -41,6 +41,8 @@ class Limits:
     max_images_total: int = 1024 * MiB  # bytes all images of one PDF decode to (a codec image: its pixels)
     max_depth: int = 64  # nesting of JSON/YAML structured reports
     max_cells: int = 20_000  # table cells of one text or Markdown document (a report has a few hundred)
+    max_ocr_pages: int = 100  # pages of one PDF left for OCR (≈ 2 s each; a 60-page scan is read)
+    max_convert_seconds: int = 7  # wall time LibreOffice may take on one .doc/.wps/.rtf (≈ 2–3 s a report)
 
     @classmethod
     def keys(cls) -> list[str]:

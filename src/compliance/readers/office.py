@@ -2,8 +2,9 @@
 
 LibreOffice (``soffice``) is run directly, never through a shell, in a private temporary folder
 with its own throw-away user profile (so it neither touches nor waits for the user's running
-LibreOffice), without a window, with a time limit; the whole process group is killed when the
-limit is reached. Without LibreOffice the file becomes one ``input`` finding that says so.
+LibreOffice), without a window, with a time limit (``max-convert-seconds`` of wall time, the same in
+CPU time enforced by the kernel); the whole process group is killed when the limit is reached.
+Without LibreOffice the file becomes one ``input`` finding that says so.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from pathlib import Path
 
 from compliance.document import Document, LoadError
 from compliance.hookspecs import hookimpl
+from compliance.readers.limits import LimitExceeded, current
 
-CONVERT_TIMEOUT = 120.0  # seconds; a first start of LibreOffice alone can take ten
-# CPU seconds LibreOffice may use on one file, enforced by the kernel (RLIMIT_CPU, inherited by
-# soffice.bin): a batch worker killed at --timeout cannot kill LibreOffice, which runs in its own
+# Least CPU seconds LibreOffice may use on one file, enforced by the kernel (RLIMIT_CPU, inherited
+# by soffice.bin): a batch worker killed at --timeout cannot kill LibreOffice, which runs in its own
 # session, and a hostile RTF kept it busy for minutes after (one repeating a control word 15,000
-# times took 25 s). A real report costs it one to three.
+# times took 25 s). A real report costs it one to three. The wall-time limit (``max-convert-seconds``,
+# waited for here) ends a conversion first on a loaded machine, where 10 CPU-s took 25–30 s.
 CONVERT_CPU_SECONDS = 10
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RTF_MAGIC = b"{\\rtf"
@@ -36,8 +38,12 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) -> bytes:
-    """The DOCX LibreOffice makes of ``data``; LoadError when it is missing, fails or times out."""
+def convert_to_docx(data: bytes, suffix: str, timeout: float | None = None) -> bytes:
+    """The DOCX LibreOffice makes of ``data``; LoadError when it is missing or fails, LimitExceeded
+    (``max-convert-seconds``) when it runs out of time, wall or CPU (``timeout``: seconds instead of
+    the limit)."""
+    limit = current().max_convert_seconds
+    seconds = float(timeout) if timeout is not None else float(limit)
     soffice = find_soffice()
     if soffice is None:
         raise LoadError(
@@ -61,6 +67,8 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) 
             str(out),
             str(source),
         ]
+        cpu_seconds = max(CONVERT_CPU_SECONDS, limit)
+        cpu_before = _children_cpu()
         process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
@@ -68,22 +76,23 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) 
             stderr=subprocess.DEVNULL,
             cwd=folder,
             start_new_session=True,  # its own process group, so a timeout kills soffice.bin too
-            preexec_fn=_cpu_limit(),
+            preexec_fn=_cpu_limit(cpu_seconds),
         )
         try:
-            process.wait(timeout=timeout)
+            process.wait(timeout=seconds)
         except subprocess.TimeoutExpired as exc:
             _kill(process)
-            raise LoadError(
-                f"LibreOffice 转换 {suffix} 文件超时（{timeout:g} 秒）",
-                f"LibreOffice took longer than {timeout:g} s to convert the {suffix} file",
-            ) from exc
+            raise _over_time(suffix, limit, seconds) from exc
         except BaseException:
             # Interrupted (Ctrl-C, a time limit of the caller's raised as an exception): LibreOffice
             # runs in its own session, so it would outlive us, still converting a hostile file.
             _kill(process)
             raise
         converted = out / "input.docx"
+        # Ended by its CPU limit, LibreOffice aborts (exit 134 from soffice), like a crash on a
+        # damaged file: the CPU time its processes used tells the two apart.
+        if process.returncode != 0 and _children_cpu() - cpu_before >= cpu_seconds - 0.5:
+            raise _over_time(suffix, limit, cpu_seconds)
         if process.returncode != 0 or not converted.is_file():
             raise LoadError(
                 f"LibreOffice 无法转换该 {suffix} 文件，文件可能已损坏或加密",
@@ -92,7 +101,23 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float = CONVERT_TIMEOUT) 
         return converted.read_bytes()
 
 
-def _cpu_limit() -> Callable[[], None] | None:
+def _over_time(suffix: str, limit: int, seconds: float) -> LoadError:
+    what = f"LibreOffice 转换 {suffix} 文件超过 {seconds:g} 秒"
+    what_en = f"LibreOffice took longer than {seconds:g} s to convert the {suffix} file"
+    return LimitExceeded("max_convert_seconds", limit, what, what_en)
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by this process's children (and theirs) that have ended (0 where unknown)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_limit(seconds: int) -> Callable[[], None] | None:
     """What the child runs before LibreOffice starts: its CPU-time limit (None where there is none).
 
     Made in the parent, so the child only calls into C between fork and exec.
@@ -101,7 +126,7 @@ def _cpu_limit() -> Callable[[], None] | None:
         import resource
     except ImportError:  # not on this platform
         return None
-    return functools.partial(resource.setrlimit, resource.RLIMIT_CPU, (CONVERT_CPU_SECONDS, CONVERT_CPU_SECONDS + 5))
+    return functools.partial(resource.setrlimit, resource.RLIMIT_CPU, (seconds, seconds + 5))
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:

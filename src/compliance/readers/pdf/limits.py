@@ -311,6 +311,19 @@ def check_page_objects(count: int | None, page: int, limits: Limits) -> None:
         )
 
 
+def check_ocr_pages(count: int, page: int, limits: Limits) -> None:
+    """Refuse a PDF once more than ``max-ocr-pages`` of its pages (``count``, the latest ``page``)
+    are left for OCR: each costs seconds, so hundreds of text-less pages are refused before the
+    first is recognised instead of running until the batch's ``--timeout``."""
+    if count > limits.max_ocr_pages:
+        raise LimitExceeded(
+            "max_ocr_pages",
+            limits.max_ocr_pages,
+            f"PDF 需要 OCR 识别的页面过多（至第 {page} 页已有 {count} 页没有文字层）",
+            f"too many pages of the PDF need OCR ({count} without a text layer by page {page})",
+        )
+
+
 # Operators that draw (text shown, paths painted or built, images, shadings): each is an object
 # pdfium would count, and at least one that pdfminer builds. Matched as whole tokens; the same
 # letters inside a string or an inline image count too, which can only overstate a real page.

@@ -23,7 +23,13 @@ from compliance.hookspecs import hookimpl
 from compliance.readers.grid import clean_inline
 from compliance.readers.limits import current, out_of_memory
 from compliance.readers.pdf.assemble import Line, assemble, drop_running_heads
-from compliance.readers.pdf.limits import check_page_count, check_page_objects, check_streams, drawing_operators
+from compliance.readers.pdf.limits import (
+    check_ocr_pages,
+    check_page_count,
+    check_page_objects,
+    check_streams,
+    drawing_operators,
+)
 from compliance.readers.pdf.objects import PageObjects
 from compliance.readers.pdf.pictures import table_pictures
 from compliance.readers.pdf.rotation import as_written
@@ -239,6 +245,7 @@ def _read_pages(pages: list[Any], data: bytes) -> tuple[list[PageTable], list[Li
                 pages[index] = page = as_written(page)
             if needs_ocr(page):
                 scanned.append(index)
+                check_ocr_pages(len(scanned), index + 1, current())
                 continue
             page_tables, page_lines = _read_page(page)
             tables.extend(page_tables)
