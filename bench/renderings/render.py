@@ -140,6 +140,7 @@ def plan(source: Source, root: Path) -> Plan:
     names.update(dict.fromkeys(PAGES, ".pdf"))
     names["lo-html"] = ".html"
     names["lo-txt"] = ".txt"
+    names["lo-pdf-a4.pdftohtml"] = ".html"
     names.update({name: suffix for name, (_, suffix) in PANDOC.items()})
     if source.format == "html":
         names["chromium-pdf"] = ".pdf"
@@ -237,6 +238,18 @@ def generate(
                 done(p, name, started)
             except tools.ToolError as exc:
                 done(p, name, started, str(exc))
+    say("pdftohtml")
+    for p in todo("lo-pdf-a4.pdftohtml"):
+        started = time.perf_counter()
+        if not p.target("lo-pdf-a4").is_file():
+            done(p, "lo-pdf-a4.pdftohtml", started, "no lo-pdf-a4 to convert")
+            continue
+        try:
+            tools.pdftohtml(p.target("lo-pdf-a4"), p.partial("lo-pdf-a4.pdftohtml"))
+            p.complete("lo-pdf-a4.pdftohtml")
+            done(p, "lo-pdf-a4.pdftohtml", started)
+        except tools.ToolError as exc:
+            done(p, "lo-pdf-a4.pdftohtml", started, str(exc))
     return [results[(p.source.sha256, n)] for p in plans for n in p.names if (p.source.sha256, n) in results]
 
 

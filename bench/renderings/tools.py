@@ -90,6 +90,20 @@ def soffice_convert(inputs: list[Path], target: str, outdir: Path, infilter: str
     return written
 
 
+def pdftohtml(pdf: Path, output: Path) -> None:
+    """A PDF as poppler's ``pdftohtml`` makes a web page of it: every text run placed by position."""
+    binary = find_tool(("pdftohtml",))
+    if binary is None:
+        raise ToolError("pdftohtml is not installed")
+    stem = output.with_suffix("")
+    done = run([binary, "-q", "-s", "-noframes", "-i", "-enc", "UTF-8", str(pdf), str(stem)], timeout=120)
+    made = Path(f"{stem}.html")
+    if done.returncode != 0 or not made.is_file():
+        raise ToolError(f"pdftohtml failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+    if made != output:
+        made.replace(output)
+
+
 def pandoc_convert(source: Path, output: Path, to: str) -> None:
     """Convert a DOCX with pandoc (``to``: gfm, commonmark, markdown, plain), lines unwrapped."""
     binary = find_tool(("pandoc",))
