@@ -11,7 +11,7 @@ ruled groups and by the figures: two lines that both print a figure in one colum
 from __future__ import annotations
 
 from compliance.readers.geometry import is_number_shaped
-from compliance.readers.grid import is_rule_line, with_ascii_bars
+from compliance.readers.grid import clean_inline, is_rule_line, with_ascii_bars
 
 # A ruled table has its rows between rules when it has at least this many ruled groups.
 _MIN_GROUPS = 3
@@ -57,7 +57,8 @@ def _join_table(lines: list[str], groups: list[list[int]], joined: dict[int, tup
         if _two_figures_in_a_column(cells):
             continue  # one row per line: a figure per line in the same column
         columns = zip(*cells, strict=True)
-        merged = [_join_text([part for part in column if part]) for column in columns]
+        # A wrapped cell's lines joined as a browser shows them: CJK runs on, other words keep a space.
+        merged = [clean_inline("\n".join(part for part in column if part)) for column in columns]
         joined[group[0]] = (group[-1], "| " + " | ".join(merged) + " |")
 
 
@@ -70,17 +71,3 @@ def _cells(line: str) -> list[str] | None:
 
 def _two_figures_in_a_column(rows: list[list[str]]) -> bool:
     return any(sum(1 for text in column if text and is_number_shaped(text)) >= 2 for column in zip(*rows, strict=True))
-
-
-def _join_text(parts: list[str]) -> str:
-    """Pieces of one wrapped cell: CJK text runs on without a space, other words keep one."""
-    out = ""
-    for part in parts:
-        if out and not (_wide(out[-1]) or _wide(part[0])):
-            out += " "
-        out += part
-    return out
-
-
-def _wide(char: str) -> bool:
-    return ord(char) >= 0x2E80
