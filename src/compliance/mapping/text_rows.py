@@ -40,9 +40,10 @@ from compliance.model import Loc
 _LABEL_FIGURE = re.compile(
     r"^(?P<label>.{0,39}?[^\d\s.,+\-])\s*(?P<figure>[+\-]?\d[\d,]*(?:\.\d+)?(?: ?(?:万元|元))?)$"
 )
-_FIGURE = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?(?: ?(?:万元|元))?$")
-# A line of figures only, one space apart (``44 3``): a row's figures under its wrapped label.
-_FIGURES = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?(?: [+\-]?\d[\d,]*(?:\.\d+)?)*$")
+# A line of figures only, one space apart (``9487``, ``44 3``, ``12.5 万元``): a row's figures.
+_ONE_FIGURE = r"[+\-]?\d[\d,]*(?:\.\d+)?"
+_FIGURES = re.compile(rf"^{_ONE_FIGURE}(?: {_ONE_FIGURE})*(?: ?(?:万元|元))?$")
+_FIGURE_IN_LINE = re.compile(rf"{_ONE_FIGURE}(?: ?(?:万元|元))?")
 # A wrapped label's lines are short: a cell a few characters wide. Longer lines are prose.
 LINE_MAX = 24
 # How many lines a label (with its group labels) may take.
@@ -185,7 +186,7 @@ def paragraph_row(blocks: list[Block], at: int, index: LabelIndex) -> Grid | Non
     if match is not None and head is not None:
         label, label_loc, figure = head[0], head[1] or paragraph.loc, match["figure"]
         figure_loc = paragraph.loc.model_copy(update={"column": (paragraph.loc.column or 1) + match.start("figure")})
-    elif (_FIGURE.match(text) or _FIGURES.match(text)) and not _figure_follows(blocks, at):
+    elif _FIGURES.match(text) and not _figure_follows(blocks, at):
         lines = _lines_above(blocks, at)
         for count in range(1, len(lines) + 1):
             joined = "".join(p.text.strip() for p in lines[-count:])
@@ -239,15 +240,10 @@ def _scrambled_stack(above: list[str], row_id: str, index: LabelIndex) -> bool:
 
 def _figure_cells(figures: str, loc: Loc) -> list[GridCell]:
     """One cell per figure of a line of figures (a unit stays with its figure), each at its column."""
-    if not _FIGURES.match(figures):
-        return [GridCell(figures, loc)]
-    cells = []
-    at = 0
-    for figure in figures.split(" "):
-        column = (loc.column or 1) + at if loc.column is not None else None
-        cells.append(GridCell(figure, loc.moved(column=column)))
-        at += len(figure) + 1
-    return cells
+    return [
+        GridCell(m.group(), loc.moved(column=loc.column + m.start()) if loc.column is not None else loc)
+        for m in _FIGURE_IN_LINE.finditer(figures)
+    ]
 
 
 def _figure_follows(blocks: list[Block], at: int) -> bool:
@@ -256,7 +252,7 @@ def _figure_follows(blocks: list[Block], at: int) -> bool:
     following = blocks[at + 1] if at + 1 < len(blocks) else None
     if isinstance(following, Paragraph):
         text = following.text.strip()
-        return bool(_FIGURE.match(text) or _FIGURES.match(text))
+        return bool(_FIGURES.match(text))
     if isinstance(following, Grid) and following.rows:
         return _has_figures(following.rows[0]) and not split_row(following.rows[0]).label.strip()
     return False
