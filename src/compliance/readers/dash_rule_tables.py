@@ -12,8 +12,9 @@ table); otherwise each line is a row.
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from compliance.document import Grid, GridCell
 from compliance.model import Loc
@@ -56,8 +57,8 @@ def dash_rule_tables(lines: list[str], first_line: int = 1) -> dict[int, tuple[i
         first, header_lines, body_end, last, wrapped = shape
         header = None
         if header_lines:
-            header = _grid(lines, header_lines[0], index, list(runs), first_line, wrapped=True, one_row=True)
-        grid = _grid(lines, index + 1, body_end, list(runs), first_line, wrapped=wrapped)
+            header = _grid(lines, header_lines[0], index, runs, first_line, wrapped=True, one_row=True)
+        grid = _grid(lines, index + 1, body_end, runs, first_line, wrapped=wrapped)
         if grid is not None:
             if header is not None:
                 grid.rows[:0] = header.rows
@@ -75,7 +76,7 @@ class _Marks:
     once, so that a text of many rules is read in linear time."""
 
     def __init__(self, lines: list[str]) -> None:
-        self.runs = [_runs(line) for line in lines]
+        self.runs = [rule_runs(line) for line in lines]
         self._same: dict[tuple[int, ...], list[int]] = {}
         for number, runs in enumerate(self.runs):
             if runs is not None:
@@ -126,28 +127,14 @@ def _shape(
     return None
 
 
-def _runs(line: str) -> tuple[int, ...] | None:
-    runs = rule_runs(line)
-    return tuple(runs) if runs is not None else None
-
-
-def rule_runs(line: str) -> list[int] | None:
+def rule_runs(line: str) -> tuple[int, ...] | None:
     """The display column where each dash run of a rule line starts; None for any other line."""
     if "-" not in line or line.strip(" -") or "\t" in line:
         return None
-    starts: list[int] = []
-    lengths: list[int] = []
-    previous = " "
-    for column, char in enumerate(line):
-        if char == "-" and previous == " ":
-            starts.append(column)
-            lengths.append(0)
-        if char == "-":
-            lengths[-1] += 1
-        previous = char
-    if len(starts) < 2 or min(lengths) < _MIN_RUN:
+    runs = list(re.finditer(r"-+", line))
+    if len(runs) < 2 or min(len(run.group()) for run in runs) < _MIN_RUN:
         return None
-    return starts
+    return tuple(run.start() for run in runs)
 
 
 def _dashes_only(line: str) -> bool:
@@ -155,7 +142,7 @@ def _dashes_only(line: str) -> bool:
 
 
 def _grid(
-    lines: list[str], first: int, end: int, starts: list[int], first_line: int, wrapped: bool, one_row: bool = False
+    lines: list[str], first: int, end: int, starts: Sequence[int], first_line: int, wrapped: bool, one_row: bool = False
 ) -> Grid | None:
     body = list(range(first, end))
     groups: list[list[int]] = []
@@ -185,7 +172,7 @@ def _grid(
     return Grid(rows=rows, loc=Loc(line=first_line + first, line_end=first_line + end - 1))
 
 
-def _split(line: str, starts: list[int]) -> list[str]:
+def _split(line: str, starts: Sequence[int]) -> list[str]:
     """The line's text under each column, by display column (a character belongs where it starts).
 
     A word running past its column's end stays whole: the next column begins after a space."""
