@@ -94,14 +94,11 @@ class Identities:
                 elif cell.status is not CellStatus.blank:
                     unusable.add(row_id)
             known[row_id] = values
-        row_totals = []
+        row_totals = row_total_identities(spec, table, columns)
         column_sums = []
         for number, total in enumerate(spec.totals):
             name = total.id or f"{table}-total-{number + 1}"
-            if total.along == "row" and total.target.column in index:
-                parts = [index[p] for p in spec.expand(total.parts) if p in index]
-                row_totals.append((name, index[total.target.column], parts))
-            elif total.along == "column" and total.target.row is not None:
+            if total.along == "column" and total.target.row is not None:
                 column_sums.append((name, [total.target.row], spec.expand(total.parts)))
         column_sums.extend((b.id, spec.expand(b.lhs), spec.expand(b.rhs)) for b in spec.balances)
         # An identity judges only when every row of it is printed and read (or being placed).
@@ -115,11 +112,10 @@ class Identities:
     def hold(self, placed: dict[str, dict[int, int]]) -> bool:
         derived = dict(self._known_derived)
         for row, cells in placed.items():
-            for _, target, parts in self.row_totals:
-                # A printed total must be the sum of its parts; a blank one is taken as that sum.
-                if target in cells and cells[target] != sum(cells.get(p, 0) for p in parts):
-                    return False
-            derived[row] = self._derived(cells)
+            complete = with_row_totals(cells, self.row_totals)
+            if complete is None:
+                return False
+            derived[row] = complete
         for _, lhs, rhs in self.column_sums:
             for column in range(len(self.columns)):
                 left = sum(derived[r].get(column, 0) for r in lhs)
@@ -128,11 +124,7 @@ class Identities:
         return True
 
     def _derived(self, cells: dict[int, int]) -> dict[int, int]:
-        out = dict(cells)
-        for _, target, parts in self.row_totals:
-            if target not in out:
-                out[target] = sum(out.get(p, 0) for p in parts)
-        return out
+        return derived_totals(cells, self.row_totals)
 
     def failing(self) -> set[str]:
         """The rows of every identity the read rows break as they stand (a printed row total that is
@@ -152,6 +144,35 @@ class Identities:
 
     def confirming(self, row: str) -> list[str]:
         return [name for name, lhs, rhs in self.column_sums if row in (*lhs, *rhs)]
+
+
+def row_total_identities(spec: TableSpec, table: str, columns: list[str]) -> list[tuple[str, int, list[int]]]:
+    """The table's per-row totals over a row of ``columns``: (identity id, total column, part columns)."""
+    index = {c: n for n, c in enumerate(columns)}
+    out = []
+    for number, total in enumerate(spec.totals):
+        if total.along == "row" and total.target.column in index:
+            parts = [index[p] for p in spec.expand(total.parts) if p in index]
+            out.append((total.id or f"{table}-total-{number + 1}", index[total.target.column], parts))
+    return out
+
+
+def with_row_totals(cells: dict[int, int], row_totals: list[tuple[str, int, list[int]]]) -> dict[int, int] | None:
+    """A placed row's cells with each blank total taken as the sum of its parts (as the rules derive
+    it); None when a printed total is not the sum of its parts."""
+    for _, target, parts in row_totals:
+        if target in cells and cells[target] != sum(cells.get(p, 0) for p in parts):
+            return None
+    return derived_totals(cells, row_totals)
+
+
+def derived_totals(cells: dict[int, int], row_totals: list[tuple[str, int, list[int]]]) -> dict[int, int]:
+    """The row's cells with each blank total taken as the sum of its parts."""
+    out = dict(cells)
+    for _, target, parts in row_totals:
+        if target not in out:
+            out[target] = sum(out.get(p, 0) for p in parts)
+    return out
 
 
 def write_placed(

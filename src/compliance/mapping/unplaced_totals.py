@@ -21,7 +21,7 @@ from itertools import combinations
 
 from compliance.layout import TableSpec
 from compliance.mapping.cells import MappedTable
-from compliance.mapping.confirm import PrintedRow, all_ambiguous, integer
+from compliance.mapping.confirm import PrintedRow, all_ambiguous, integer, row_total_identities, with_row_totals
 
 # Placements are enumerated: C(n, k) for a row of n columns; a template row has at most 15.
 MAX_COLUMNS = 16
@@ -37,7 +37,7 @@ def record_unplaced_totals(
         spec = spec_for_row.get(row.row_id)
         if spec is None:
             continue
-        totals = agreed_totals(spec, row)
+        totals = agreed_totals(spec, row, table)
         if not totals:
             continue
         mapped.unplaced_totals[row.row_id] = totals
@@ -47,37 +47,21 @@ def record_unplaced_totals(
                 note.message += f"；无论各数值在哪一列，{said}"
 
 
-def agreed_totals(spec: TableSpec, row: PrintedRow) -> dict[str, int]:
+def agreed_totals(spec: TableSpec, row: PrintedRow, table: str = "") -> dict[str, int]:
     """Total column id → the value every placement keeping the row's totals gives it."""
     columns = spec.columns_of(row.row_id)
-    index = {column: n for n, column in enumerate(columns)}
-    identities = [
-        (index[total.target.column], [index[p] for p in spec.expand(total.parts) if p in index])
-        for total in spec.totals
-        if total.along == "row" and total.target.column in index
-    ]
+    identities = row_total_identities(spec, table, columns)
     figures = [integer(cell.text) for cell in row.split.values if cell.text.strip()]
     if not identities or not figures or len(columns) > MAX_COLUMNS or len(figures) >= len(columns):
         return {}
-    if any(figure is None for figure in figures):
+    counts = [figure for figure in figures if figure is not None]
+    if len(counts) < len(figures):
         return {}  # a decimal, a sign, a unit: not a count this reasoning holds for
-    seen: dict[int, set[int]] = {target: set() for target, _ in identities}
-    for choice in combinations(range(len(columns)), len(figures)):
-        placed = dict(zip(choice, figures, strict=True))
-        values = _totals(placed, identities)  # type: ignore[arg-type]
-        if values is None:
-            continue
-        for target, value in values.items():
-            seen[target].add(value)
+    seen: dict[int, set[int]] = {target: set() for _, target, _ in identities}
+    for choice in combinations(range(len(columns)), len(counts)):
+        complete = with_row_totals(dict(zip(choice, counts, strict=True)), identities)
+        if complete is None:
+            continue  # a printed total that is not the sum of its parts
+        for target in seen:
+            seen[target].add(complete[target])
     return {columns[target]: next(iter(values)) for target, values in seen.items() if len(values) == 1}
-
-
-def _totals(placed: dict[int, int], identities: list[tuple[int, list[int]]]) -> dict[int, int] | None:
-    """Each total's value under one placement; None when a printed total is not its parts' sum."""
-    out: dict[int, int] = {}
-    for target, parts in identities:
-        derived = sum(placed.get(p, 0) for p in parts)
-        if target in placed and placed[target] != derived:
-            return None
-        out[target] = derived
-    return out
