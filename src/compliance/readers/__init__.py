@@ -150,6 +150,24 @@ def looks_binary(data: bytes) -> bool:
 _CELL_GAP = 1024  # characters between two cells of a row, at most, where the next is looked for
 
 
+def shift_lines(block: Block, by: int) -> Block:
+    """The block (and every cell of a grid) with its line numbers moved down by ``by``: blocks read
+    from a part of a document (a page, an embedded snippet) numbered where that part stands."""
+
+    def move(loc: Loc) -> Loc:
+        return loc.moved(
+            line=loc.line + by if loc.line is not None else None,
+            line_end=loc.line_end + by if loc.line_end is not None else None,
+        )
+
+    block.loc = move(block.loc)
+    if isinstance(block, Grid):
+        for row in block.rows:
+            for cell in row:
+                cell.loc = move(cell.loc)
+    return block
+
+
 def located_cells(cells: list[str], source: str, loc: Loc) -> list[GridCell]:
     """Cells of a row printed in ``source`` (which starts at ``loc``), each at its own character column."""
     out = []

@@ -14,8 +14,7 @@ import re
 
 from compliance.document import Block, Document, Grid, LoadError
 from compliance.hookspecs import hookimpl
-from compliance.model import Loc
-from compliance.readers import LineBlocks, decode_text, looks_binary
+from compliance.readers import LineBlocks, decode_text, looks_binary, shift_lines
 from compliance.readers.dash_rule_tables import dash_rule_tables, has_dash_rules
 from compliance.readers.grid import clean_cell, is_rule_line, label_spans, with_ascii_bars
 from compliance.readers.ruled_text import has_rule_lines, join_ruled_rows
@@ -224,25 +223,8 @@ def _raw_html_tables(lines: list[str]) -> dict[int, tuple[int, list[Block]]]:
                 break
         snippet = "\n".join(lines[start:number])
         blocks = html_blocks(parse_html(snippet))
-        found[start + 1] = (number, [_shifted(block, start) for block in blocks])
+        found[start + 1] = (number, [shift_lines(block, start) for block in blocks])
     return found
-
-
-def _shifted(block: Block, lines_before: int) -> Block:
-    """A block parsed from a snippet, its line numbers moved to where the snippet stands."""
-
-    def move(loc: Loc) -> Loc:
-        return loc.moved(
-            line=loc.line + lines_before if loc.line is not None else None,
-            line_end=loc.line_end + lines_before if loc.line_end is not None else None,
-        )
-
-    block.loc = move(block.loc)
-    if isinstance(block, Grid):
-        for row in block.rows:
-            for cell in row:
-                cell.loc = move(cell.loc)
-    return block
 
 
 @hookimpl

@@ -20,6 +20,7 @@ from typing import Any
 
 from compliance.document import Block, Document, Grid, LoadError
 from compliance.hookspecs import hookimpl
+from compliance.readers import shift_lines
 from compliance.readers.geometry import Ruling, Word, blocks_from_words
 from compliance.readers.limits import SafeZip
 
@@ -173,20 +174,16 @@ def ofd_blocks(pages: list[tuple[list[Word], list[Ruling]]]) -> list[Block]:
     blocks: list[Block] = []
     offset = 0
     for words, rulings in pages:
-        found = blocks_from_words(words, rulings)
-        last = offset
-        for block in found:
-            # Line numbers run on across pages, as in the PDF reader.
-            cells = [c for row in block.rows for c in row] if isinstance(block, Grid) else []
-            for loc_holder in [block, *cells]:
-                loc = loc_holder.loc
-                update = {k: getattr(loc, k) + offset for k in ("line", "line_end") if getattr(loc, k) is not None}
-                if update:
-                    loc_holder.loc = loc.model_copy(update=update)
-                    last = max(last, *update.values())
+        # Line numbers run on across pages, as in the PDF reader.
+        found = [shift_lines(block, offset) for block in blocks_from_words(words, rulings)]
+        offset = max((_last_line(block) for block in found), default=offset)
         blocks.extend(found)
-        offset = last
     return blocks
+
+
+def _last_line(block: Block) -> int:
+    cells = [c.loc for row in block.rows for c in row] if isinstance(block, Grid) else []
+    return max((n for loc in (block.loc, *cells) for n in (loc.line, loc.line_end) if n is not None), default=0)
 
 
 class OfdReader:
