@@ -118,6 +118,11 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
         tables = dash_rule_tables(lines, first_line)
         if tables:
             return _around_dash_rule_tables(lines, tables, first_line)
+    return _line_blocks(text, first_line)
+
+
+def _line_blocks(text: str, first_line: int) -> list[Block]:
+    """Text whose tables are marked by tabs, bars or alignment (the cell lines and dash rules read)."""
     # Marked rows are cheap to find and settle it; measuring alignment reads every line twice.
     if not _has_marked_rows(text) and looks_like_layout(text):
         return _spaced_rows(layout_blocks(text, first_line))
@@ -144,16 +149,16 @@ def text_blocks(text: str, first_line: int = 1) -> list[Block]:
 
 
 def _around_dash_rule_tables(lines: list[str], tables: dict[int, tuple[int, Grid]], first_line: int) -> list[Block]:
-    """Tables a rule of dashes marks read by their rule; the text between them as any text."""
+    """Tables a rule of dashes marks read by their rule; the text between them as any other text."""
     blocks: list[Block] = []
     start = 0
     for first, (last, grid) in sorted(tables.items()):
         if first > start:
-            blocks += text_blocks("\n".join(lines[start:first]), first_line + start)
+            blocks += _line_blocks("\n".join(lines[start:first]), first_line + start)
         blocks.append(grid)
         start = last + 1
     if start < len(lines):
-        blocks += text_blocks("\n".join(lines[start:]), first_line + start)
+        blocks += _line_blocks("\n".join(lines[start:]), first_line + start)
     return blocks
 
 
