@@ -195,6 +195,63 @@ def test_a_table_printed_one_cell_a_line_reads_like_the_sample(tmp_path: Path, s
     assert {k: read.get(k) for k in figures} == figures
 
 
+def _zeros_blanked(text: str) -> str:
+    """The sample with every zero figure of its tables left blank (blank = unknown, never 0)."""
+    return "\n".join(
+        "\t".join("" if i and f == "0" else f for i, f in enumerate(line.split("\t"))) if "\t" in line else line
+        for line in text.splitlines()
+    )
+
+
+def office_text(text: str, *, double_spaced: bool = False) -> str:
+    """What LibreOffice's "save as text" writes for tables whose blank cells hold nothing: each cell on
+    a line, a blank cell as an empty line, and a cell covered by a group label spanning rows (the
+    （三）不予公开 beside 1.属于国家秘密) as an empty line before the row's label."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if "\t" not in line:
+            lines.append(line)
+            continue
+        label, *values = line.split("\t")
+        if label[:1].isdigit():  # a numbered sub-row: its group label's cell is covered
+            lines.append("")
+        lines += [label, *values]
+    if double_spaced:
+        lines = [part for line in lines for part in (line, "")]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_office_text_with_empty_lines_for_blank_and_covered_cells(tmp_path: Path, sample: str) -> None:
+    text = _zeros_blanked((SAMPLE.parent / sample).read_text(encoding="utf-8"))
+    source = cell_readings(load_text(tmp_path, text))
+    read = cell_readings(load_text(tmp_path, office_text(text)))
+    # Rows whose first and last value cells are printed are bounded: every cell is read as in the source.
+    bounded = {
+        (table, row)
+        for (table, row, column), (value, _) in source.items()
+        if table == "T3" and column == "natural" and value is not None and source[(table, row, "total")][0] is not None
+    }
+    assert len(bounded) >= 8
+    for (table, row, column), expected in source.items():
+        if (table, row) in bounded:
+            assert read.get((table, row, column)) == expected, (table, row, column)
+    # Elsewhere an empty line at a row's edge may be a blank cell or another row's covered cell: a
+    # figure is read where the source has it, or left uncertain, never put in another column.
+    for cell, (value, status) in read.items():
+        if status == CellStatus.read and value is not None:
+            assert source[cell][0] == value, cell
+
+
+def test_double_spaced_cell_lines_never_take_separators_for_cells(tmp_path: Path) -> None:
+    text = _zeros_blanked(SAMPLE.read_text(encoding="utf-8"))
+    source = cell_readings(load_text(tmp_path, text))
+    read = cell_readings(load_text(tmp_path, office_text(text, double_spaced=True)))
+    for cell, (value, status) in read.items():
+        if status == CellStatus.read and value is not None:
+            assert source[cell][0] == value, cell
+
+
 def test_figures_under_two_stacked_labels_of_rows_apart_go_to_neither_label(tmp_path: Path) -> None:
     # Reading order that scrambled table 三: 5.属于三类内部事务信息 and 1.本机关不掌握相关政府信息 (rows
     # apart in the template) stand over one row of figures, and the second row is printed nowhere else.

@@ -90,7 +90,9 @@ def split_fields(line: str) -> list[str] | None:
             and not is_number_shaped(fields[label_at])
             and len(fields) - label_at - 1 >= 3
         )
-        if filled >= 2 or blank_row:
+        # One figure among empty fields is a row of values whose other cells are blank (``14\t\t\t``).
+        lone_figure = filled == 1 and label_at is not None and is_number_shaped(fields[label_at]) and len(fields) >= 3
+        if filled >= 2 or blank_row or lone_figure:
             return fields
         return None
     match = _SPACED_ROW.match(stripped) if len(line) < _SPACED_ROW_MAX else None
