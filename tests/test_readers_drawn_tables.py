@@ -295,3 +295,16 @@ def test_tables_under_rules_of_dashes_count_against_the_cell_limit() -> None:
     with pytest.raises(LimitExceeded) as refused:
         TextReader().read((table * 5_000).encode(), "tables.txt")
     assert refused.value.key == "max-cells"
+
+
+@pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_version_markers_printed_as_caption_lines_are_seen(tmp_path: Path, sample: str) -> None:
+    # Column captions a text export printed one a line, outside any grid, still tell the version.
+    text = (SAMPLE.parent / sample).read_text(encoding="utf-8")
+    source = load_text(tmp_path, text).template_evidence
+    read = load_text(tmp_path, office_text(text)).template_evidence
+    version = source.detected or ""
+    # The captions of table 二 (row labels long enough to be prose are not taken as captions).
+    assert len(read.markers[version]) >= 3
+    assert set(read.markers[version]) <= set(source.markers[version])
+    assert read.detected == version
