@@ -169,6 +169,7 @@ def build_report(
             layout=table_layout,
             row_layouts=mapped.row_layouts,
             unplaced_totals=mapped.unplaced_totals,
+            omitted=any(_omitted(document.blocks[i]) for i in in_section),
         )
 
     # The prose's figures (claims) are read once the template, which decides their targets, is known.
@@ -258,6 +259,10 @@ def _captions(document: Document, headings: set[int]) -> dict[int, list[str]]:
     return captions
 
 
+def _omitted(block: Paragraph | Grid) -> bool:
+    return isinstance(block, Grid) and block.omitted
+
+
 def _caption_lines(document: Document, block_section: dict[int, str | None], layout: TemplateLayout) -> list[str]:
     """Paragraphs of a table's section short enough to be a column caption, never prose."""
     table_sections = {spec.section for spec in layout.tables.values()}
@@ -294,7 +299,7 @@ def _grids_by_table(
             if loose is not None:
                 result[in_table].append(loose)  # type: ignore[index]
             continue
-        if not isinstance(block, Grid):
+        if not isinstance(block, Grid) or block.omitted:
             continue
         table_id = table_of_section.get(block_section.get(block_index) or "")
         if table_id is None:

@@ -22,6 +22,8 @@ from compliance.readers.grid import is_rule_line, with_ascii_bars
 from compliance.readers.layout_text import layout_blocks, looks_like_layout
 from compliance.readers.ruled_text import has_rule_lines, join_ruled_rows
 
+# What converters write in plain text for a table they cannot draw (pandoc's plain writer).
+OMITTED_TABLE = frozenset({"[TABLE]"})
 # A row printed with spaces instead of tabs: a label followed by at least three numbers.
 _SPACED_ROW = re.compile(
     r"^(?P<label>.*?[^\d\s+\-.,])?\s*"
@@ -141,6 +143,9 @@ def _line_blocks(text: str, first_line: int) -> list[Block]:
         line = with_ascii_bars(raw_line.rstrip("\r\n"))
         if not line.strip() or _PIPE_RULE.match(line) or is_rule_line(line):
             continue  # a blank line does not end a table: PDF text breaks tables with them
+        if line.strip() in OMITTED_TABLE:
+            builder.omitted_table(number)
+            continue
         fields = split_fields(line)
         if fields is not None:
             builder.row(number, [f.strip() for f in fields], line)
