@@ -243,6 +243,33 @@ def test_office_text_with_empty_lines_for_blank_and_covered_cells(tmp_path: Path
             assert source[cell][0] == value, cell
 
 
+def browser_dump(text: str) -> str:
+    """What a text browser (``lynx -dump``) writes for a page whose tables hold a paragraph per cell:
+    every paragraph and cell indented and followed by an empty line, a blank cell only its empty line."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        for cell in line.split("\t") if "\t" in line else [line]:
+            lines += [f"   {cell}", ""] if cell.strip() else [""]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_a_text_browser_dump_reads_like_the_sample(tmp_path: Path, sample: str) -> None:
+    for blanked in (False, True):
+        text = (SAMPLE.parent / sample).read_text(encoding="utf-8")
+        text = _zeros_blanked(text) if blanked else text
+        source = cell_readings(load_text(tmp_path, text))
+        read = cell_readings(load_text(tmp_path, browser_dump(text)))
+        figures = {k: v for k, v in source.items() if v[0] is not None}
+        if not blanked:
+            assert {k: read.get(k) for k in figures} == figures
+        # With blank cells a row's edges may stay unplaced; a figure read is never in another column.
+        assert sum(1 for k in figures if read.get(k) == figures[k]) >= 0.8 * len(figures)
+        for cell, (value, status) in read.items():
+            if status == CellStatus.read and value is not None:
+                assert source[cell][0] == value, (blanked, cell)
+
+
 def test_double_spaced_cell_lines_never_take_separators_for_cells(tmp_path: Path) -> None:
     text = _zeros_blanked(SAMPLE.read_text(encoding="utf-8"))
     source = cell_readings(load_text(tmp_path, text))

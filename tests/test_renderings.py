@@ -40,7 +40,7 @@ def _sources() -> tuple[render.Source, ...]:
 # every cell on a line of its own, header captions included, so the captions that tell a table's
 # template are lines of prose and a hybrid report can read as the other template; poppler's
 # pdftohtml places every text run by absolute position, which the HTML reader does not read yet.
-MEASURED_ONLY = ("lo-txt", "pandoc-plain", "lo-pdf-a4.pdftohtml")
+MEASURED_ONLY = ("lo-txt", "pandoc-plain", "lo-pdf-a4.pdftohtml", "lo-html.lynx")
 
 
 def _cases(*, positional: bool) -> list[tuple[render.Source, str]]:
@@ -55,7 +55,7 @@ def _cases(*, positional: bool) -> list[tuple[render.Source, str]]:
 
 def is_positional(rendering: str) -> bool:
     """A text extraction that prints no cell boundaries: cells are known only by position."""
-    return rendering.endswith((".layout", ".raw")) or rendering == "plain-aligned"
+    return rendering.endswith((".layout", ".raw", ".w3m")) or rendering == "plain-aligned"
 
 
 @functools.cache

@@ -141,6 +141,7 @@ def plan(source: Source, root: Path) -> Plan:
     names["lo-html"] = ".html"
     names["lo-txt"] = ".txt"
     names["lo-pdf-a4.pdftohtml"] = ".html"
+    names.update({f"lo-html.{browser}": ".txt" for browser in tools.BROWSERS})
     names.update({name: suffix for name, (_, suffix) in PANDOC.items()})
     if source.format == "html":
         names["chromium-pdf"] = ".pdf"
@@ -250,6 +251,20 @@ def generate(
             done(p, "lo-pdf-a4.pdftohtml", started)
         except tools.ToolError as exc:
             done(p, "lo-pdf-a4.pdftohtml", started, str(exc))
+    say("text browsers")
+    for browser in tools.BROWSERS:
+        name = f"lo-html.{browser}"
+        for p in todo(name):
+            started = time.perf_counter()
+            if not p.target("lo-html").is_file():
+                done(p, name, started, "no lo-html to dump")
+                continue
+            try:
+                tools.browser_dump(p.target("lo-html"), p.partial(name), browser)
+                p.complete(name)
+                done(p, name, started)
+            except tools.ToolError as exc:
+                done(p, name, started, str(exc))
     return [results[(p.source.sha256, n)] for p in plans for n in p.names if (p.source.sha256, n) in results]
 
 

@@ -37,7 +37,36 @@ _DOUBLE_SPACED = 0.8
 def join_cell_lines(lines: list[str]) -> list[str] | None:
     """The lines with each run of cell lines written as one tab-separated row (the run's other lines
     left empty, so line numbers hold); None when the text is not printed cell by cell."""
-    empty_cells = not _double_spaced(lines)
+    if not _double_spaced(lines):
+        return _joined(lines, empty_cells=True)
+    # Every cell a paragraph of its own, an empty line after each (a text browser's dump): one empty
+    # line separates, each further one is a cell printed blank. Read without the separators; a row
+    # then goes on the separator line right under its label, as does a lone figure.
+    printed = [number for number, line in enumerate(lines) if line.strip() or _printed_blank(line)]
+    positions: list[int] = []
+    compact: list[str] = []
+    for at, number in enumerate(printed):
+        if at > 0:
+            blanks = range(printed[at - 1] + 2, number)
+            positions += blanks
+            compact += ["\xa0"] * len(blanks)
+        positions.append(number)
+        compact.append(lines[number])
+    joined = _joined(compact, empty_cells=False)
+    if joined is None:
+        return None
+    out = list(lines)
+    for at, (before, after) in enumerate(zip(compact, joined, strict=True)):
+        out[positions[at]] = "" if not after.strip() and "\t" not in after else after
+        moved = after != before or _cell(before) is not None
+        if moved and at > 0 and _cell(before) is not None and _cell(compact[at - 1]) is None:
+            # A row (or a lone figure) right after its label's line: onto the separator under it.
+            out[positions[at]] = ""
+            out[positions[at - 1] + 1] = after
+    return out
+
+
+def _joined(lines: list[str], *, empty_cells: bool) -> list[str] | None:
     runs: list[tuple[int, int, int]] = []  # where the row is written, its first and end cell lines
     blank_runs: list[tuple[int, int]] = []
     start: int | None = None
@@ -74,6 +103,10 @@ def _hard_span(lines: list[str], start: int, end: int) -> tuple[int, int] | None
     return (hard[0], hard[-1] + 1) if hard else None
 
 
+def _printed_blank(line: str) -> bool:
+    return "\xa0" in line or "\u3000" in line
+
+
 def _double_spaced(lines: list[str]) -> bool:
     printed = [i for i, line in enumerate(lines) if line.strip()]
     if not printed:
@@ -89,9 +122,9 @@ def _label(line: str) -> bool:
 
 def _cell(line: str, empty_cells: bool = False) -> str | None:
     """The cell a line holds: its figure, or "" for a blank; None for any other line."""
-    if len(line) > _CELL_MAX:
-        return None
     text = line.strip()
+    if len(text) > _CELL_MAX:  # indentation aside: a text browser centres some cells
+        return None
     if not text:
         printed_blank = "\xa0" in line or "\u3000" in line
         return "" if printed_blank or empty_cells else None
