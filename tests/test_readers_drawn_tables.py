@@ -335,3 +335,40 @@ def test_version_markers_printed_as_caption_lines_are_seen(tmp_path: Path, sampl
     assert len(read.markers[version]) >= 3
     assert set(read.markers[version]) <= set(source.markers[version])
     assert read.detected == version
+
+
+def emphasised_markdown(text: str) -> str:
+    """What an HTML-to-Markdown converter (html2text) writes for a page that sets its text in <em>:
+    every paragraph and cell wrapped in ``_``, nested runs around figures (``_ __0_``), list numbers
+    run into the label (``_1.__属于国家秘密_``), tables without outer pipes."""
+    out: list[str] = []
+    header_done = False
+    for line in text.splitlines():
+        if "\t" not in line:
+            header_done = False
+            out.append(f"_{line}_" if line.strip() else "")
+            continue
+        cells = []
+        for cell in line.split("\t"):
+            if cell == "0":
+                cells.append("_ __0_")
+            elif cell[:2].rstrip(".").isdigit() and "." in cell[:3]:
+                number, rest = cell.split(".", 1)
+                cells.append(f"_{number}.__{rest}_")
+            else:
+                cells.append(f"_{cell}_" if cell else "")
+        out.append(" |  ".join(cells))
+        if not header_done:
+            out.append("---|" * (len(cells) - 1) + "---")
+            header_done = True
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_markdown_emphasis_a_converter_wraps_round_every_cell_is_markup(tmp_path: Path, sample: str) -> None:
+    text = (SAMPLE.parent / sample).read_text(encoding="utf-8")
+    source = load_text(tmp_path, text)
+    read = load_text(tmp_path, emphasised_markdown(text), "report.md")
+    assert [s.key for s in read.outline if s.key] == ["S1", "S2", "S3", "S4", "S5", "S6"]
+    figures = {k: v for k, v in cell_readings(source).items() if v[0] is not None}
+    assert {k: cell_readings(read).get(k) for k in figures} == figures
