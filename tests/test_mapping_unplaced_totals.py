@@ -44,6 +44,9 @@ def _row(*figures: str) -> PrintedRow:
         (("18", "18"), {}),
         # Not counts: nothing is claimed.
         (("1.5", "2"), {}),
+        # More cells than columns: the text kept blanks and the row still fits nowhere, so a figure
+        # may have been printed apart from it (3 + 1 + 4 = 8 would be wrong if the 3 was its).
+        (("1", "", "0", "", "0", "", "0", "", "0", "", "4"), {}),
     ],
 )
 def test_a_total_is_known_only_when_every_placement_agrees(figures: tuple[str, ...], expected: dict) -> None:

@@ -92,6 +92,21 @@ def test_struct_t3_rows_missing(tmp_path: Path) -> None:
     assert [f.location.row for f in found] == ["noproc.publication"]
 
 
+def test_struct_t3_rows_not_found_where_most_rows_lost_their_structure_is_a_warning(tmp_path: Path) -> None:
+    # Reading-order text that printed table 三's rows without their blanks: most rows cannot be
+    # placed, so a row not found says "cannot verify", not that the agency left it out.
+    lines = []
+    for line in _edit_line(_sample("v2021-clean-2023.txt"), "3.要求提供公开出版物", None).splitlines():
+        label, *values = line.split("\t") if "\t" in line else (line,)
+        figures = [v for v in values if v not in ("", "0")]
+        in_table_3 = label.startswith(("一、本年", "二、上年", "（", "四、结转")) or label[:2] in ("1.", "2.", "3.")
+        lines.append(" ".join([label, *figures]) if values and in_table_3 else line)
+    found = [f for f in check_text(tmp_path, "\n".join(lines)) if f.rule == "STRUCT-T3-ROWS"]
+    missing = [f for f in found if f.location.row == "noproc.publication"]
+    assert [f.severity for f in missing] == ["warning"]
+    assert "无法确认" in missing[0].message
+
+
 def test_struct_t4_cols_missing_in_structured_report(tmp_path: Path) -> None:
     report = load_report(SAMPLES / "v2021-clean-2023.txt")
     data = json.loads(report.model_dump_json())

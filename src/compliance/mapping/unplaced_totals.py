@@ -10,6 +10,9 @@ Where every placement that keeps the identity gives the total the same value, th
 depend on which column holds which figure: ``（一）予以公开 258 12 1 1`` under six parts and a total can
 only total 272, since no figure is the sum of the others.
 
+A row given with more cells than its columns has lost its structure, and perhaps a figure with it:
+no total is derived from it.
+
 The value is recorded for the rules (``TableInfo.unplaced_totals``); the cells stay ambiguous. When the
 total is printed and equals the sum of the other figures, the total is *not* known: the same figures
 with a blank total would total twice as much, and text does not tell the two apart.
@@ -52,6 +55,11 @@ def agreed_totals(spec: TableSpec, row: PrintedRow, table: str = "") -> dict[str
     columns = spec.columns_of(row.row_id)
     identities = row_total_identities(spec, table, columns)
     figures = [integer(cell.text) for cell in row.split.values if cell.text.strip()]
+    if len(row.split.values) > len(columns):
+        # More cells than the row has columns: its text kept blank cells and still the row fits
+        # no placement, so its cells are not where the text put them (a figure printed apart from
+        # its row, between the lines of a wrapped label); its figures may be incomplete.
+        return {}
     if not identities or not figures or len(columns) > MAX_COLUMNS or len(figures) >= len(columns):
         return {}
     counts = [figure for figure in figures if figure is not None]

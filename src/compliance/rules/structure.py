@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from compliance.hookspecs import hookimpl
 from compliance.layout import RuleSpec
-from compliance.model import Finding
+from compliance.model import CellStatus, Finding, TableData
 from compliance.rules.base import CheckContext, RuleKind, finding
 
 
@@ -133,6 +133,7 @@ class TableShapeKind(RuleKind):
         info = ctx.report.table_info.get(params.table)
         if params.axis == "rows":
             unread = set(info.unread_rows) if info else set()
+            lost = _structure_lost(data, [row.id for row in spec.rows])
             for row in spec.rows:
                 if row.id in unread:
                     # Printed but not read (text extraction lost its structure): the row is there;
@@ -146,6 +147,21 @@ class TableShapeKind(RuleKind):
                         row=row.id,
                         loc=info.loc if info else None,
                         message_en=f"{params.table} row {row.id} is printed but its figures could not be read",
+                    )
+                elif row.id not in data and lost:
+                    # Most rows could not be read as printed: the text lost the table's structure
+                    # (a reading-order extraction), so a row not found may well be there.
+                    yield finding(
+                        rule,
+                        f"{spec.title}表未找到模板行“{row.label}”；该表多数行未能读出，"
+                        "无法确认是否缺行，请对照原件核验",
+                        severity="warning",
+                        section=spec.section,
+                        table=params.table,
+                        row=row.id,
+                        loc=info.loc if info else None,
+                        message_en=f"{params.table} row {row.id} not found, but most of the table's rows could "
+                        "not be read: cannot verify whether it is missing",
                     )
                 elif row.id not in data:
                     yield finding(
@@ -183,6 +199,14 @@ class TableShapeKind(RuleKind):
                     loc=info.loc if info else None,
                     message_en=f"{params.table} lacks column {row.id}/{column_id}",
                 )
+
+
+def _structure_lost(data: TableData, rows: list[str]) -> bool:
+    """Fewer than half the template's rows were read with every cell placed (none ambiguous)."""
+    read = sum(
+        1 for row in rows if row in data and all(c.status is not CellStatus.ambiguous for c in data[row].values())
+    )
+    return 2 * read < len(rows)
 
 
 class MappingNotesParams(BaseModel):
