@@ -44,6 +44,15 @@ def test_infer_split_unique_by_digit_count_uses_no_identity() -> None:
     assert result.identities == []
 
 
+def test_one_figure_is_not_cut_into_digits_where_no_identity_can_confirm_it() -> None:
+    # "396" under three columns without an identity: one figure whose neighbours were printed
+    # elsewhere as much as 3 | 9 | 6. Zeros run together cannot be one figure (reports never print 00).
+    columns = ["prev", "delta", "decisions"]
+    assert infer_split("396", columns, []).cells is None
+    assert infer_split("000", columns, []).cells == ["0", "0", "0"]
+    assert infer_split("0 396 0", columns, []).cells == ["0", "396", "0"]
+
+
 def test_infer_split_printed_borders_are_read_not_inferred() -> None:
     result = infer_split("0 1 1 0 2", ["a", "b", "c", "d", "e"], [])
     assert result.printed and result.cells == ["0", "1", "1", "0", "2"]

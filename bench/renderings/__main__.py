@@ -32,12 +32,13 @@ def judge_all(only: str | None = None, log: bool = True) -> tuple[list[Verdict],
 
 
 def table(verdicts: list[Verdict]) -> str:
-    """Per rendering kind: documents, cells right / total, identical error findings, outcome counts, time."""
+    """Per rendering kind: documents, cells right / total, cells read wrong, identical error findings,
+    outcome counts, time."""
     by_kind: dict[str, list[Verdict]] = defaultdict(list)
     for v in verdicts:
         by_kind[v.rendering.kind].append(v)
     head = (
-        f"{'rendering':<28}{'docs':>5}{'cells right / total':>24}{'same errors':>13}"
+        f"{'rendering':<28}{'docs':>5}{'cells right / total':>24}{'wrong':>6}{'same errors':>13}"
         f"{'pass':>6}{'c.n.v.':>7}{'fail':>6}{'n/a':>5}{'render s':>10}{'check s':>9}"
     )
     rule = "-" * len(head)
@@ -52,11 +53,13 @@ def _row(label: str, group: list[Verdict]) -> str:
     right = sum(v.cells_right for v in made)
     total = sum(v.cells_total for v in made)
     same = sum(1 for v in made if v.errors_same and v.template_same)
+    # A figure read into a cell where the source has another: the one outcome never acceptable.
+    wrong = sum(1 for v in made for d in v.cell_diffs if d.kind == "wrong")
     counts = {s: sum(1 for v in group if v.status == s) for s in STATUSES}
     made_s = sum(v.rendering.seconds for v in group)
     check_s = sum(v.seconds for v in group)
     return (
-        f"{label:<28}{len(made):>5}{_ratio(right, total):>24}{f'{same}/{len(made)}':>13}"
+        f"{label:<28}{len(made):>5}{_ratio(right, total):>24}{wrong:>6}{f'{same}/{len(made)}':>13}"
         f"{counts['pass']:>6}{counts['cannot-verify']:>7}{counts['fail']:>6}{len(group) - len(made):>5}"
         f"{made_s:>10.1f}{check_s:>9.1f}"
     )

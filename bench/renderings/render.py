@@ -142,6 +142,7 @@ def plan(source: Source, root: Path) -> Plan:
     names["lo-txt"] = ".txt"
     names["lo-pdf-a4.pdftohtml"] = ".html"
     names.update({f"lo-html.{browser}": ".txt" for browser in tools.BROWSERS})
+    names.update({f"lo-pdf-a4.{extractor}": ".txt" for extractor in tools.READING_ORDER})
     names.update({name: suffix for name, (_, suffix) in PANDOC.items()})
     if source.format == "html":
         names["chromium-pdf"] = ".pdf"
@@ -251,6 +252,20 @@ def generate(
             done(p, "lo-pdf-a4.pdftohtml", started)
         except tools.ToolError as exc:
             done(p, "lo-pdf-a4.pdftohtml", started, str(exc))
+    say("reading-order text")
+    for extractor in tools.READING_ORDER:
+        name = f"lo-pdf-a4.{extractor}"
+        for p in todo(name):
+            started = time.perf_counter()
+            if not p.target("lo-pdf-a4").is_file():
+                done(p, name, started, "no lo-pdf-a4 to extract")
+                continue
+            try:
+                tools.reading_order_text(p.target("lo-pdf-a4"), p.partial(name), extractor)
+                p.complete(name)
+                done(p, name, started)
+            except tools.ToolError as exc:
+                done(p, name, started, str(exc))
     say("text browsers")
     for browser in tools.BROWSERS:
         name = f"lo-html.{browser}"

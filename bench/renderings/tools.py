@@ -126,6 +126,31 @@ def browser_dump(html: Path, output: Path, browser: str) -> None:
     output.write_text(done.stdout, encoding="utf-8")
 
 
+def reading_order_text(pdf: Path, output: Path, extractor: str) -> None:
+    """A PDF's text in reading order as the usual tools give it without options: ``pdftotext``
+    (``plain``), pdfminer.six's ``extract_text`` (``pdfminer``), pdfplumber's ``extract_text``."""
+    if extractor == "plain":
+        binary = find_tool(("pdftotext",))
+        if binary is None:
+            raise ToolError("pdftotext (poppler-utils) is not installed")
+        done = run([binary, "-enc", "UTF-8", str(pdf), str(output)], timeout=120)
+        if done.returncode != 0 or not output.is_file():
+            raise ToolError(f"pdftotext failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+        return
+    if extractor == "pdfminer":
+        from pdfminer.high_level import extract_text
+
+        output.write_text(extract_text(str(pdf)), encoding="utf-8")
+        return
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as document:
+        output.write_text("\n".join(page.extract_text() or "" for page in document.pages), encoding="utf-8")
+
+
+READING_ORDER = ("plain", "pdfminer", "pdfplumber")
+
+
 def pandoc_convert(source: Path, output: Path, to: str) -> None:
     """Convert a DOCX with pandoc (``to``: gfm, commonmark, markdown, plain), lines unwrapped."""
     binary = find_tool(("pandoc",))

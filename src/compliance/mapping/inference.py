@@ -190,7 +190,11 @@ def _infer_split(text: str, cell_keys: tuple[str, ...], identities: tuple[RowIde
     if candidates is None:
         return Split(None, CANDIDATE_LIMIT)
     if len(candidates) == 1:
-        return Split(candidates[0], 1)
+        if identities or len(groups) > 1 or not _one_figure(groups[0]):
+            return Split(candidates[0], 1)
+        # One printed figure (396) the row's columns would cut into digits (3 | 9 | 6), with no
+        # identity to tell a split from a figure whose neighbours were printed elsewhere: a guess.
+        return Split(None, 1)
     # Identities hold only on exact integers; decimals and signs leave the split ambiguous.
     usable = [c for c in candidates if all(cell.isascii() and cell.isdigit() for cell in c)]
     if len(usable) != len(candidates) or not identities:
@@ -206,6 +210,11 @@ def _infer_split(text: str, cell_keys: tuple[str, ...], identities: tuple[RowIde
     if len(survivors) != 1:
         return Split(None, len(candidates), sorted(deciding), survivors=survivors)
     return Split(survivors[0], len(candidates), sorted(deciding))
+
+
+def _one_figure(group: str) -> bool:
+    """Could the group be one printed figure? Not with a leading zero: reports never print 02."""
+    return bool(_CELL.match(group)) and not (group.startswith("0") and len(group) > 1)
 
 
 @dataclass
