@@ -89,6 +89,12 @@ class Plan:
     source: Source
     folder: Path
     names: dict[str, str] = field(default_factory=dict)
+    # The renderings to make and judge (all of ``names`` unless the caller asked for fewer kinds).
+    chosen: list[str] | None = None
+
+    @property
+    def wanted(self) -> list[str]:
+        return list(self.names) if self.chosen is None else self.chosen
 
     def target(self, name: str) -> Path:
         return self.folder / f"{name}{self.names[name]}"
@@ -157,11 +163,22 @@ def plan(source: Source, root: Path) -> Plan:
 
 
 def generate(
-    sources: list[Source], root: Path | None = None, log: Callable[[str], None] | None = None
+    sources: list[Source],
+    root: Path | None = None,
+    log: Callable[[str], None] | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> list[Rendering]:
-    """Every rendering of every source, made where the cache lacks it; failures are kept as errors."""
+    """Every rendering of every source, made where the cache lacks it; failures are kept as errors.
+
+    With ``kinds``, only renderings of those names are made and returned (what they are made from
+    must then be in the cache already, or they are reported as not made).
+    """
     root = root or cache_root()
     plans = [plan(s, root) for s in sources]
+    if kinds is not None:
+        wanted = set(kinds)
+        for p in plans:
+            p.chosen = [n for n in p.names if n in wanted]
     for p in plans:
         p.folder.mkdir(parents=True, exist_ok=True)
     results: dict[tuple[str, str], Rendering] = {}
@@ -180,7 +197,7 @@ def generate(
     def todo(name: str) -> list[Plan]:
         waiting = []
         for p in plans:
-            if name not in p.names:
+            if name not in p.wanted:
                 continue
             if p.target(name).is_file():
                 results[(p.source.sha256, name)] = Rendering(p.source, name, p.target(name))
@@ -222,7 +239,7 @@ def generate(
             done(p, "chromium-pdf", started, str(exc))
     say("pdftotext")
     for p in plans:
-        for name in [n for n in p.names if n.endswith(tuple(f".{m}" for m in TEXT_MODES))]:
+        for name in [n for n in p.wanted if n.endswith(tuple(f".{m}" for m in TEXT_MODES))]:
             if p.target(name).is_file():
                 results[(p.source.sha256, name)] = Rendering(p.source, name, p.target(name))
                 continue
@@ -250,7 +267,7 @@ def generate(
             done(p, "lo-pdf-a4.pdftohtml", started)
         except tools.ToolError as exc:
             done(p, "lo-pdf-a4.pdftohtml", started, str(exc))
-    return [results[(p.source.sha256, n)] for p in plans for n in p.names if (p.source.sha256, n) in results]
+    return [results[(p.source.sha256, n)] for p in plans for n in p.wanted if (p.source.sha256, n) in results]
 
 
 def _python_made(todo: Callable[[str], list[Plan]], done: Callable[..., None]) -> None:

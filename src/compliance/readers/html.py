@@ -123,7 +123,7 @@ class HtmlReader:
             raise LoadError("文件为空", "the file is empty")
         text = decode_text(data, declared_charset(data)).text
         root = parse_html(text)
-        blocks = html_blocks(root, path)
+        blocks = _positioned(root, text) or html_blocks(root, path)
         if not blocks:
             raise LoadError("网页中没有可读取的正文内容", "the web page has no readable body text")
         return Document(
@@ -133,6 +133,19 @@ class HtmlReader:
             sha256=hashlib.sha256(data).hexdigest(),
             meta=page_meta(root),
         )
+
+
+def _positioned(root: etree._Element, text: str) -> list[Block] | None:
+    """The page read by position when its text is placed by absolute position (a PDF converted to
+    HTML): see ``readers.positioned_html``. Only pages that mention absolute positioning are tried."""
+    if "absolute" not in text and "ABSOLUTE" not in text.upper():
+        return None
+    from compliance.readers.positioned_html import positioned_blocks
+
+    try:
+        return positioned_blocks(root)
+    except RecursionError as exc:
+        raise LoadError("网页嵌套层级过深，无法读取", "the web page is nested too deeply to read") from exc
 
 
 def _head_bytes(data: bytes) -> bytes:

@@ -1,0 +1,137 @@
+"""Positioned runs → the grid builder's words, split where a run spans several cells.
+
+A converter states where each run starts, rarely where it ends, so each character's advance is
+estimated from its font size: a full-width (CJK) character is one em, a digit or Latin letter a
+little over half, a space about a quarter. When the page states the run's width, the estimates are
+scaled to it. A run is split into separate words where it holds a wide gap (two or more spaces in a
+row: the space between table columns, which converters fill with spaces) or a space between two
+figures (``0 0``: two cells' figures taken into one run, never one figure). Adjacent runs that
+touch (a run broken at a change of font) are joined again; nothing else is, so two figures never
+become one.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from compliance.readers.geometry import Word, is_number_shaped
+from compliance.readers.positioned_html.runs import Piece, Run
+
+# Estimated advances, in ems.
+_WIDE = 1.0
+_DIGIT = 0.56
+_LATIN = 0.55
+_NARROW = 0.3  # . , : ; ' | i l
+_SPACE = 0.27
+_NARROW_CHARS = frozenset(".,:;'|!il()[]")
+_SPACES = frozenset(" \u00a0\u2002\u2003\u2009\u3000")
+# Runs on one line closer than this (in ems) are one phrase: a run broken where the font changes.
+_TOUCHING = 0.2
+
+
+@dataclass
+class _Glyph:
+    char: str
+    x0: float
+    x1: float
+
+
+def advance(char: str, size: float) -> float:
+    """The estimated width of ``char`` set at ``size`` px."""
+    if char == "\u3000":
+        return size * _WIDE
+    if char in _SPACES:
+        return size * _SPACE
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return size * _WIDE
+    if char.isdigit():
+        return size * _DIGIT
+    if char in _NARROW_CHARS:
+        return size * _NARROW
+    return size * _LATIN
+
+
+def _glyphs(run: Run, pieces: list[Piece]) -> list[_Glyph]:
+    x = run.left
+    out: list[_Glyph] = []
+    for piece in pieces:
+        x += piece.gap
+        for char in piece.text:
+            width = advance(char, piece.size)
+            out.append(_Glyph(char, x, x + width))
+            x += width
+    if run.width is not None and out and len(run.lines) == 1 and out[-1].x1 > run.left:
+        # The page states the run's real extent: the estimates are only proportions within it.
+        ratio = run.width / (out[-1].x1 - run.left)
+        out = [_Glyph(g.char, run.left + (g.x0 - run.left) * ratio, run.left + (g.x1 - run.left) * ratio) for g in out]
+    return out
+
+
+def _phrases(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
+    """Tokens joined into phrases across single spaces; a figure stays a word of its own."""
+    phrases: list[list[_Glyph]] = []
+    spaces_before: list[int] = []
+    count = 0
+    for glyph in glyphs:
+        if glyph.char in _SPACES or glyph.char.isspace():
+            count += 1
+            continue
+        if phrases and count == 0:
+            phrases[-1].append(glyph)
+        else:
+            phrases.append([glyph])
+            spaces_before.append(count)
+        count = 0
+    out: list[list[_Glyph]] = []
+    for phrase, spaces in zip(phrases, spaces_before, strict=True):
+        if out and spaces == 1 and not (_figure(out[-1]) or _figure(phrase)):
+            out[-1] = [*out[-1], _Glyph(" ", out[-1][-1].x1, phrase[0].x0), *phrase]
+        else:
+            out.append(phrase)
+    return out
+
+
+def _figure(glyphs: list[_Glyph]) -> bool:
+    return is_number_shaped("".join(g.char for g in glyphs))
+
+
+def run_words(run: Run, page: int) -> list[Word]:
+    """The words of one run, one line of the run after another."""
+    words: list[Word] = []
+    for index, pieces in enumerate(run.lines):
+        top = run.top + index * run.line_height
+        size = max((p.size for p in pieces if p.text.strip()), default=run.size)
+        for phrase in _phrases(_glyphs(run, pieces)):
+            text = "".join(g.char for g in phrase)
+            words.append(Word(text, phrase[0].x0, top, phrase[-1].x1, top + size, page, run.sourceline))
+    return words
+
+
+def page_words(runs: list[Run]) -> list[Word]:
+    """The words of all runs, a run joined to the one before it (in document order, as converters
+    write a line's runs) when it continues it on the same line without a gap."""
+    words = [word for run in runs for word in run_words(run, run.origin)]
+    out: list[Word] = []
+    for word in words:
+        last = out[-1] if out else None
+        size = word.bottom - word.top
+        if (
+            last is not None
+            and last.page == word.page
+            and abs(last.top - word.top) <= 0.25 * size
+            and -0.5 * size <= word.x0 - last.x1 <= _TOUCHING * size
+            and not (is_number_shaped(last.text) and is_number_shaped(word.text))
+        ):
+            out[-1] = Word(
+                last.text + word.text,
+                last.x0,
+                min(last.top, word.top),
+                max(last.x1, word.x1),
+                max(last.bottom, word.bottom),
+                last.page,
+                last.line,
+            )
+        else:
+            out.append(word)
+    return out
