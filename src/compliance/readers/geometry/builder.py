@@ -216,9 +216,9 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     pieces = [stack(row.values, 0) for row in rows]
     header = [zones.split_header(lines[i]) for i in region.header]
     leaves, groups = header_leaves([captions for _, captions in header], geometry.char / 2)
-    model, leaves = column_model(
-        [(_position(lines[r.lines[0]]), p) for r, p in zip(rows, pieces, strict=True)], leaves, geometry.char
-    )
+    # Rows whose values stand at estimated places say nothing about where the columns are.
+    measured = [(r, p) for r, p in zip(rows, pieces, strict=True) if not _estimated(r.values)]
+    model, leaves = column_model([(_position(lines[r.lines[0]]), p) for r, p in measured], leaves, geometry.char)
     label_width = 2 if zones.group_edge is not None else 1
     out = _header_rows(region, lines, header, model, leaves, groups, label_width)
     placed = [model.place(p, _position(lines[r.lines[0]])) for r, p in zip(rows, pieces, strict=True)]
@@ -226,7 +226,12 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     for row, slots in _settle_stray_values(rows, placed, lines, geometry):
         first = _line_number(lines, row.lines[0])
         line = lines[row.lines[0]]
-        if _run_together(row.values, model, widest):
+        if _estimated(row.values):
+            # Values in order, without blanks: where each stands is not known, so the mapping
+            # places them only where a single placement fits (a full row), or says it cannot.
+            ordered = sorted(row.values, key=lambda w: w.x0)
+            values = [GridCell(clean_cell(w.text), _loc([w], first)) for w in ordered]
+        elif _run_together(row.values, model, widest):
             values = [GridCell(_joined(sorted(row.values, key=lambda w: w.x0)), _loc(row.values, first))]
         elif model.unsure(stack(row.values, 0), _position(line)) or _dense_header(row.values, model, line, geometry):
             # Values that stand between columns: given without blanks, so that the mapping
@@ -238,6 +243,10 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     start = _line_number(lines, region.lines[0])
     end = _line_number(lines, region.lines[-1])
     return Grid(rows=out, loc=Loc(line=start, line_end=end, page=lines[region.lines[0]].page))
+
+
+def _estimated(values: list[Word]) -> bool:
+    return any(w.estimated for w in values)
 
 
 def _run_together(values: list[Word], model: ColumnModel, widest: int) -> bool:

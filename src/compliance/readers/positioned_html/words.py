@@ -68,28 +68,41 @@ def _glyphs(run: Run, pieces: list[Piece]) -> list[_Glyph]:
     return out
 
 
-def _phrases(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
-    """Tokens joined into phrases across single spaces; a figure stays a word of its own."""
-    phrases: list[list[_Glyph]] = []
-    spaces_before: list[int] = []
-    count = 0
+def _tokens(glyphs: list[_Glyph]) -> list[tuple[int, list[_Glyph]]]:
+    """The glyphs split at spaces: (number of spaces before, the token's glyphs) in order."""
+    tokens: list[tuple[int, list[_Glyph]]] = []
+    spaces = 0
     for glyph in glyphs:
         if glyph.char in _SPACES or glyph.char.isspace():
-            count += 1
+            spaces += 1
             continue
-        if phrases and count == 0:
-            phrases[-1].append(glyph)
+        if tokens and spaces == 0:
+            tokens[-1][1].append(glyph)
         else:
-            phrases.append([glyph])
-            spaces_before.append(count)
-        count = 0
+            tokens.append((spaces, [glyph]))
+        spaces = 0
+    return tokens
+
+
+def _phrases(glyphs: list[_Glyph]) -> list[tuple[list[_Glyph], bool]]:
+    """The phrases of one line of a run, each with whether its place is only estimated.
+
+    The figures that end the line are words of their own (a row's values run into one run with
+    its label or with each other); before them, tokens one space apart are one phrase and a wider
+    gap starts a new one. Only the line's first phrase stands where the run says; the others
+    stand after a space of unknown width.
+    """
+    tokens = _tokens(glyphs)
+    tail = len(tokens)
+    while tail > 0 and _figure(tokens[tail - 1][1]):
+        tail -= 1
     out: list[list[_Glyph]] = []
-    for phrase, spaces in zip(phrases, spaces_before, strict=True):
-        if out and spaces == 1 and not (_figure(out[-1]) or _figure(phrase)):
-            out[-1] = [*out[-1], _Glyph(" ", out[-1][-1].x1, phrase[0].x0), *phrase]
+    for index, (spaces, token) in enumerate(tokens):
+        if out and index < tail and spaces == 1:
+            out[-1] = [*out[-1], _Glyph(" ", out[-1][-1].x1, token[0].x0), *token]
         else:
-            out.append(phrase)
-    return out
+            out.append(token)
+    return [(phrase, index > 0) for index, phrase in enumerate(out)]
 
 
 def _figure(glyphs: list[_Glyph]) -> bool:
@@ -102,9 +115,11 @@ def run_words(run: Run, page: int) -> list[Word]:
     for index, pieces in enumerate(run.lines):
         top = run.top + index * run.line_height
         size = max((p.size for p in pieces if p.text.strip()), default=run.size)
-        for phrase in _phrases(_glyphs(run, pieces)):
+        for phrase, estimated in _phrases(_glyphs(run, pieces)):
             text = "".join(g.char for g in phrase)
-            words.append(Word(text, phrase[0].x0, top, phrase[-1].x1, top + size, page, run.sourceline))
+            words.append(
+                Word(text, phrase[0].x0, top, phrase[-1].x1, top + size, page, run.sourceline, estimated=estimated)
+            )
     return words
 
 
@@ -118,6 +133,8 @@ def page_words(runs: list[Run]) -> list[Word]:
         size = word.bottom - word.top
         if (
             last is not None
+            and not last.estimated
+            and not word.estimated
             and last.page == word.page
             and abs(last.top - word.top) <= 0.25 * size
             and -0.5 * size <= word.x0 - last.x1 <= _TOUCHING * size
@@ -131,6 +148,7 @@ def page_words(runs: list[Run]) -> list[Word]:
                 max(last.bottom, word.bottom),
                 last.page,
                 last.line,
+                estimated=last.estimated,
             )
         else:
             out.append(word)
