@@ -8,7 +8,8 @@ same error-level findings. A rendering that itself lost
 content may instead be judged "cannot verify" (bench/renderings/compare.py says when): the engine
 then must not have read a wrong number nor raised an error other than missing content.
 
-Text extractions that keep no cell boundaries (``pdftotext -layout``/``-raw``, space-aligned text)
+Text extractions that keep no cell boundaries (``pdftotext -layout``/``-raw``, space-aligned text,
+``pdftohtml``'s positioned web pages)
 are read by position or by one-space runs; their accuracy is measured, not yet at 100 %, by
 ``bench/bench_reading_accuracy.py`` (figures in the README). Here they must load as a report of
 the same template, read no cell as a different number and raise no error the source lacks; the
@@ -39,8 +40,9 @@ def _sources() -> tuple[render.Source, ...]:
 # table with merged cells altogether (it prints "[TABLE]"); LibreOffice's "save as text" prints
 # every cell on a line of its own, header captions included, so the captions that tell a table's
 # template are lines of prose and a hybrid report can read as the other template; poppler's
-# pdftohtml places every text run by absolute position, which the HTML reader does not read yet.
-MEASURED_ONLY = ("lo-txt", "pandoc-plain", "lo-pdf-a4.pdftohtml")
+# pdftohtml in its complex mode (-c) cuts text into runs whose font sizes understate the glyphs, so
+# that some headings and rows of labels are read apart (measured, not yet gated).
+MEASURED_ONLY = ("lo-txt", "pandoc-plain", "lo-pdf-a4.pdftohtml-c")
 
 
 def _cases(*, positional: bool) -> list[tuple[render.Source, str]]:
@@ -54,8 +56,9 @@ def _cases(*, positional: bool) -> list[tuple[render.Source, str]]:
 
 
 def is_positional(rendering: str) -> bool:
-    """A text extraction that prints no cell boundaries: cells are known only by position."""
-    return rendering.endswith((".layout", ".raw")) or rendering == "plain-aligned"
+    """A text extraction that prints no cell boundaries: cells are known only by position (a PDF
+    converted to a web page by pdftohtml places each run of text, not each cell)."""
+    return rendering.endswith((".layout", ".raw", ".pdftohtml")) or rendering == "plain-aligned"
 
 
 @functools.cache

@@ -49,6 +49,12 @@ PANDOC = {
     "pandoc-markdown": ("markdown", ".md"),
     "pandoc-plain": ("plain", ".txt"),
 }
+# PDFs converted to web pages by poppler's pdftohtml: rendering → (the PDF, ``-c`` mode).
+PDFTOHTML = {
+    "lo-pdf-a4.pdftohtml": ("lo-pdf-a4", False),
+    "lo-pdf-a4.pdftohtml-c": ("lo-pdf-a4", True),
+    "chromium-pdf.pdftohtml": ("chromium-pdf", False),
+}
 _FIGURE = re.compile(r"^\s*[+-]?\d[\d,.]*\s*(?:万元|元)?\s*$")
 
 
@@ -146,11 +152,11 @@ def plan(source: Source, root: Path) -> Plan:
     names.update(dict.fromkeys(PAGES, ".pdf"))
     names["lo-html"] = ".html"
     names["lo-txt"] = ".txt"
-    names["lo-pdf-a4.pdftohtml"] = ".html"
     names.update({name: suffix for name, (_, suffix) in PANDOC.items()})
     if source.format == "html":
         names["chromium-pdf"] = ".pdf"
         pdfs.append("chromium-pdf")
+    names.update({name: ".html" for name, (pdf, _) in PDFTOHTML.items() if pdf in names})
     if source.format == "pdf":
         pdfs.insert(0, "source")
     for pdf in pdfs:
@@ -256,17 +262,18 @@ def generate(
             except tools.ToolError as exc:
                 done(p, name, started, str(exc))
     say("pdftohtml")
-    for p in todo("lo-pdf-a4.pdftohtml"):
-        started = time.perf_counter()
-        if not p.target("lo-pdf-a4").is_file():
-            done(p, "lo-pdf-a4.pdftohtml", started, "no lo-pdf-a4 to convert")
-            continue
-        try:
-            tools.pdftohtml(p.target("lo-pdf-a4"), p.partial("lo-pdf-a4.pdftohtml"))
-            p.complete("lo-pdf-a4.pdftohtml")
-            done(p, "lo-pdf-a4.pdftohtml", started)
-        except tools.ToolError as exc:
-            done(p, "lo-pdf-a4.pdftohtml", started, str(exc))
+    for name, (pdf_name, complex_layout) in PDFTOHTML.items():
+        for p in todo(name):
+            started = time.perf_counter()
+            if not p.target(pdf_name).is_file():
+                done(p, name, started, f"no {pdf_name} to convert")
+                continue
+            try:
+                tools.pdftohtml(p.target(pdf_name), p.partial(name), complex_layout)
+                p.complete(name)
+                done(p, name, started)
+            except tools.ToolError as exc:
+                done(p, name, started, str(exc))
     return [results[(p.source.sha256, n)] for p in plans for n in p.wanted if (p.source.sha256, n) in results]
 
 

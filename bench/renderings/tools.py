@@ -90,13 +90,19 @@ def soffice_convert(inputs: list[Path], target: str, outdir: Path, infilter: str
     return written
 
 
-def pdftohtml(pdf: Path, output: Path) -> None:
-    """A PDF as poppler's ``pdftohtml`` makes a web page of it: every text run placed by position."""
+def pdftohtml(pdf: Path, output: Path, complex_layout: bool = False) -> None:
+    """A PDF as poppler's ``pdftohtml`` makes a web page of it: every text run placed by position.
+
+    ``complex_layout``: its ``-c`` mode, which cuts the text into smaller runs (each font change
+    and spacing a run of its own) as it would be laid over the page's picture.
+    """
     binary = find_tool(("pdftohtml",))
     if binary is None:
         raise ToolError("pdftohtml is not installed")
     stem = output.with_suffix("")
-    done = run([binary, "-q", "-s", "-noframes", "-i", "-enc", "UTF-8", str(pdf), str(stem)], timeout=120)
+    mode = ["-c"] if complex_layout else []
+    args = [binary, "-q", *mode, "-s", "-noframes", "-i", "-enc", "UTF-8", str(pdf), str(stem)]
+    done = run(args, timeout=120)
     made = Path(f"{stem}.html")
     if done.returncode != 0 or not made.is_file():
         raise ToolError(f"pdftohtml failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")

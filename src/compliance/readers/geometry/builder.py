@@ -216,8 +216,11 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     pieces = [stack(row.values, 0) for row in rows]
     header = [zones.split_header(lines[i]) for i in region.header]
     leaves, groups = header_leaves([captions for _, captions in header], geometry.char / 2)
-    # Rows whose values stand at estimated places say nothing about where the columns are.
+    # Rows whose values stand at estimated places say nothing about where the columns are, unless
+    # no row says more (their values are given in order anyway; only the header is placed by them).
     measured = [(r, p) for r, p in zip(rows, pieces, strict=True) if not _estimated(r.values)]
+    if not any(p for _, p in measured):
+        measured = list(zip(rows, pieces, strict=True))
     model, leaves = column_model([(_position(lines[r.lines[0]]), p) for r, p in measured], leaves, geometry.char)
     label_width = 2 if zones.group_edge is not None else 1
     out = _header_rows(region, lines, header, model, leaves, groups, label_width)

@@ -26,8 +26,10 @@ _NARROW = 0.3  # . , : ; ' | i l
 _SPACE = 0.27
 _NARROW_CHARS = frozenset(".,:;'|!il()[]")
 _SPACES = frozenset(" \u00a0\u2002\u2003\u2009\u3000")
-# Runs on one line closer than this (in ems) are one phrase: a run broken where the font changes.
-_TOUCHING = 0.2
+# Runs on one line closer than this (in ems) are one phrase: a run broken where the font changes
+# or a justified line's letters spaced apart. The grid builder joins PDF words the same way (half
+# a line height); two cells' texts stand further apart, and two figures are never joined.
+_TOUCHING = 0.5
 
 
 @dataclass
@@ -37,13 +39,15 @@ class _Glyph:
     x1: float
 
 
-def advance(char: str, size: float) -> float:
-    """The estimated width of ``char`` set at ``size`` px."""
+def advance(char: str, size: float, cjk: bool = False) -> float:
+    """The estimated width of ``char`` set at ``size`` px; ``cjk``: in a run of CJK text, whose
+    fonts set the punctuation that East Asian widths call ambiguous (“ ” — …) full width."""
     if char == "\u3000":
         return size * _WIDE
     if char in _SPACES:
         return size * _SPACE
-    if unicodedata.east_asian_width(char) in ("W", "F"):
+    width = unicodedata.east_asian_width(char)
+    if width in ("W", "F") or (cjk and width == "A"):
         return size * _WIDE
     if char.isdigit():
         return size * _DIGIT
@@ -55,10 +59,11 @@ def advance(char: str, size: float) -> float:
 def _glyphs(run: Run, pieces: list[Piece]) -> list[_Glyph]:
     x = run.left
     out: list[_Glyph] = []
+    cjk = any(unicodedata.east_asian_width(c) in ("W", "F") for p in pieces for c in p.text)
     for piece in pieces:
         x += piece.gap
         for char in piece.text:
-            width = advance(char, piece.size)
+            width = advance(char, piece.size, cjk)
             out.append(_Glyph(char, x, x + width))
             x += width
     if run.width is not None and out and len(run.lines) == 1 and out[-1].x1 > run.left:
