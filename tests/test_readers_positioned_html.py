@@ -17,6 +17,7 @@ import pytest
 from bench.renderings import render, tools
 from bench.renderings.compare import Judge
 from compliance.document import Document, Grid, Paragraph
+from compliance.readers.geometry import Word, blocks_from_words
 from compliance.readers.html import HtmlReader, parse_html
 from compliance.readers.positioned_html.css import StyleSheet, length
 from compliance.readers.positioned_html.runs import Run, positioned_text
@@ -192,3 +193,40 @@ def test_our_samples_converted_from_pdf_read_like_the_samples(kind: str) -> None
     for verdict in verdicts:
         assert verdict.status == "pass", verdict.explain()
         assert verdict.cells_right == verdict.cells_total > 0, verdict.explain()
+
+
+def _word(text: str, x0: float, top: float, *, estimated: bool = False, page: int = 1) -> Word:
+    width = sum(16.0 if ord(c) > 0x2E80 else 9.0 for c in text)
+    return Word(text, x0, top, x0 + width, top + 16, page, estimated=estimated)
+
+
+def _row(label: str, top: float, values: list[tuple[str, float]], estimated: bool = False) -> list[Word]:
+    return [_word(label, 80, top)] + [
+        _word(text, x0, top, estimated=estimated and index > 0) for index, (text, x0) in enumerate(values)
+    ]
+
+
+def test_the_grid_builder_gives_estimated_values_in_order_and_measures_columns_without_them() -> None:
+    words = [_word("项目", 80, 100), _word("甲", 300, 100), _word("乙", 400, 100), _word("丙", 500, 100)]
+    words += _row("第一行", 140, [("1", 300), ("2", 400), ("3", 500)])
+    # Estimated at 310 (a space after 1): nearest to column 甲, yet it may stand under 乙 or 丙.
+    words += _row("第二行", 180, [("1", 300), ("5", 310)], estimated=True)
+    words += _row("第三行", 220, [("7", 300), ("9", 500)])
+    grids = [b for b in blocks_from_words(words, word_gap=float("-inf")) if isinstance(b, Grid)]
+    rows = _texts(grids[0])
+    assert rows[2] == ["第二行", "1", "5"]
+    # Measured by the full placed row, not by the estimated one: 9 stands under 丙, 乙 is blank.
+    assert rows[3] == ["第三行", "7", "", "9"]
+
+
+def test_a_label_less_row_left_of_the_open_tables_values_starts_a_new_table() -> None:
+    words = [_word("项目", 80, 100), _word("甲", 400, 100), _word("乙", 500, 100)]
+    words += _row("第一行", 140, [("1", 400), ("2", 500)])
+    words += _row("第二行", 180, [("3", 400), ("4", 500)])
+    # A table of values only (no label column) printed right below, its figures in the first one's labels.
+    words += [_word("10", 80, 220), _word("20", 160, 220), _word("30", 240, 220)]
+    words += [_word("11", 80, 260), _word("21", 160, 260), _word("31", 240, 260)]
+    grids = [b for b in blocks_from_words(words) if isinstance(b, Grid)]
+    assert len(grids) == 2
+    assert _texts(grids[0])[-1] == ["第二行", "3", "4"]
+    assert [c.text for c in grids[1].rows[-1] if c.text] == ["11", "21", "31"]
