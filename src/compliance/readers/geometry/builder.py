@@ -40,18 +40,24 @@ _PAGE_NUMBER = re.compile(
 
 
 def blocks_from_words(
-    words: Iterable[Word], rulings: Iterable[Ruling] = (), *, word_gap: float | None = None
+    words: Iterable[Word],
+    rulings: Iterable[Ruling] = (),
+    *,
+    word_gap: float | None = None,
+    char: float | None = None,
 ) -> list[Block]:
     """Paragraphs and Grids, in reading order, from positioned words (and optional drawn rules).
 
     ``word_gap``: words closer than this (in the words' unit) are one phrase; by default half a
     line height, which joins OCR's word boxes within a cell but never two table columns.
+    ``char``: the width of one character, the unit of every horizontal tolerance; by default the
+    words' median width per character.
     """
     kept = [w for w in words if w.text.strip()]
     if not kept:
         return []
     raw = group_lines(kept)
-    geometry = Geometry(char=char_width(kept), height=line_height(raw))
+    geometry = Geometry(char=char if char is not None else char_width(kept), height=line_height(raw))
     gap = word_gap if word_gap is not None else 0.5 * geometry.height
     lines = _drop_page_numbers([merge_phrases(line, gap) for line in raw])
     finder = RegionFinder(lines, geometry, tuple(rulings))

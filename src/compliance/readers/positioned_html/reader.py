@@ -7,10 +7,12 @@ a document (``MIN_CHARS``). Class names and generator tags are never looked at.
 
 from __future__ import annotations
 
+from statistics import median
+
 from lxml import etree
 
 from compliance.document import Block
-from compliance.readers.geometry import blocks_from_words
+from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
 from compliance.readers.positioned_html.css import sheet_of
 from compliance.readers.positioned_html.runs import positioned_text
 from compliance.readers.positioned_html.words import page_words
@@ -29,4 +31,10 @@ def positioned_blocks(root: etree._Element) -> list[Block] | None:
     words = page_words(found.runs)
     # Runs that belong together were joined already (``page_words``); the builder joins nothing
     # more, so that two figures a space apart stay two cells.
-    return blocks_from_words(words, word_gap=float("-inf"))
+    return blocks_from_words(words, word_gap=float("-inf"), char=_figure_width(words))
+
+
+def _figure_width(words: list[Word]) -> float | None:
+    """The width of one digit: the unit layout text measures in (a CJK character is two)."""
+    widths = [(w.x1 - w.x0) / len(w.text) for w in words if is_number_shaped(w.text) and w.text.isdigit()]
+    return median(widths) if widths else None
