@@ -2,12 +2,13 @@
 
 A converter states where each run starts, rarely where it ends, so each character's advance is
 estimated from its font size: a full-width (CJK) character is one em, a digit or Latin letter a
-little over half, a space about a quarter. When the page states the run's width, the estimates are
-scaled to it. A run is split into separate words where it holds a wide gap (two or more spaces in a
-row: the space between table columns, which converters fill with spaces) or a space between two
-figures (``0 0``: two cells' figures taken into one run, never one figure). Adjacent runs that
-touch (a run broken at a change of font) are joined again; nothing else is, so two figures never
-become one.
+little over half, a space about a quarter; when the page states the run's width, the estimates
+are scaled to it. Converters join what stands on one line into one run with a single space for
+any gap (``0&#160;0&#160;0``: three cells a column apart), so a run's figures that end a line are
+words of their own and only the line's first phrase stands where the run says: the others are
+marked ``estimated`` (the grid builder gives them in order, never by column). Two spaces or more
+start a new phrase. Adjacent runs that touch on a line (a run broken at a change of font, a
+justified line's letters) are joined again; two figures never are.
 """
 
 from __future__ import annotations
