@@ -53,6 +53,7 @@ PANDOC = {
 PDFTOHTML = {
     "lo-pdf-a4.pdftohtml": ("lo-pdf-a4", False),
     "lo-pdf-a4.pdftohtml-c": ("lo-pdf-a4", True),
+    "lo-pdf-a4-headers.pdftohtml": ("lo-pdf-a4-headers", False),
     "chromium-pdf.pdftohtml": ("chromium-pdf", False),
 }
 _FIGURE = re.compile(r"^\s*[+-]?\d[\d,.]*\s*(?:万元|元)?\s*$")
