@@ -59,7 +59,7 @@ def _cases(*, positional: bool) -> list[tuple[render.Source, str]]:
 def is_positional(rendering: str) -> bool:
     """A text extraction that prints no cell boundaries: cells are known only by position (a PDF
     converted to a web page by pdftohtml places each run of text, not each cell)."""
-    return rendering.endswith((".layout", ".raw", ".pdftohtml")) or rendering == "plain-aligned"
+    return rendering.endswith((".layout", ".raw")) or ".pdftohtml" in rendering or rendering == "plain-aligned"
 
 
 @functools.cache

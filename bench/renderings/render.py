@@ -49,12 +49,13 @@ PANDOC = {
     "pandoc-markdown": ("markdown", ".md"),
     "pandoc-plain": ("plain", ".txt"),
 }
-# PDFs converted to web pages by poppler's pdftohtml: rendering → (the PDF, ``-c`` mode).
+# PDFs converted to web pages by poppler's pdftohtml: rendering → (the PDF, pdftohtml's mode).
 PDFTOHTML = {
-    "lo-pdf-a4.pdftohtml": ("lo-pdf-a4", False),
-    "lo-pdf-a4.pdftohtml-c": ("lo-pdf-a4", True),
-    "lo-pdf-a4-headers.pdftohtml": ("lo-pdf-a4-headers", False),
-    "chromium-pdf.pdftohtml": ("chromium-pdf", False),
+    "lo-pdf-a4.pdftohtml": ("lo-pdf-a4", ""),
+    "lo-pdf-a4.pdftohtml-c": ("lo-pdf-a4", "-c"),
+    "lo-pdf-a4.pdftohtml-xml": ("lo-pdf-a4", "-xml"),
+    "lo-pdf-a4-headers.pdftohtml": ("lo-pdf-a4-headers", ""),
+    "chromium-pdf.pdftohtml": ("chromium-pdf", ""),
 }
 _FIGURE = re.compile(r"^\s*[+-]?\d[\d,.]*\s*(?:万元|元)?\s*$")
 
@@ -157,7 +158,7 @@ def plan(source: Source, root: Path) -> Plan:
     if source.format == "html":
         names["chromium-pdf"] = ".pdf"
         pdfs.append("chromium-pdf")
-    names.update({name: ".html" for name, (pdf, _) in PDFTOHTML.items() if pdf in names})
+    names.update({name: _pdftohtml_suffix(mode) for name, (pdf, mode) in PDFTOHTML.items() if pdf in names})
     if source.format == "pdf":
         pdfs.insert(0, "source")
     for pdf in pdfs:
@@ -263,19 +264,23 @@ def generate(
             except tools.ToolError as exc:
                 done(p, name, started, str(exc))
     say("pdftohtml")
-    for name, (pdf_name, complex_layout) in PDFTOHTML.items():
+    for name, (pdf_name, mode) in PDFTOHTML.items():
         for p in todo(name):
             started = time.perf_counter()
             if not p.target(pdf_name).is_file():
                 done(p, name, started, f"no {pdf_name} to convert")
                 continue
             try:
-                tools.pdftohtml(p.target(pdf_name), p.partial(name), complex_layout)
+                tools.pdftohtml(p.target(pdf_name), p.partial(name), mode)
                 p.complete(name)
                 done(p, name, started)
             except tools.ToolError as exc:
                 done(p, name, started, str(exc))
     return [results[(p.source.sha256, n)] for p in plans for n in p.wanted if (p.source.sha256, n) in results]
+
+
+def _pdftohtml_suffix(mode: str) -> str:
+    return ".xml" if mode == "-xml" else ".html"
 
 
 def _python_made(todo: Callable[[str], list[Plan]], done: Callable[..., None]) -> None:

@@ -14,7 +14,7 @@ from lxml import etree
 from compliance.document import Block
 from compliance.readers.geometry import Word, blocks_from_words, is_number_shaped
 from compliance.readers.positioned_html.css import sheet_of
-from compliance.readers.positioned_html.runs import positioned_text
+from compliance.readers.positioned_html.runs import Run, positioned_text
 from compliance.readers.positioned_html.words import page_words
 
 # Share of the visible text that must be positioned for the page to be read by position.
@@ -28,7 +28,12 @@ def positioned_blocks(root: etree._Element) -> list[Block] | None:
     found = positioned_text(root, sheet_of(root))
     if found.positioned_chars < MIN_CHARS or found.positioned_chars < SHARE * found.visible_chars:
         return None
-    words = page_words(found.runs)
+    return blocks_of_runs(found.runs)
+
+
+def blocks_of_runs(runs: list[Run]) -> list[Block]:
+    """Paragraphs and grids of positioned runs (pages numbered by ``Run.origin``)."""
+    words = page_words(runs)
     # Runs that belong together were joined already (``page_words``); the builder joins nothing
     # more, so that two figures a space apart stay two cells.
     return blocks_from_words(words, word_gap=float("-inf"), char=_figure_width(words))

@@ -29,8 +29,10 @@ _NARROW_CHARS = frozenset(".,:;'|!il()[]")
 _SPACES = frozenset(" \u00a0\u2002\u2003\u2009\u3000")
 # Runs on one line closer than this (in ems) are one phrase: a run broken where the font changes
 # or a justified line's letters spaced apart. The grid builder joins PDF words the same way (half
-# a line height); two cells' texts stand further apart, and two figures are never joined.
+# a line height); two cells' texts stand further apart. A figure joins text only as close as the
+# quarter em set between CJK and Latin text (a cell's padding is wider), and two figures never.
 _TOUCHING = 0.5
+_TOUCHING_FIGURE = 0.3
 
 
 @dataclass
@@ -129,6 +131,13 @@ def run_words(run: Run, page: int) -> list[Word]:
     return words
 
 
+def _touching(last: Word, word: Word) -> float:
+    figures = is_number_shaped(last.text), is_number_shaped(word.text)
+    if all(figures):
+        return float("-inf")
+    return _TOUCHING_FIGURE if any(figures) else _TOUCHING
+
+
 def page_words(runs: list[Run]) -> list[Word]:
     """The words of all runs, a run joined to the one before it (in document order, as converters
     write a line's runs) when it continues it on the same line without a gap."""
@@ -143,8 +152,7 @@ def page_words(runs: list[Run]) -> list[Word]:
             and not word.estimated
             and last.page == word.page
             and abs(last.top - word.top) <= 0.25 * size
-            and -0.5 * size <= word.x0 - last.x1 <= _TOUCHING * size
-            and not (is_number_shaped(last.text) and is_number_shaped(word.text))
+            and -0.5 * size <= word.x0 - last.x1 <= _touching(last, word) * size
         ):
             out[-1] = Word(
                 last.text + word.text,
