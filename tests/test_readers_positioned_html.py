@@ -145,6 +145,23 @@ def test_an_ordinary_page_with_a_positioned_banner_is_read_as_a_flow_of_paragrap
     assert [type(b) for b in rest] == [type(b) for b in plain.blocks]
 
 
+def test_an_article_placed_by_css_in_one_positioned_box_is_read_as_a_flow() -> None:
+    # All its text stands inside an absolutely positioned element, but in paragraphs and a table:
+    # a container placed by CSS, not runs of text placed one by one.
+    body = (
+        "<h1>二〇二三年度报告</h1>"
+        + "<p>本机关依法公开政府信息。</p>" * 3
+        + "<table><tr><td>项目</td><td>数量</td></tr>"
+        "<tr><td>规章</td><td>3</td></tr><tr><td>规范性文件</td><td>12</td></tr></table>"
+    )
+    placed = _read(_page(f'<div style="position:absolute;top:120px;left:40px;width:900px">{body}</div>'))
+    flow = _read(_page(body))
+    assert (
+        _texts(placed.grids()[0]) == _texts(flow.grids()[0]) == [["项目", "数量"], ["规章", "3"], ["规范性文件", "12"]]
+    )
+    assert [b.loc.bbox for b in placed.blocks] == [None] * len(placed.blocks)
+
+
 def test_style_sheet_rules_cascade_and_at_blocks_are_skipped() -> None:
     sheet = StyleSheet()
     sheet.add(".a{left:10px} #b{left:30px} @media print{.a{left:99pt}} .c{top:12pt;left:20px}")

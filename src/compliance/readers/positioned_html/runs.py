@@ -22,6 +22,38 @@ _HIDDEN = frozenset(
     ["script", "style", "noscript", "template", "head", "title", "meta", "link", "svg", "canvas", "select", "object"]
 )
 _POSITIONED = ("absolute", "fixed")
+# Elements that make a flow of blocks: a positioned element holding them with text is a container.
+_BLOCKS = frozenset(
+    [
+        "p",
+        "div",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "form",
+        "fieldset",
+    ]
+)
 _COLLAPSIBLE = re.compile(r"[ \t\r\n\f]+")
 # The font size a browser uses when none is given.
 DEFAULT_SIZE = 16.0
@@ -106,7 +138,12 @@ def _visit(
     position = style.get("position", "").lower()
     context = _Context(context.x, context.y, context.height, context.origin, size, context.scale, context.inside_run)
     run: Run | None = None
-    if position in _POSITIONED:
+    if position in _POSITIONED and _holds_blocks(element, sheet):
+        # A positioned box around a flow of paragraphs or tables (a web page's article placed
+        # by CSS) is no run of text: only what is positioned inside it is.
+        context = _placed(style, context)
+        context = _Context(context.x, context.y, context.height, context.origin, size, context.scale, False)
+    elif position in _POSITIONED:
         context = _placed(style, context)
         run = Run(
             context.origin,
@@ -140,6 +177,22 @@ def _visit(
         found.positioned_chars += own
     for child in element:
         _visit(child, context, sheet, found, origins)
+
+
+def _holds_blocks(element: etree._Element, sheet: StyleSheet) -> bool:
+    """Does the element hold block elements (paragraphs, tables, list items) with text of their
+    own, not counting those inside positioned descendants (runs of their own)?"""
+    for child in element:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if not tag or tag in _HIDDEN:
+            continue
+        if sheet.computed(child).get("position", "").lower() in _POSITIONED:
+            continue
+        if tag in _BLOCKS and _count(child.text) + sum(_count(c.tail) for c in child):
+            return True
+        if _holds_blocks(child, sheet):
+            return True
+    return False
 
 
 def _count(text: str | None) -> int:
