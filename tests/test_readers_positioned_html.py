@@ -21,7 +21,7 @@ from compliance.readers.geometry import Word, blocks_from_words
 from compliance.readers.html import HtmlReader, parse_html
 from compliance.readers.positioned_html.css import StyleSheet, length
 from compliance.readers.positioned_html.runs import Run, positioned_text
-from compliance.readers.positioned_html.words import run_words
+from compliance.readers.positioned_html.words import em_scales, run_words
 from conftest import SAMPLES
 
 
@@ -291,3 +291,17 @@ def test_broken_pdftohtml_xml_is_a_load_error() -> None:
 
     with pytest.raises(LoadError):
         HtmlReader().read(b'<?xml version="1.0"?><pdf2xml><page><text top="1"', "broken.xml")
+
+
+def _runs(body: str) -> list[Run]:
+    root = parse_html(_page(body).decode())
+    return positioned_text(root, _sheet(root)).runs
+
+
+def test_a_font_size_that_understates_its_glyphs_is_measured_from_runs_that_touch() -> None:
+    # Text cut into runs at each font change (pdftohtml -c): stated 16px, set 18px apart.
+    line = "".join(_run(100 + 30 * (i // 6), 80 + 18 * 2 * (i % 6), "政务") for i in range(24))
+    assert em_scales(_runs(line)) == {16.0: pytest.approx(18 / 16)}
+    # Cells set apart say nothing about the font: their distances scatter (here 40, 46, 47 px).
+    cells = "".join(_run(100 + 30 * i, x, "数量") for i in range(6) for x in (80, 120, 166, 213))
+    assert em_scales(_runs(cells)) == {}

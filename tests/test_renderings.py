@@ -39,11 +39,10 @@ def _sources() -> tuple[render.Source, ...]:
 # Measured by bench/bench_reading_accuracy.py, not gated here: pandoc's plain-text writer drops a
 # table with merged cells altogether (it prints "[TABLE]"); LibreOffice's "save as text" prints
 # every cell on a line of its own, header captions included, so the captions that tell a table's
-# template are lines of prose and a hybrid report can read as the other template; poppler's
-# pdftohtml in its complex mode (-c) cuts text into runs whose font sizes understate the glyphs, so
-# that some headings and rows of labels are read apart; pdftohtml of a PDF whose table headers
-# repeat on every page joins a repeated header with the next sub-table's caption and loses a row.
-MEASURED_ONLY = ("lo-txt", "pandoc-plain", "lo-pdf-a4.pdftohtml-c", "lo-pdf-a4-headers.pdftohtml")
+# template are lines of prose and a hybrid report can read as the other template; pdftohtml of a
+# PDF whose table headers repeat on every page joins a repeated header with the next sub-table's
+# caption and loses a row.
+MEASURED_ONLY = ("lo-txt", "pandoc-plain", "lo-pdf-a4-headers.pdftohtml")
 
 
 def _cases(*, positional: bool) -> list[tuple[render.Source, str]]:

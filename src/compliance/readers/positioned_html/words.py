@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 
 from compliance.readers.geometry import Word, is_number_shaped
 from compliance.readers.positioned_html.runs import Piece, Run
@@ -25,6 +26,9 @@ _DIGIT = 0.56
 _LATIN = 0.55
 _NARROW = 0.3  # . , : ; ' | i l
 _SPACE = 0.27
+# A font size is rescaled only on this many observations, and never by more than this.
+_MIN_BOUNDS = 5
+_MAX_SCALE = 1.5
 _NARROW_CHARS = frozenset(".,:;'|!il()[]")
 _SPACES = frozenset(" \u00a0\u2002\u2003\u2009\u3000")
 # Runs on one line closer than this (in ems) are one phrase: a run broken where the font changes
@@ -59,14 +63,45 @@ def advance(char: str, size: float, cjk: bool = False) -> float:
     return size * _LATIN
 
 
-def _glyphs(run: Run, pieces: list[Piece]) -> list[_Glyph]:
+def em_scales(runs: list[Run]) -> dict[float, float]:
+    """Per stated font size, how much further its CJK characters advance than that size says.
+
+    Some converters state a font size that is not the glyphs' (pdftohtml's ``-c`` writes 16px
+    for text set 18px apart). Where a run of CJK characters is followed on its line by another
+    run, their distance bounds the advance from above. When most of those bounds agree with the
+    lowest (the runs touch: text cut into runs at each change of font), that is the advance;
+    bounds that scatter are runs set apart (cells), which say nothing about the font.
+    """
+    bounds: dict[float, list[float]] = {}
+    for run, after in pairwise(runs):
+        text = run.text
+        if (
+            run.width is None
+            and len(run.lines) == 1
+            and text
+            and after.origin == run.origin
+            and abs(after.top - run.top) <= 0.25 * run.size
+            and after.left > run.left
+            and all(unicodedata.east_asian_width(c) in ("W", "F") for c in text)
+        ):
+            bounds.setdefault(run.size, []).append((after.left - run.left) / len(text) / run.size)
+    scales: dict[float, float] = {}
+    for size, found in bounds.items():
+        lowest = min(found)
+        touching = sum(1 for bound in found if bound <= lowest * 1.02)
+        if len(found) >= _MIN_BOUNDS and 2 * touching >= len(found) and 1.0 < lowest <= _MAX_SCALE:
+            scales[size] = lowest
+    return scales
+
+
+def _glyphs(run: Run, pieces: list[Piece], scales: dict[float, float]) -> list[_Glyph]:
     x = run.left
     out: list[_Glyph] = []
     cjk = any(unicodedata.east_asian_width(c) in ("W", "F") for p in pieces for c in p.text)
     for piece in pieces:
         x += piece.gap
         for char in piece.text:
-            width = advance(char, piece.size, cjk)
+            width = advance(char, piece.size * scales.get(piece.size, 1.0), cjk)
             out.append(_Glyph(char, x, x + width))
             x += width
     if run.width is not None and out and len(run.lines) == 1 and out[-1].x1 > run.left:
@@ -117,13 +152,13 @@ def _figure(glyphs: list[_Glyph]) -> bool:
     return is_number_shaped("".join(g.char for g in glyphs))
 
 
-def run_words(run: Run, page: int) -> list[Word]:
-    """The words of one run, one line of the run after another."""
+def run_words(run: Run, page: int, scales: dict[float, float] | None = None) -> list[Word]:
+    """The words of one run, one line of the run after another (``scales``: see ``em_scales``)."""
     words: list[Word] = []
     for index, pieces in enumerate(run.lines):
         top = run.top + index * run.line_height
         size = max((p.size for p in pieces if p.text.strip()), default=run.size)
-        for phrase, estimated in _phrases(_glyphs(run, pieces)):
+        for phrase, estimated in _phrases(_glyphs(run, pieces, scales or {})):
             text = "".join(g.char for g in phrase)
             words.append(
                 Word(text, phrase[0].x0, top, phrase[-1].x1, top + size, page, run.sourceline, estimated=estimated)
@@ -141,7 +176,8 @@ def _touching(last: Word, word: Word) -> float:
 def page_words(runs: list[Run]) -> list[Word]:
     """The words of all runs, a run joined to the one before it (in document order, as converters
     write a line's runs) when it continues it on the same line without a gap."""
-    words = [word for run in runs for word in run_words(run, run.origin)]
+    scales = em_scales(runs)
+    words = [word for run in runs for word in run_words(run, run.origin, scales)]
     out: list[Word] = []
     for word in words:
         last = out[-1] if out else None
