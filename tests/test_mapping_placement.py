@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from compliance.document import GridCell
+from compliance.mapping.cells import label_width, split_row
 from compliance.mapping.placement import GridConvention, place_values
 from compliance.model import CellStatus
 from helpers import check_text, load_text
@@ -58,3 +59,30 @@ def test_placement_space_separated_missing_value_stays_ambiguous(tmp_path: Path,
     lines[number] = "一、本年新收政府信息公开申请数量 13 0 0 0 0 13"
     report = load_text(tmp_path, "\n".join(lines))
     assert {c.status for c in report.tables["T3"]["new"].values()} == {CellStatus.ambiguous}
+
+
+def test_an_empty_group_label_cell_of_an_aligned_grid_is_never_a_blank_value() -> None:
+    # A text browser lays table 三 out in columns: the group-label column is empty beside 二、上年结转,
+    # whose 自然人 figure stands under 821. Taking the empty cell for a blank first value shifted 18
+    # into 商业企业.
+    rows = [
+        _cells("一、本年新收政府信息公开申请数量", "", "821", "35", "", "859"),
+        _cells("", "1.属于国家秘密", "14", "", "", "14"),
+        _cells("二、上年结转政府信息公开申请数量", "", "18", "", "", "18"),
+    ]
+    assert label_width(rows) == 2
+    split = split_row(rows[2], label_width(rows))
+    assert split.label == "二、上年结转政府信息公开申请数量"
+    assert [c.text for c in split.values] == ["18", "", "", "18"]
+
+
+def test_tab_separated_rows_that_drop_merged_cells_keep_their_own_label_fields() -> None:
+    # Tab-separated text drops merged group cells: a column holds a label in one row and a figure in
+    # another, so no grid-wide label column is assumed and each row splits on its own.
+    rows = [
+        _cells("二、上年结转政府信息公开申请数量", "", "", "0", "0"),
+        _cells("", "（三）不予公开", "1.属于国家秘密", "0", "0"),
+        _cells("三、本年度办理结果", "（一）予以公开", "5", "1"),
+    ]
+    assert label_width(rows) == 0
+    assert [c.text for c in split_row(rows[0]).values] == ["", "", "0", "0"]

@@ -195,6 +195,90 @@ def test_a_table_printed_one_cell_a_line_reads_like_the_sample(tmp_path: Path, s
     assert {k: read.get(k) for k in figures} == figures
 
 
+def _zeros_blanked(text: str) -> str:
+    """The sample with every zero figure of its tables left blank (blank = unknown, never 0)."""
+    return "\n".join(
+        "\t".join("" if i and f == "0" else f for i, f in enumerate(line.split("\t"))) if "\t" in line else line
+        for line in text.splitlines()
+    )
+
+
+def office_text(text: str, *, double_spaced: bool = False) -> str:
+    """What LibreOffice's "save as text" writes for tables whose blank cells hold nothing: each cell on
+    a line, a blank cell as an empty line, and a cell covered by a group label spanning rows (the
+    （三）不予公开 beside 1.属于国家秘密) as an empty line before the row's label."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if "\t" not in line:
+            lines.append(line)
+            continue
+        label, *values = line.split("\t")
+        if label[:1].isdigit():  # a numbered sub-row: its group label's cell is covered
+            lines.append("")
+        lines += [label, *values]
+    if double_spaced:
+        lines = [part for line in lines for part in (line, "")]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_office_text_with_empty_lines_for_blank_and_covered_cells(tmp_path: Path, sample: str) -> None:
+    text = _zeros_blanked((SAMPLE.parent / sample).read_text(encoding="utf-8"))
+    source = cell_readings(load_text(tmp_path, text))
+    read = cell_readings(load_text(tmp_path, office_text(text)))
+    # Rows whose first and last value cells are printed are bounded: every cell is read as in the source.
+    bounded = {
+        (table, row)
+        for (table, row, column), (value, _) in source.items()
+        if table == "T3" and column == "natural" and value is not None and source[(table, row, "total")][0] is not None
+    }
+    assert len(bounded) >= 8
+    for (table, row, column), expected in source.items():
+        if (table, row) in bounded:
+            assert read.get((table, row, column)) == expected, (table, row, column)
+    # Elsewhere an empty line at a row's edge may be a blank cell or another row's covered cell: a
+    # figure is read where the source has it, or left uncertain, never put in another column.
+    for cell, (value, status) in read.items():
+        if status == CellStatus.read and value is not None:
+            assert source[cell][0] == value, cell
+
+
+def browser_dump(text: str) -> str:
+    """What a text browser (``lynx -dump``) writes for a page whose tables hold a paragraph per cell:
+    every paragraph and cell indented and followed by an empty line, a blank cell only its empty line."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        for cell in line.split("\t") if "\t" in line else [line]:
+            lines += [f"   {cell}", ""] if cell.strip() else [""]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_a_text_browser_dump_reads_like_the_sample(tmp_path: Path, sample: str) -> None:
+    for blanked in (False, True):
+        text = (SAMPLE.parent / sample).read_text(encoding="utf-8")
+        text = _zeros_blanked(text) if blanked else text
+        source = cell_readings(load_text(tmp_path, text))
+        read = cell_readings(load_text(tmp_path, browser_dump(text)))
+        figures = {k: v for k, v in source.items() if v[0] is not None}
+        if not blanked:
+            assert {k: read.get(k) for k in figures} == figures
+        # With blank cells a row's edges may stay unplaced; a figure read is never in another column.
+        assert sum(1 for k in figures if read.get(k) == figures[k]) >= 0.8 * len(figures)
+        for cell, (value, status) in read.items():
+            if status == CellStatus.read and value is not None:
+                assert source[cell][0] == value, (blanked, cell)
+
+
+def test_double_spaced_cell_lines_never_take_separators_for_cells(tmp_path: Path) -> None:
+    text = _zeros_blanked(SAMPLE.read_text(encoding="utf-8"))
+    source = cell_readings(load_text(tmp_path, text))
+    read = cell_readings(load_text(tmp_path, office_text(text, double_spaced=True)))
+    for cell, (value, status) in read.items():
+        if status == CellStatus.read and value is not None:
+            assert source[cell][0] == value, cell
+
+
 def test_figures_under_two_stacked_labels_of_rows_apart_go_to_neither_label(tmp_path: Path) -> None:
     # Reading order that scrambled table 三: 5.属于三类内部事务信息 and 1.本机关不掌握相关政府信息 (rows
     # apart in the template) stand over one row of figures, and the second row is printed nowhere else.
@@ -238,3 +322,53 @@ def test_tables_under_rules_of_dashes_count_against_the_cell_limit() -> None:
     with pytest.raises(LimitExceeded) as refused:
         TextReader().read((table * 5_000).encode(), "tables.txt")
     assert refused.value.key == "max-cells"
+
+
+@pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_version_markers_printed_as_caption_lines_are_seen(tmp_path: Path, sample: str) -> None:
+    # Column captions a text export printed one a line, outside any grid, still tell the version.
+    text = (SAMPLE.parent / sample).read_text(encoding="utf-8")
+    source = load_text(tmp_path, text).template_evidence
+    read = load_text(tmp_path, office_text(text)).template_evidence
+    version = source.detected or ""
+    # The captions of table 二 (row labels long enough to be prose are not taken as captions).
+    assert len(read.markers[version]) >= 3
+    assert set(read.markers[version]) <= set(source.markers[version])
+    assert read.detected == version
+
+
+def emphasised_markdown(text: str) -> str:
+    """What an HTML-to-Markdown converter (html2text) writes for a page that sets its text in <em>:
+    every paragraph and cell wrapped in ``_``, nested runs around figures (``_ __0_``), list numbers
+    run into the label (``_1.__属于国家秘密_``), tables without outer pipes."""
+    out: list[str] = []
+    header_done = False
+    for line in text.splitlines():
+        if "\t" not in line:
+            header_done = False
+            out.append(f"_{line}_" if line.strip() else "")
+            continue
+        cells = []
+        for cell in line.split("\t"):
+            if cell == "0":
+                cells.append("_ __0_")
+            elif cell[:2].rstrip(".").isdigit() and "." in cell[:3]:
+                number, rest = cell.split(".", 1)
+                cells.append(f"_{number}.__{rest}_")
+            else:
+                cells.append(f"_{cell}_" if cell else "")
+        out.append(" |  ".join(cells))
+        if not header_done:
+            out.append("---|" * (len(cells) - 1) + "---")
+            header_done = True
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("sample", ["v2019-clean-2020.txt", "v2021-clean-2023.txt"])
+def test_markdown_emphasis_a_converter_wraps_round_every_cell_is_markup(tmp_path: Path, sample: str) -> None:
+    text = (SAMPLE.parent / sample).read_text(encoding="utf-8")
+    source = load_text(tmp_path, text)
+    read = load_text(tmp_path, emphasised_markdown(text), "report.md")
+    assert [s.key for s in read.outline if s.key] == ["S1", "S2", "S3", "S4", "S5", "S6"]
+    figures = {k: v for k, v in cell_readings(source).items() if v[0] is not None}
+    assert {k: cell_readings(read).get(k) for k in figures} == figures

@@ -42,7 +42,7 @@ def _sources() -> tuple[render.Source, ...]:
 # template are lines of prose and a hybrid report can read as the other template; pdftohtml of a
 # PDF whose table headers repeat on every page joins a repeated header with the next sub-table's
 # caption and loses a row.
-MEASURED_ONLY = ("lo-txt", "pandoc-plain", "lo-pdf-a4-headers.pdftohtml")
+MEASURED_ONLY = ("lo-txt", "pandoc-plain", "lo-html.lynx", "lo-pdf-a4-headers.pdftohtml")
 
 
 def _cases(*, positional: bool) -> list[tuple[render.Source, str]]:
@@ -58,7 +58,7 @@ def _cases(*, positional: bool) -> list[tuple[render.Source, str]]:
 def is_positional(rendering: str) -> bool:
     """A text extraction that prints no cell boundaries: cells are known only by position (a PDF
     converted to a web page by pdftohtml places each run of text, not each cell)."""
-    return rendering.endswith((".layout", ".raw")) or ".pdftohtml" in rendering or rendering == "plain-aligned"
+    return rendering.endswith((".layout", ".raw", ".w3m")) or ".pdftohtml" in rendering or rendering == "plain-aligned"
 
 
 @functools.cache

@@ -154,6 +154,7 @@ def plan(source: Source, root: Path) -> Plan:
     names.update(dict.fromkeys(PAGES, ".pdf"))
     names["lo-html"] = ".html"
     names["lo-txt"] = ".txt"
+    names.update({f"lo-html.{browser}": ".txt" for browser in tools.BROWSERS})
     names.update({name: suffix for name, (_, suffix) in PANDOC.items()})
     if source.format == "html":
         names["chromium-pdf"] = ".pdf"
@@ -272,6 +273,20 @@ def generate(
                 continue
             try:
                 tools.pdftohtml(p.target(pdf_name), p.partial(name), mode)
+                p.complete(name)
+                done(p, name, started)
+            except tools.ToolError as exc:
+                done(p, name, started, str(exc))
+    say("text browsers")
+    for browser in tools.BROWSERS:
+        name = f"lo-html.{browser}"
+        for p in todo(name):
+            started = time.perf_counter()
+            if not p.target("lo-html").is_file():
+                done(p, name, started, "no lo-html to dump")
+                continue
+            try:
+                tools.browser_dump(p.target("lo-html"), p.partial(name), browser)
                 p.complete(name)
                 done(p, name, started)
             except tools.ToolError as exc:

@@ -41,6 +41,7 @@ def missing_tools() -> list[str]:
         missing.append("pdftotext")
     if find_tool(("pandoc",)) is None:
         missing.append("pandoc")
+    missing += [browser for browser in BROWSERS if find_tool((browser,)) is None]
     return missing
 
 
@@ -51,7 +52,8 @@ def run(args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
-        text=True,
+        encoding="utf-8",
+        errors="replace",
         start_new_session=True,
     ) as process:
         try:
@@ -109,6 +111,26 @@ def pdftohtml(pdf: Path, output: Path, mode: str = "") -> None:
         raise ToolError(f"pdftohtml failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
     if made != output:
         made.replace(output)
+
+
+# How text browsers dump a page: w3m lays tables out in aligned columns, lynx prints every cell as
+# a paragraph of its own.
+BROWSERS = {
+    "w3m": ["-dump", "-cols", "200", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8"],
+    "lynx": ["-dump", "-nolist", "-width=200", "-assume_charset=utf-8", "-display_charset=utf-8"],
+}
+
+
+def browser_dump(html: Path, output: Path, browser: str) -> None:
+    """A web page as a text browser dumps it (``w3m -dump``, ``lynx -dump``)."""
+    binary = find_tool((browser,))
+    if binary is None:
+        raise ToolError(f"{browser} is not installed")
+    # Both browsers are told to write UTF-8, which run() decodes whatever the locale.
+    done = run([binary, *BROWSERS[browser], str(html)], timeout=120)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise ToolError(f"{browser} failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+    output.write_text(done.stdout, encoding="utf-8")
 
 
 def pandoc_convert(source: Path, output: Path, to: str) -> None:

@@ -39,6 +39,9 @@ class Grid:
 
     rows: list[list[GridCell]]
     loc: Loc = field(default_factory=Loc)
+    # A table the source says its converter left out (pandoc's plain text writes "[TABLE]" for a
+    # table it cannot draw): no rows, but a table stood here.
+    omitted: bool = False
 
 
 Block = Paragraph | Grid

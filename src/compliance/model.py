@@ -198,6 +198,9 @@ class TableInfo(Strict):
     # (their cells are ``ambiguous``), but whose totals are the same under every placement that keeps
     # the row's own sums: row id → total column id → value. The rules derive a blank total this way.
     unplaced_totals: dict[str, dict[str, int]] = Field(default_factory=dict)
+    # The document marks a table in this table's section that its converter left out (pandoc's
+    # plain text prints "[TABLE]"): the table existed, this rendering lost it.
+    omitted: bool = False
 
 
 class TemplateEvidence(Strict):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from compliance.document import Document, Grid, Paragraph
 from compliance.document import least_sure as document_least_sure
 from compliance.layout import TableSpec, TemplateLayout
@@ -30,9 +32,13 @@ def select_by_year(year: int | None, layouts: dict[str, TemplateLayout]) -> str 
     return None
 
 
-def detect_markers(grids: list[Grid], layouts: dict[str, TemplateLayout]) -> dict[str, list[str]]:
-    """VER-DETECT: which version's marker labels the tables print."""
-    table_text = key("".join(cell.text for grid in grids for row in grid.rows for cell in row))
+def detect_markers(
+    grids: list[Grid], layouts: dict[str, TemplateLayout], captions: Sequence[str] = ()
+) -> dict[str, list[str]]:
+    """VER-DETECT: which version's marker labels the tables print — in their grids, or as short lines
+    of their own in a table's section (a column caption a text rendering printed outside the grid)."""
+    cells = "".join(cell.text for grid in grids for row in grid.rows for cell in row)
+    table_text = key(cells + "".join(captions))
     found: dict[str, list[str]] = {}
     for layout in layouts.values():
         hits = [m for m in layout.markers if key(m) in table_text]
@@ -108,7 +114,7 @@ def build_report(
         block_section[block_index] = current
 
     grids_by_table = _grids_by_table(document, block_section, layouts)
-    markers = detect_markers(document.grids(), layouts)
+    markers = detect_markers(document.grids(), layouts, _caption_lines(document, block_section, any_layout))
 
     t3_index = LabelIndex.build(list(layouts.values()), "T3")
     t2_index = LabelIndex.build(list(layouts.values()), "T2")
@@ -163,6 +169,7 @@ def build_report(
             layout=table_layout,
             row_layouts=mapped.row_layouts,
             unplaced_totals=mapped.unplaced_totals,
+            omitted=any(_omitted(document.blocks[i]) for i in in_section),
         )
 
     # The prose's figures (claims) are read once the template, which decides their targets, is known.
@@ -228,6 +235,8 @@ def _readable(mapped: MappedTable) -> bool:
 # How many paragraphs above a grid may hold its caption: the caption, then a header line that
 # text extraction printed as prose ("### 行政复议" / "结果维持 结果纠正 …" / the values).
 _CAPTION_REACH = 3
+# A column caption printed as a line of its own is short (本年收费金额（单位：万元）, 信息内容本年处理决定数量).
+_CAPTION_MAX = 20
 
 
 def _captions(document: Document, headings: set[int]) -> dict[int, list[str]]:
@@ -248,6 +257,22 @@ def _captions(document: Document, headings: set[int]) -> dict[int, list[str]]:
         if above:
             captions[id(block)] = above
     return captions
+
+
+def _omitted(block: Paragraph | Grid) -> bool:
+    return isinstance(block, Grid) and block.omitted
+
+
+def _caption_lines(document: Document, block_section: dict[int, str | None], layout: TemplateLayout) -> list[str]:
+    """Paragraphs of a table's section short enough to be a column caption, never prose."""
+    table_sections = {spec.section for spec in layout.tables.values()}
+    return [
+        block.text
+        for index, block in enumerate(document.blocks)
+        if isinstance(block, Paragraph)
+        and block_section.get(index) in table_sections
+        and len(key(block.text)) <= _CAPTION_MAX
+    ]
 
 
 def _last_line(document: Document, start: int, end: int) -> int | None:
@@ -274,7 +299,7 @@ def _grids_by_table(
             if loose is not None:
                 result[in_table].append(loose)  # type: ignore[index]
             continue
-        if not isinstance(block, Grid):
+        if not isinstance(block, Grid) or block.omitted:
             continue
         table_id = table_of_section.get(block_section.get(block_index) or "")
         if table_id is None:

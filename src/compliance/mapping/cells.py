@@ -24,17 +24,44 @@ class SplitRow:
     label_cells: list[GridCell] = field(default_factory=list)  # the label's own cells, where they stand
 
 
-def split_row(row: list[GridCell]) -> SplitRow:
-    """Separate the label cells (leading, non-numeric) from the value cells that follow."""
-    cells = [c for c in row if not c.span_copy]
+def split_row(row: list[GridCell], label_width: int = 0) -> SplitRow:
+    """Separate the label cells (leading, non-numeric) from the value cells that follow. The first
+    ``label_width`` cells are label cells whatever they hold (``label_width`` of the grid)."""
+    head = [c for c in row[:label_width] if not c.span_copy]
+    cells = [c for c in row[label_width:] if not c.span_copy]
     last_label = -1
     for index, cell in enumerate(cells):
-        if not looks_numeric(cell.text) and run_groups(cell.text) is None:
+        if not _is_value(cell.text):
             last_label = index
-    label = "".join(c.text for c in cells[: last_label + 1])
+    label_cells = head + cells[: last_label + 1]
+    label = "".join(c.text for c in label_cells)
     values = cells[last_label + 1 :]
-    loc = cells[0].loc if cells else Loc()
-    return SplitRow(label, values, loc, last_label + 1, cells[: last_label + 1])
+    first = head or cells
+    loc = first[0].loc if first else Loc()
+    return SplitRow(label, values, loc, len(label_cells), label_cells)
+
+
+def label_width(rows: list[list[GridCell]]) -> int:
+    """How many leading columns of a grid are label columns: as far as a row with figures prints its
+    label text. An empty cell there is a group label's blank (``二、上年结转…`` beside the group column
+    of ``1.属于国家秘密``), never a blank value: taking it for one would shift the row's figures a
+    column right. Only for a grid whose columns line up (a column holds labels or figures, not both):
+    tab-separated text drops merged cells, so its rows' fields do not stand in common columns (0)."""
+    extent = 0
+    first_figure: int | None = None
+    for row in rows:
+        figures = [i for i, c in enumerate(row) if not c.span_copy and c.text.strip() and _is_value(c.text)]
+        if not figures:
+            continue
+        first_figure = figures[0] if first_figure is None else min(first_figure, figures[0])
+        labels = [i for i, c in enumerate(row[: figures[0]]) if c.text.strip() and not _is_value(c.text)]
+        if labels:
+            extent = max(extent, labels[-1] + 1)
+    return extent if first_figure is not None and extent <= first_figure else 0
+
+
+def _is_value(text: str) -> bool:
+    return looks_numeric(text) or run_groups(text) is not None
 
 
 def make_cell(grid_cell: GridCell | None, *, money: bool = False, default_unit: str | None = None) -> Cell:

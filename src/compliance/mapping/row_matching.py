@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from compliance.document import Grid
-from compliance.mapping.cells import SplitRow, split_row
+from compliance.mapping.cells import SplitRow, label_width, split_row
 from compliance.mapping.fuzzy import fuzzy_row
 from compliance.mapping.headers import HeaderVocabulary
 from compliance.mapping.label_lines import figures_above_label, join_label_tails
@@ -44,6 +44,7 @@ def collect_rows(grids: list[Grid], vocabulary: HeaderVocabulary | None = None) 
     for grid_number, grid in enumerate(grids):
         pending_label = ""
         header: str | None = None
+        width = label_width(grid.rows)
         for row in grid.rows:
             if vocabulary is not None:
                 shown = vocabulary.header_version(row)
@@ -51,7 +52,7 @@ def collect_rows(grids: list[Grid], vocabulary: HeaderVocabulary | None = None) 
                     header = shown if isinstance(shown, str) else None
                     pending_label = ""
                     continue
-            split = split_row(row)
+            split = split_row(row, width)
             label_key = key(split.label)
             if not any(c.text.strip() for c in split.values):
                 # A group label on its own line ("（三）不予公开"), a header row, or a data row

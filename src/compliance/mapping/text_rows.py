@@ -46,6 +46,8 @@ _FIGURES = re.compile(rf"^{_ONE_FIGURE}(?: {_ONE_FIGURE})*(?: ?(?:万元|元))?$
 _FIGURE_IN_LINE = re.compile(rf"{_ONE_FIGURE}(?: ?(?:万元|元))?")
 # A wrapped label's lines are short: a cell a few characters wide. Longer lines are prose.
 LINE_MAX = 24
+# The longest template row label printed on one line (（二）部分公开（区分处理的，只计这一情形，不计其他情形）).
+_LABEL_LINE_MAX = 40
 # How many lines a label (with its group labels) may take.
 LINES_MAX = 10
 
@@ -162,7 +164,12 @@ def _lines_above(blocks: list[Block], at: int) -> list[Paragraph]:
     expected = blocks[at].loc.line
     for index in range(at - 1, max(-1, at - 1 - LINES_MAX), -1):
         block = blocks[index]
-        if not isinstance(block, Paragraph) or len(block.text.strip()) > LINE_MAX or "\n" in block.text:
+        if not isinstance(block, Paragraph) or "\n" in block.text:
+            break
+        # A long line is a label only printed whole on the line right above (a label cell an office
+        # suite's text export gives a line of its own); a wrapped label's lines are short.
+        long_line = len(block.text.strip()) > LINE_MAX
+        if long_line and (lines or len(block.text.strip()) > _LABEL_LINE_MAX):
             break
         line = block.loc.line
         # Only lines that touch: a blank line or a gap in the numbering ends the label.
@@ -170,6 +177,8 @@ def _lines_above(blocks: list[Block], at: int) -> list[Paragraph]:
             break
         lines.append(block)
         expected = line
+        if long_line:
+            break
     return lines[::-1]
 
 

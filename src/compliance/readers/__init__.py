@@ -221,6 +221,11 @@ class LineBlocks:
         loc = Loc(line=line, column=found + 1) if found >= 0 else Loc(line=line)
         self.blocks.append(Paragraph(text=text, loc=loc, heading_level=heading_level))
 
+    def omitted_table(self, line: int) -> None:
+        """A table the converter left out, marked by a placeholder line."""
+        self.end_table()
+        self.blocks.append(Grid(rows=[], loc=Loc(line=line), omitted=True))
+
     def end_table(self) -> None:
         if self._rows:
             self.blocks.append(Grid(rows=self._rows, loc=Loc(line=self._start, line_end=self._rows[-1][0].loc.line)))

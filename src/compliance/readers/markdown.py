@@ -32,6 +32,11 @@ _DELIMITER_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# Runs of emphasis delimiters HTML-to-Markdown converters leave around and inside words
+# (``_一、总体情况_``, ``_1.__属于国家秘密_``, ``_ __0_``): markup wherever they do not stand between two
+# letters or digits (``pzx_kb``, ``2*3`` keep theirs), as CommonMark never lets ``_`` emphasis open
+# inside a word. One pass over the runs: linear.
+_DELIMITER_RUN = re.compile(r"(?<!\\)[_*]+")
 # Inline HTML a converter leaves in Markdown text (``<u>一、总体情况</u>``, ``<span lang="EN-US">``):
 # markup, not words. One tag at a time, no nesting, so matching is linear.
 _INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,500})?/?>")
@@ -111,6 +116,8 @@ def _cell_text(raw: str) -> str:
 def inline_text(raw: str) -> str:
     """The words of a line of Markdown: emphasis markers, inline HTML tags and escapes removed."""
     text = _EMPHASIS.sub(r"\2", raw)
+    if "_" in text or "*" in text:
+        text = _DELIMITER_RUN.sub(_markup_or_literal, text)
     if "<" in text:
         text = _INLINE_TAG.sub("", text)
     if "](" in text or "]{" in text:
@@ -119,6 +126,12 @@ def inline_text(raw: str) -> str:
         # A backslash before a line break (or the space a joined cell put there) is a hard break.
         text = _ESCAPE.sub(r"\1", _HARD_BREAK.sub("", text))
     return html.unescape(text) if "&" in text else text
+
+
+def _markup_or_literal(run: re.Match[str]) -> str:
+    text, start, end = run.string, run.start(), run.end()
+    inside_word = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    return run.group(0) if inside_word else ""
 
 
 def bare_cells(line: str) -> list[str] | None:

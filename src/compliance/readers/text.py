@@ -22,6 +22,8 @@ from compliance.readers.grid import is_rule_line, with_ascii_bars
 from compliance.readers.layout_text import layout_blocks, looks_like_layout
 from compliance.readers.ruled_text import has_rule_lines, join_ruled_rows
 
+# What converters write in plain text for a table they cannot draw (pandoc's plain writer).
+OMITTED_TABLE = frozenset({"[TABLE]"})
 # A row printed with spaces instead of tabs: a label followed by at least three numbers.
 _SPACED_ROW = re.compile(
     r"^(?P<label>.*?[^\d\s+\-.,])?\s*"
@@ -90,7 +92,9 @@ def split_fields(line: str) -> list[str] | None:
             and not is_number_shaped(fields[label_at])
             and len(fields) - label_at - 1 >= 3
         )
-        if filled >= 2 or blank_row:
+        # One figure among empty fields is a row of values whose other cells are blank (``14\t\t\t``).
+        lone_figure = filled == 1 and label_at is not None and is_number_shaped(fields[label_at]) and len(fields) >= 3
+        if filled >= 2 or blank_row or lone_figure:
             return fields
         return None
     match = _SPACED_ROW.match(stripped) if len(line) < _SPACED_ROW_MAX else None
@@ -139,6 +143,9 @@ def _line_blocks(text: str, first_line: int) -> list[Block]:
         line = with_ascii_bars(raw_line.rstrip("\r\n"))
         if not line.strip() or _PIPE_RULE.match(line) or is_rule_line(line):
             continue  # a blank line does not end a table: PDF text breaks tables with them
+        if line.strip() in OMITTED_TABLE:
+            builder.omitted_table(number)
+            continue
         fields = split_fields(line)
         if fields is not None:
             builder.row(number, [f.strip() for f in fields], line)

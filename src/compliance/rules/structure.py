@@ -73,6 +73,21 @@ class TablePresentKind(RuleKind):
             section_key = spec.section if spec else None
             section = ctx.report.section(section_key) if section_key else None
             where = f"第{section.title[:1]}部分" if section else "报告中"
+            if info is not None and info.omitted:
+                # The converter that made this text left the table out and said so: the loss is
+                # the rendering's, not the agency's; nothing can be verified from it.
+                yield finding(
+                    rule,
+                    f"{where}的{spec.title if spec else table}表格在文档转换中被省略（文本中只有占位符），"
+                    "无法核验；请提供原始文档",
+                    severity="warning",
+                    section=section_key,
+                    table=table,
+                    loc=section.loc if section else None,
+                    message_en=f"the {table} table was left out when this document was converted (only a "
+                    "placeholder remains): cannot verify; ask for the original document",
+                )
+                continue
             if info is not None and len(info.unread_rows) >= PRINTED_ROWS:
                 # The rows' labels are on the page: the table is printed, this reading lost its
                 # structure (a text extraction). Not the agency's fault; still nothing verified.
