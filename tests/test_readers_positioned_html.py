@@ -13,13 +13,14 @@ import os
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from bench.renderings import render, tools
 from bench.renderings.compare import Judge
 from compliance.document import Document, Grid, Paragraph
 from compliance.readers.geometry import Word, blocks_from_words
 from compliance.readers.html import HtmlReader, parse_html
-from compliance.readers.positioned_html.css import StyleSheet, length
+from compliance.readers.positioned_html.css import StyleSheet, length, sheet_of
 from compliance.readers.positioned_html.runs import Run, positioned_text
 from compliance.readers.positioned_html.words import em_scales, run_words
 from conftest import SAMPLES
@@ -124,10 +125,8 @@ def test_positions_from_classes_and_from_the_bottom_of_the_page() -> None:
     assert {run.left for run in runs} == {50.0, 200.0}
 
 
-def _sheet(root: object) -> StyleSheet:
-    from compliance.readers.positioned_html.css import sheet_of
-
-    return sheet_of(root)  # type: ignore[arg-type]
+def _sheet(root: etree._Element) -> StyleSheet:
+    return sheet_of(root)
 
 
 def test_an_ordinary_page_with_a_positioned_banner_is_read_as_a_flow_of_paragraphs() -> None:
