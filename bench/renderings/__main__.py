@@ -2,8 +2,8 @@
 
 ``--table`` prints one line per rendering kind; ``--details`` every rendering that is not a pass,
 with its differing cells and findings; ``--only NAME`` limits the run to sources whose file name
-contains NAME. The exit status is 0 however many renderings fail: this is a measurement, the test
-(tests/test_renderings.py) is the gate.
+contains NAME, ``--kind KIND`` to renderings of that kind. The exit status is 0 however many
+renderings fail: this is a measurement, the test (tests/test_renderings.py) is the gate.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from bench.renderings.compare import Judge, Verdict
 STATUSES = ("pass", "cannot-verify", "fail")
 
 
-def judge_all(only: str | None = None, log: bool = True) -> tuple[list[Verdict], float]:
+def judge_all(only: str | None = None, log: bool = True, kinds: list[str] | None = None) -> tuple[list[Verdict], float]:
     started = time.perf_counter()
     sources = render.discover()
     if only:
         sources = [s for s in sources if only in s.name]
     say = (lambda message: print(f"[render] {message}", file=sys.stderr)) if log else None
-    renderings = render.generate(sources, log=say)
+    renderings = render.generate(sources, log=say, kinds=kinds)
     judge = Judge()
     verdicts = [judge.judge(r) for r in renderings]
     return verdicts, time.perf_counter() - started
@@ -79,11 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--table", action="store_true", help="print the per-kind table (the default)")
     parser.add_argument("--details", action="store_true", help="explain every rendering that is not a pass")
     parser.add_argument("--only", help="only sources whose file name contains this")
+    parser.add_argument("--kind", action="append", help="only renderings of this kind (repeatable), e.g. lo-pdf-a4")
     args = parser.parse_args(argv)
     missing = tools.missing_tools()
     if missing:
         print(f"missing converters: {', '.join(missing)}; their renderings are reported as not made", file=sys.stderr)
-    verdicts, seconds = judge_all(args.only)
+    verdicts, seconds = judge_all(args.only, kinds=args.kind)
     sources = {v.rendering.source.name for v in verdicts}
     print(f"{len(sources)} source documents, {len(verdicts)} renderings, {seconds:.1f} s in all\n")
     print(table(verdicts))

@@ -49,6 +49,14 @@ PANDOC = {
     "pandoc-markdown": ("markdown", ".md"),
     "pandoc-plain": ("plain", ".txt"),
 }
+# PDFs converted to web pages by poppler's pdftohtml: rendering → (the PDF, pdftohtml's mode).
+PDFTOHTML = {
+    "lo-pdf-a4.pdftohtml": ("lo-pdf-a4", ""),
+    "lo-pdf-a4.pdftohtml-c": ("lo-pdf-a4", "-c"),
+    "lo-pdf-a4.pdftohtml-xml": ("lo-pdf-a4", "-xml"),
+    "lo-pdf-a4-headers.pdftohtml": ("lo-pdf-a4-headers", ""),
+    "chromium-pdf.pdftohtml": ("chromium-pdf", ""),
+}
 _FIGURE = re.compile(r"^\s*[+-]?\d[\d,.]*\s*(?:万元|元)?\s*$")
 
 
@@ -89,6 +97,12 @@ class Plan:
     source: Source
     folder: Path
     names: dict[str, str] = field(default_factory=dict)
+    # The renderings to make and judge (all of ``names`` unless the caller asked for fewer kinds).
+    chosen: list[str] | None = None
+
+    @property
+    def wanted(self) -> list[str]:
+        return list(self.names) if self.chosen is None else self.chosen
 
     def target(self, name: str) -> Path:
         return self.folder / f"{name}{self.names[name]}"
@@ -140,13 +154,13 @@ def plan(source: Source, root: Path) -> Plan:
     names.update(dict.fromkeys(PAGES, ".pdf"))
     names["lo-html"] = ".html"
     names["lo-txt"] = ".txt"
-    names["lo-pdf-a4.pdftohtml"] = ".html"
     names.update({f"lo-html.{browser}": ".txt" for browser in tools.BROWSERS})
     names.update({f"lo-pdf-a4.{extractor}": ".txt" for extractor in tools.READING_ORDER})
     names.update({name: suffix for name, (_, suffix) in PANDOC.items()})
     if source.format == "html":
         names["chromium-pdf"] = ".pdf"
         pdfs.append("chromium-pdf")
+    names.update({name: _pdftohtml_suffix(mode) for name, (pdf, mode) in PDFTOHTML.items() if pdf in names})
     if source.format == "pdf":
         pdfs.insert(0, "source")
     for pdf in pdfs:
@@ -159,11 +173,22 @@ def plan(source: Source, root: Path) -> Plan:
 
 
 def generate(
-    sources: list[Source], root: Path | None = None, log: Callable[[str], None] | None = None
+    sources: list[Source],
+    root: Path | None = None,
+    log: Callable[[str], None] | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> list[Rendering]:
-    """Every rendering of every source, made where the cache lacks it; failures are kept as errors."""
+    """Every rendering of every source, made where the cache lacks it; failures are kept as errors.
+
+    With ``kinds``, only renderings of those names are made and returned (what they are made from
+    must then be in the cache already, or they are reported as not made).
+    """
     root = root or cache_root()
     plans = [plan(s, root) for s in sources]
+    if kinds is not None:
+        wanted = set(kinds)
+        for p in plans:
+            p.chosen = [n for n in p.names if n in wanted]
     for p in plans:
         p.folder.mkdir(parents=True, exist_ok=True)
     results: dict[tuple[str, str], Rendering] = {}
@@ -182,7 +207,7 @@ def generate(
     def todo(name: str) -> list[Plan]:
         waiting = []
         for p in plans:
-            if name not in p.names:
+            if name not in p.wanted:
                 continue
             if p.target(name).is_file():
                 results[(p.source.sha256, name)] = Rendering(p.source, name, p.target(name))
@@ -224,7 +249,7 @@ def generate(
             done(p, "chromium-pdf", started, str(exc))
     say("pdftotext")
     for p in plans:
-        for name in [n for n in p.names if n.endswith(tuple(f".{m}" for m in TEXT_MODES))]:
+        for name in [n for n in p.wanted if n.endswith(tuple(f".{m}" for m in TEXT_MODES))]:
             if p.target(name).is_file():
                 results[(p.source.sha256, name)] = Rendering(p.source, name, p.target(name))
                 continue
@@ -241,17 +266,18 @@ def generate(
             except tools.ToolError as exc:
                 done(p, name, started, str(exc))
     say("pdftohtml")
-    for p in todo("lo-pdf-a4.pdftohtml"):
-        started = time.perf_counter()
-        if not p.target("lo-pdf-a4").is_file():
-            done(p, "lo-pdf-a4.pdftohtml", started, "no lo-pdf-a4 to convert")
-            continue
-        try:
-            tools.pdftohtml(p.target("lo-pdf-a4"), p.partial("lo-pdf-a4.pdftohtml"))
-            p.complete("lo-pdf-a4.pdftohtml")
-            done(p, "lo-pdf-a4.pdftohtml", started)
-        except tools.ToolError as exc:
-            done(p, "lo-pdf-a4.pdftohtml", started, str(exc))
+    for name, (pdf_name, mode) in PDFTOHTML.items():
+        for p in todo(name):
+            started = time.perf_counter()
+            if not p.target(pdf_name).is_file():
+                done(p, name, started, f"no {pdf_name} to convert")
+                continue
+            try:
+                tools.pdftohtml(p.target(pdf_name), p.partial(name), mode)
+                p.complete(name)
+                done(p, name, started)
+            except tools.ToolError as exc:
+                done(p, name, started, str(exc))
     say("reading-order text")
     for extractor in tools.READING_ORDER:
         name = f"lo-pdf-a4.{extractor}"
@@ -280,7 +306,11 @@ def generate(
                 done(p, name, started)
             except tools.ToolError as exc:
                 done(p, name, started, str(exc))
-    return [results[(p.source.sha256, n)] for p in plans for n in p.names if (p.source.sha256, n) in results]
+    return [results[(p.source.sha256, n)] for p in plans for n in p.wanted if (p.source.sha256, n) in results]
+
+
+def _pdftohtml_suffix(mode: str) -> str:
+    return ".xml" if mode == "-xml" else ".html"
 
 
 def _python_made(todo: Callable[[str], list[Plan]], done: Callable[..., None]) -> None:

@@ -92,14 +92,21 @@ def soffice_convert(inputs: list[Path], target: str, outdir: Path, infilter: str
     return written
 
 
-def pdftohtml(pdf: Path, output: Path) -> None:
-    """A PDF as poppler's ``pdftohtml`` makes a web page of it: every text run placed by position."""
+def pdftohtml(pdf: Path, output: Path, mode: str = "") -> None:
+    """A PDF as poppler's ``pdftohtml`` makes a web page of it: every text run placed by position.
+
+    ``mode``: ``-c`` (complex), which cuts the text into smaller runs (each font change and
+    spacing a run of its own) as it would be laid over the page's picture; ``-xml``, its XML of
+    the same runs with their boxes.
+    """
     binary = find_tool(("pdftohtml",))
     if binary is None:
         raise ToolError("pdftohtml is not installed")
     stem = output.with_suffix("")
-    done = run([binary, "-q", "-s", "-noframes", "-i", "-enc", "UTF-8", str(pdf), str(stem)], timeout=120)
-    made = Path(f"{stem}.html")
+    options = [mode] if mode else []
+    args = [binary, "-q", *options, "-s", "-noframes", "-i", "-enc", "UTF-8", str(pdf), str(stem)]
+    done = run(args, timeout=120)
+    made = Path(f"{stem}.xml" if mode == "-xml" else f"{stem}.html")
     if done.returncode != 0 or not made.is_file():
         raise ToolError(f"pdftohtml failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
     if made != output:

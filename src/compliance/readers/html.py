@@ -99,6 +99,8 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SNIFF_STRONG = (b"<!doctype html", b"<html", b"<head", b"<body")
+# poppler's ``pdftohtml -xml``: a PDF's text runs with their boxes (readers/positioned_html/pdf2xml.py).
+_PDF2XML = b"<pdf2xml"
 _SNIFF_WEAK = (b"<table", b"<meta", b"<div", b"<p>", b"<p ")
 _SPAN_NUMBER = re.compile(r"\s*(\d{1,6})")
 # The article body must hold at least this share of the page's non-link text.
@@ -111,7 +113,7 @@ class HtmlReader:
 
     def sniff(self, data: bytes, path: str) -> int:
         head = _head_bytes(data)
-        if any(marker in head for marker in _SNIFF_STRONG):
+        if any(marker in head for marker in _SNIFF_STRONG) or _PDF2XML in head:
             return 95
         named = path.lower().endswith(self.extensions)
         if any(marker in head for marker in _SNIFF_WEAK):
@@ -121,9 +123,11 @@ class HtmlReader:
     def read(self, data: bytes, path: str) -> Document:
         if not data.strip():
             raise LoadError("文件为空", "the file is empty")
+        if _PDF2XML in _head_bytes(data):
+            return _pdf2xml_document(data, path)
         text = decode_text(data, declared_charset(data)).text
         root = parse_html(text)
-        blocks = html_blocks(root, path)
+        blocks = _positioned(root, text) or html_blocks(root, path)
         if not blocks:
             raise LoadError("网页中没有可读取的正文内容", "the web page has no readable body text")
         return Document(
@@ -133,6 +137,29 @@ class HtmlReader:
             sha256=hashlib.sha256(data).hexdigest(),
             meta=page_meta(root),
         )
+
+
+def _pdf2xml_document(data: bytes, path: str) -> Document:
+    """``pdftohtml -xml`` output: the same positioned runs as its web pages, with real widths."""
+    from compliance.readers.positioned_html.pdf2xml import pdf2xml_blocks
+
+    blocks = pdf2xml_blocks(data)
+    if not blocks:
+        raise LoadError("文件中没有可读取的文字", "the file has no readable text")
+    return Document(blocks=blocks, format="xml", path=path, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _positioned(root: etree._Element, text: str) -> list[Block] | None:
+    """The page read by position when its text is placed by absolute position (a PDF converted to
+    HTML): see ``readers.positioned_html``. Only pages that mention absolute positioning are tried."""
+    if "absolute" not in text and "ABSOLUTE" not in text.upper():
+        return None
+    from compliance.readers.positioned_html import positioned_blocks
+
+    try:
+        return positioned_blocks(root)
+    except RecursionError as exc:
+        raise LoadError("网页嵌套层级过深，无法读取", "the web page is nested too deeply to read") from exc
 
 
 def _head_bytes(data: bytes) -> bytes:

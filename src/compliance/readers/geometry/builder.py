@@ -40,18 +40,24 @@ _PAGE_NUMBER = re.compile(
 
 
 def blocks_from_words(
-    words: Iterable[Word], rulings: Iterable[Ruling] = (), *, word_gap: float | None = None
+    words: Iterable[Word],
+    rulings: Iterable[Ruling] = (),
+    *,
+    word_gap: float | None = None,
+    char: float | None = None,
 ) -> list[Block]:
     """Paragraphs and Grids, in reading order, from positioned words (and optional drawn rules).
 
     ``word_gap``: words closer than this (in the words' unit) are one phrase; by default half a
     line height, which joins OCR's word boxes within a cell but never two table columns.
+    ``char``: the width of one character, the unit of every horizontal tolerance; by default the
+    words' median width per character.
     """
     kept = [w for w in words if w.text.strip()]
     if not kept:
         return []
     raw = group_lines(kept)
-    geometry = Geometry(char=char_width(kept), height=line_height(raw))
+    geometry = Geometry(char=char if char is not None else char_width(kept), height=line_height(raw))
     gap = word_gap if word_gap is not None else 0.5 * geometry.height
     lines = _drop_page_numbers([merge_phrases(line, gap) for line in raw])
     finder = RegionFinder(lines, geometry, tuple(rulings))
@@ -216,9 +222,12 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     pieces = [stack(row.values, 0) for row in rows]
     header = [zones.split_header(lines[i]) for i in region.header]
     leaves, groups = header_leaves([captions for _, captions in header], geometry.char / 2)
-    model, leaves = column_model(
-        [(_position(lines[r.lines[0]]), p) for r, p in zip(rows, pieces, strict=True)], leaves, geometry.char
-    )
+    # Rows whose values stand at estimated places say nothing about where the columns are, unless
+    # no row says more (their values are given in order anyway; only the header is placed by them).
+    measured = [(r, p) for r, p in zip(rows, pieces, strict=True) if not _estimated(r.values)]
+    if not any(p for _, p in measured):
+        measured = list(zip(rows, pieces, strict=True))
+    model, leaves = column_model([(_position(lines[r.lines[0]]), p) for r, p in measured], leaves, geometry.char)
     label_width = 2 if zones.group_edge is not None else 1
     out = _header_rows(region, lines, header, model, leaves, groups, label_width)
     placed = [model.place(p, _position(lines[r.lines[0]])) for r, p in zip(rows, pieces, strict=True)]
@@ -226,7 +235,12 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     for row, slots in _settle_stray_values(rows, placed, lines, geometry):
         first = _line_number(lines, row.lines[0])
         line = lines[row.lines[0]]
-        if _run_together(row.values, model, widest):
+        if _estimated(row.values):
+            # Values in order, without blanks: where each stands is not known, so the mapping
+            # places them only where a single placement fits (a full row), or says it cannot.
+            ordered = sorted(row.values, key=lambda w: w.x0)
+            values = [GridCell(clean_cell(w.text), _loc([w], first)) for w in ordered]
+        elif _run_together(row.values, model, widest):
             values = [GridCell(_joined(sorted(row.values, key=lambda w: w.x0)), _loc(row.values, first))]
         elif model.unsure(stack(row.values, 0), _position(line)) or _dense_header(row.values, model, line, geometry):
             # Values that stand between columns: given without blanks, so that the mapping
@@ -238,6 +252,10 @@ def _grid(region: Region, lines: list[Line], geometry: Geometry) -> Grid:
     start = _line_number(lines, region.lines[0])
     end = _line_number(lines, region.lines[-1])
     return Grid(rows=out, loc=Loc(line=start, line_end=end, page=lines[region.lines[0]].page))
+
+
+def _estimated(values: list[Word]) -> bool:
+    return any(w.estimated for w in values)
 
 
 def _run_together(values: list[Word], model: ColumnModel, widest: int) -> bool:

@@ -141,6 +141,10 @@ class RegionFinder:
         floor = 0  # the first line a new header block may take
         for index, line in enumerate(self.lines):
             if index in self.rows:
+                if current is not None and self._left_of(line, current):
+                    floor = self._close(current, index)
+                    regions.append(current)
+                    current = None
                 if current is None:
                     current = self._open(index, floor)
                 current.body.append(index)
@@ -160,6 +164,14 @@ class RegionFinder:
             self._close(current, len(self.lines))
             regions.append(current)
         return regions
+
+    def _left_of(self, line: Line, region: Region) -> bool:
+        """A row of values only (no label) that all start left of the table's value columns (in
+        its label zone) belongs to a new table printed below, not to this one."""
+        tokens = value_tokens(line)
+        if not tokens or tokens[0] != 0 or not region.body:
+            return False
+        return line.words[tokens[-1]].x0 < region.value_start - self.geometry.char
 
     def _open(self, index: int, floor: int) -> Region:
         line = self.lines[index]

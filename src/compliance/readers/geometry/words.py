@@ -43,6 +43,9 @@ class Word:
     line: int | None = None  # source line (text formats)
     column: int | None = None  # character offset of the word within its source line
     confidence: float | None = None  # OCR confidence 0–1; None for printed text
+    # Its x is only estimated: a converter ran it into the text before it (positioned HTML joins
+    # cells a column apart into one run with a single space), so it says nothing about columns.
+    estimated: bool = False
 
     @property
     def center(self) -> float:
@@ -134,6 +137,7 @@ def merge_phrases(line: Line, gap: float) -> Line:
                 last.line,
                 last.column,
                 least_sure((last.confidence, word.confidence)),
+                last.estimated or word.estimated,
             )
         else:
             merged.append(word)
