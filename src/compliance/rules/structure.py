@@ -51,7 +51,7 @@ PRINTED_ROWS = 3
 
 
 class TablePresentParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     tables: list[str]
 
 
@@ -99,7 +99,7 @@ class TablePresentKind(RuleKind):
 
 
 class TableShapeParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table: str
     axis: Literal["rows", "columns"]
 
@@ -171,7 +171,7 @@ class TableShapeKind(RuleKind):
 
 
 class MappingNotesParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     codes: list[str]
     # Notes of these codes keep the rule's severity; the others are ``info``. A reading note
     # that changes no verdict must not bury the findings that do: where a reading problem
