@@ -4,7 +4,7 @@ Every reader sniffs every file, so registering the readers themselves imported a
 for HTML, the PDF stack, …) to check one text report: a fifth of a check's start-up. Here each of
 those readers is stood in for by a ``LazyReader`` that knows, without its module, the file names
 it claims and a byte every file it accepts must hold near the start (HTML's ``<``, PDF's
-``%PDF-``, a ZIP's ``PK``). A file with neither scores 0 at once; any other file imports the
+``%PDF-``, a ZIP's ``PK``, JSON's leading ``{``). A file with neither scores 0 at once; any other file imports the
 module, and the reader's own ``sniff`` and ``read`` decide, exactly as before.
 
 The entry points of those readers name the plugins below instead of the modules, under the same
@@ -82,6 +82,13 @@ _HTML = (".html", ".htm", ".shtml", ".xhtml")
 _MARKDOWN = (".md", ".markdown", ".mdown")
 _DOCX = (".docx", ".docm")
 _PDF = (".pdf",)
+_JSON = (".json",)
+_YAML = (".yaml", ".yml")
+
+
+def _json_or_brace(data: bytes, path: str) -> bool:
+    return path.endswith(_JSON) or data.lstrip()[:1] == b"{"
+
 
 # Every HTML marker the HTML reader looks for starts with "<", in its first 4 KiB (UTF-16 pages
 # included: their "<" is a byte of its own there too); a Markdown table row is a line between "|".
@@ -92,21 +99,25 @@ READERS = {
     ),
     "docx": LazyReader("compliance.readers.docx", "docx", _DOCX, _named_or_starting(_DOCX, b"PK\x03\x04")),
     "pdf": LazyReader("compliance.readers.pdf.reader", "pdf", _PDF, _named_or_holding(_PDF, b"%PDF-", 1024)),
+    # Structured reports (contract §3): JSON by name or a leading "{", YAML by name only.
+    "json": LazyReader("compliance.readers.structured", "json", _JSON, _json_or_brace),
+    "yaml": LazyReader("compliance.readers.structured", "yaml", _YAML, lambda data, path: path.endswith(_YAML), 1),
 }
 
 
 class _Plugin:
-    """One entry point's plugin: the hook returning its stand-in reader."""
+    """One entry point's plugin: the hook returning its stand-in readers."""
 
-    def __init__(self, reader: LazyReader) -> None:
-        self._reader = reader
+    def __init__(self, *readers: LazyReader) -> None:
+        self._readers = readers
 
     @hookimpl
     def compliance_readers(self) -> list[object]:
-        return [self._reader]
+        return list(self._readers)
 
 
 html = _Plugin(READERS["html"])
 markdown = _Plugin(READERS["markdown"])
 docx = _Plugin(READERS["docx"])
 pdf = _Plugin(READERS["pdf"])
+structured = _Plugin(READERS["json"], READERS["yaml"])
