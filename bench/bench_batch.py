@@ -96,7 +96,7 @@ class _InProcess:
     def __exit__(self, *exc_info: object) -> None:
         pass
 
-    def run(self, tasks, window=None):  # type: ignore[no-untyped-def]
+    def run(self, tasks, window=None, after=None):  # type: ignore[no-untyped-def]
         for index, task in enumerate(tasks):
             yield index, self.handler(task)
 
