@@ -187,9 +187,19 @@ class WorkerPool:
             for worker in self._workers:
                 if worker.index is not None:
                     continue
-                chosen = self._follower(worker, waiting, last, after)
+                theirs = self._theirs(worker, last)
+                if (
+                    after is not None
+                    and upcoming is not None
+                    and after(upcoming[0]) == last.get(id(worker))
+                    and self._within(upcoming[0], window, waiting)
+                ):
+                    waiting[upcoming[0]] = upcoming[1]  # the next task follows this worker's: it is this one's
+                    upcoming = next(pending, None)
+                chosen = self._follower(worker, waiting, last, after, theirs)
                 while chosen is None and upcoming is not None and self._within(upcoming[0], window, waiting):
-                    if after is not None and self._held_back(after(upcoming[0]), waiting):
+                    followed = after(upcoming[0]) if after is not None else None
+                    if self._held_back(followed, waiting) or (followed is not None and followed in theirs):
                         waiting[upcoming[0]] = upcoming[1]
                     else:
                         chosen = upcoming
@@ -199,6 +209,12 @@ class WorkerPool:
                     worker.index, worker.started = index, time.monotonic()
                     worker.conn.send((index, task))
             busy = [w for w in self._workers if w.index is not None]
+            if not busy and waiting:  # never idle with work held back: the oldest starts anywhere
+                index = min(waiting)
+                worker = self._workers[0]
+                worker.index, worker.started = index, time.monotonic()
+                worker.conn.send((index, waiting.pop(index)))
+                busy = [worker]
             ready = wait([w.conn for w in busy], timeout=self._wait_time(busy))
             for worker in busy:
                 held = worker.index
@@ -224,12 +240,17 @@ class WorkerPool:
             return False
         return followed in waiting or any(w.index == followed for w in self._workers)
 
+    def _theirs(self, worker: _Worker, last: dict[int, int]) -> set[int]:
+        """What the other free workers finished last: a task following one of those is theirs to take."""
+        return {last[id(w)] for w in self._workers if w is not worker and w.index is None and id(w) in last}
+
     def _follower(
         self,
         worker: _Worker,
         waiting: dict[int, Any],
         last: dict[int, int],
         after: Callable[[int], int | None] | None,
+        theirs: set[int],
     ) -> tuple[int, Any] | None:
         """The waiting task this free worker should run next: the first whose task is done,
         preferring one that follows the task this worker finished last."""
@@ -237,8 +258,6 @@ class WorkerPool:
             return None
         mine = last.get(id(worker))
         free = [index for index in waiting if not self._held_back(after(index), waiting)]
-        # A task following what another free worker just finished is that worker's to take.
-        theirs = {last.get(id(w)) for w in self._workers if w is not worker and w.index is None}
         index = next((i for i in free if after(i) == mine), None)
         if index is None:
             index = next((i for i in free if after(i) not in theirs), None)
