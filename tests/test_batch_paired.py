@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from compliance.batch import paired as paired_module
 from compliance.batch.pool import _context
 from compliance.batch.run import Batch, BatchOptions, run_batch
-from compliance.engine import Options, check_file, get_registry, report_key
+from compliance.engine import Options, check_file, get_registry, load_report, report_key
 from conftest import SAMPLES
 from helpers import write_variants
 
@@ -57,6 +58,39 @@ def test_results_are_the_same_whatever_order_and_wherever_the_prior_comes_from(
     # Every document kept by the first pass (as a slow reader's would be) and unpacked by the second.
     monkeypatch.setattr(paired_module, "KEEP_READ_SECONDS", 0.0)
     assert _results(files) == forward
+
+
+def _recording_load_report(path, registry=None, options=None, loaded=None):  # type: ignore[no-untyped-def]
+    (path.parent / "mapped-again" / path.name).touch()
+    return load_report(path, registry, options, loaded)
+
+
+@fork_only
+def test_an_agencys_years_side_by_side_are_checked_where_the_prior_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_variants(tmp_path / "variants", 20, SAMPLES)
+    forward = _results(files)
+    # Files named by agency, then year (as folders of reports usually sort): each report's prior
+    # is the file before it, still being checked when the report's turn comes.
+    side_by_side = tmp_path / "side-by-side"
+    side_by_side.mkdir()
+    (side_by_side / "mapped-again").mkdir()
+    renamed = {}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        agency = re.sub(r"\d{4}年.*", "", text.splitlines()[0])
+        number, year = path.stem.split("-")
+        target = side_by_side / f"{agency}-{year}-{number}.txt"
+        target.write_text(text, encoding="utf-8")
+        renamed[target] = path
+    monkeypatch.setattr(paired_module, "load_report", _recording_load_report)
+    outcome = _results(sorted(renamed))
+    assert outcome.pop("pairs") and forward.pop("pairs")
+    assert len(outcome) == len(forward) == len(files)
+    for target, path in renamed.items():
+        assert outcome[str(target)].replace(str(target), "@") == forward[str(path)].replace(str(path), "@")
+    assert list((side_by_side / "mapped-again").iterdir()) == []  # no prior was mapped a second time
 
 
 def test_report_key_agrees_with_the_full_check(tmp_path: Path) -> None:

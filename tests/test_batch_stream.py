@@ -77,6 +77,30 @@ def test_pool_window_starts_no_task_far_ahead_of_the_oldest_running() -> None:
     assert max(seen_before_first) <= 3 + 1
 
 
+def _where(task: tuple[int, float]) -> tuple[int, int]:
+    time.sleep(task[1])
+    return task[0], os.getpid()
+
+
+@fork_only
+def test_pool_runs_a_task_after_the_one_it_follows_on_the_same_worker() -> None:
+    # Chains of three (0 ← 1 ← 2, 3 ← 4 ← 5, …): each task follows the one before it in its chain.
+    def follows(index: int) -> int | None:
+        return index - 1 if index % 3 else None
+
+    ran: dict[int, int] = {}
+    order: list[int] = []
+    with WorkerPool(_where, jobs=2, timeout=None) as pool:
+        for index, (task, pid) in pool.run(((i, 0.05) for i in range(12)), window=8, after=follows):
+            assert index == task
+            ran[index] = pid
+            order.append(index)
+    assert sorted(ran) == list(range(12))
+    assert all(ran[i] == ran[i - 1] for i in range(12) if i % 3)
+    assert all(order.index(i) > order.index(i - 1) for i in range(12) if i % 3)
+    assert len(set(ran.values())) == 2  # the other worker took other chains meanwhile
+
+
 def test_in_order_releases_each_result_once_every_earlier_one_is_in() -> None:
     assert list(in_order([(2, "c"), (0, "a"), (1, "b"), (3, "d")])) == [(0, "a"), (1, "b"), (2, "c"), (3, "d")]
 

@@ -26,6 +26,7 @@ from compliance.plugins import get_plugin_manager, installed_version
 from compliance.project.baseline import with_fingerprints
 from compliance.readers import looks_binary
 from compliance.readers.limits import LimitExceeded, Limits, applied, check_cells
+from compliance.rule_params import cached_packs
 from compliance.rules.base import CheckContext, RuleKind
 from compliance.rules.ratios import report_ratios
 
@@ -66,21 +67,24 @@ def get_registry() -> Registry:
             kinds[kind.name] = kind
     rules: list[LoadedRule] = []
     seen: set[str] = set()
-    for paths in hook.compliance_rule_packs():
-        for path in paths:
-            pack = load_rule_pack(Path(path))
-            for spec in pack.rules:
-                if spec.id in seen:
-                    raise LayoutError(f"{path}: rule id {spec.id} is defined twice")
-                kind = kinds.get(spec.kind)
-                if kind is None:
-                    raise LayoutError(f"{path}: rule {spec.id} uses unknown kind '{spec.kind}'")
+    pack_paths = [str(path) for paths in hook.compliance_rule_packs() for path in paths]
+    loaded = cached_packs(pack_paths, kinds)
+    for path in pack_paths:
+        pack, validated = loaded.get(path) or (load_rule_pack(Path(path)), {})
+        for spec in pack.rules:
+            if spec.id in seen:
+                raise LayoutError(f"{path}: rule id {spec.id} is defined twice")
+            kind = kinds.get(spec.kind)
+            if kind is None:
+                raise LayoutError(f"{path}: rule {spec.id} uses unknown kind '{spec.kind}'")
+            params = validated.get(spec.id)
+            if params is None:
                 try:
                     params = kind.parse_params(spec)
                 except Exception as exc:
                     raise LayoutError(f"{path}: rule {spec.id}: bad params: {exc}") from exc
-                seen.add(spec.id)
-                rules.append(LoadedRule(spec, kind, params))
+            seen.add(spec.id)
+            rules.append(LoadedRule(spec, kind, params))
     readers = [reader for contributed in hook.compliance_readers() for reader in contributed]
     formatters = {f.name: f for contributed in hook.compliance_formatters() for f in contributed}
     return Registry(layouts=layouts, rules=rules, readers=readers, formatters=formatters)

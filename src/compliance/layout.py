@@ -11,7 +11,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
@@ -199,14 +198,15 @@ def data_dir(name: str) -> Path:
 
 M = TypeVar("M", bound=BaseModel)
 
-# libyaml's loader, where PyYAML was built with it, parses our data files about three times faster.
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 def _load_yaml(path: Path, content: bytes | None = None) -> Any:
+    import yaml  # only when the data cache misses: a warm start parses no YAML
+
+    # libyaml's loader, where PyYAML was built with it, parses our data files about three times faster.
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         text = path.read_text(encoding="utf-8") if content is None else content.decode("utf-8")
-        return yaml.load(text, Loader=_YamlLoader)
+        return yaml.load(text, Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise LayoutError(f"{path}: cannot read YAML ({exc})") from exc
 

@@ -77,8 +77,11 @@ class DaskExecutor:
         threads = sum(self._client.nthreads().values()) or 1
         return 2 * threads
 
-    def run(self, tasks: Iterable[Any], window: int | None = None) -> Iterator[tuple[int, Any]]:
-        """Yield ``(index, result | Failed)`` for every task, as each completes."""
+    def run(
+        self, tasks: Iterable[Any], window: int | None = None, after: Callable[[int], int | None] | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        """Yield ``(index, result | Failed)`` for every task, as each completes (``after`` is not used:
+        the cluster's scheduler places tasks, and a worker reads a prior it lacks from the store)."""
         from distributed import wait
 
         pending = enumerate(tasks)

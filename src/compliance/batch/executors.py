@@ -23,8 +23,11 @@ class Executor(Protocol):
 
     def __exit__(self, *exc_info: object) -> None: ...
 
-    def run(self, tasks: Iterable[Any], window: int | None = None) -> Iterator[tuple[int, Any]]:
-        """Yield ``(index, result | Failed)`` for every task, as each completes."""
+    def run(
+        self, tasks: Iterable[Any], window: int | None = None, after: Callable[[int], int | None] | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        """Yield ``(index, result | Failed)`` for every task, as each completes; ``after(index)``, where
+        given, names the task whose worker should run this one after it (a hint: the pool's, see pool.py)."""
         ...
 
 

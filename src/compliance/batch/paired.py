@@ -223,7 +223,13 @@ def keyed_then_checked(
                     labels.set(index, result.agency, result.year, result.template)
             yield index, out
 
-    stream = recorded(batch._progress(executor.run(tasks(), batch.batch.window), count, "checking"))
+    def follows(index: int) -> int | None:
+        # A report's task reads its prior: run it where the prior was just checked, which still
+        # holds that report, rather than map the prior again while it is being checked elsewhere.
+        return prior_of[index] if prior_of[index] >= 0 else None
+
+    checked = executor.run(tasks(), batch.batch.window, after=follows)
+    stream = recorded(batch._progress(checked, count, "checking"))
     for index, out in in_order(stream):
         result, _, kept = batch._outcome(index, out)
         report = unpack(read_stored(kept)) if keep_all and kept is not None else None

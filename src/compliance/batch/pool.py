@@ -164,24 +164,57 @@ class WorkerPool:
         self._stop(worker, kill=True)
         self._workers[self._workers.index(worker)] = self._start()
 
-    def run(self, tasks: Iterable[Any], window: int | None = None) -> Iterator[tuple[int, Any]]:
+    def run(
+        self, tasks: Iterable[Any], window: int | None = None, after: Callable[[int], int | None] | None = None
+    ) -> Iterator[tuple[int, Any]]:
         """Run every task; yield each index with its result as soon as it is known.
 
         Tasks are taken from ``tasks`` only when a worker is free, so a generator may produce them
         lazily (reading each report from a spool as it is needed). With a ``window``, no task is
-        started more than ``window`` places after the oldest one still running, which bounds how
+        started more than ``window`` places after the oldest one not yet done, which bounds how
         many results a caller putting them back in input order ever holds.
+
+        ``after(index)`` names the task a task follows (a report's prior, which its task reads):
+        while that one is running or waiting, the task waits too, and then goes to the worker that
+        ran it, which still holds what it made; a free worker meanwhile takes the next task that
+        follows none still to do. Without it, tasks start in order.
         """
         pending = enumerate(tasks)
         upcoming: tuple[int, Any] | None = next(pending, None)
-        while upcoming is not None or any(w.index is not None for w in self._workers):
+        waiting: dict[int, Any] = {}  # taken from ``tasks`` but held back behind the task they follow
+        last: dict[int, int] = {}  # worker (by id) → the index it finished last
+        while upcoming is not None or waiting or any(w.index is not None for w in self._workers):
             for worker in self._workers:
-                if worker.index is None and upcoming is not None and self._within(upcoming[0], window):
-                    index, task = upcoming
+                if worker.index is not None:
+                    continue
+                theirs = self._theirs(worker, last)
+                if (
+                    after is not None
+                    and upcoming is not None
+                    and after(upcoming[0]) == last.get(id(worker))
+                    and self._within(upcoming[0], window, waiting)
+                ):
+                    waiting[upcoming[0]] = upcoming[1]  # the next task follows this worker's: it is this one's
+                    upcoming = next(pending, None)
+                chosen = self._follower(worker, waiting, last, after, theirs)
+                while chosen is None and upcoming is not None and self._within(upcoming[0], window, waiting):
+                    followed = after(upcoming[0]) if after is not None else None
+                    if self._held_back(followed, waiting) or (followed is not None and followed in theirs):
+                        waiting[upcoming[0]] = upcoming[1]
+                    else:
+                        chosen = upcoming
+                    upcoming = next(pending, None)
+                if chosen is not None:
+                    index, task = chosen
                     worker.index, worker.started = index, time.monotonic()
                     worker.conn.send((index, task))
-                    upcoming = next(pending, None)
             busy = [w for w in self._workers if w.index is not None]
+            if not busy and waiting:  # never idle with work held back: the oldest starts anywhere
+                index = min(waiting)
+                worker = self._workers[0]
+                worker.index, worker.started = index, time.monotonic()
+                worker.conn.send((index, waiting.pop(index)))
+                busy = [worker]
             ready = wait([w.conn for w in busy], timeout=self._wait_time(busy))
             for worker in busy:
                 held = worker.index
@@ -195,13 +228,43 @@ class WorkerPool:
                         self._replace(worker)
                     else:
                         worker.index = None
+                        last[id(worker)] = held
                     yield held, result
                 elif self.timeout is not None and time.monotonic() - worker.started >= self.timeout:
                     self._replace(worker)
                     yield held, Failed("timeout", f"{self.timeout:g} s")
 
-    def _within(self, index: int, window: int | None) -> bool:
-        running = [w.index for w in self._workers if w.index is not None]
+    def _held_back(self, followed: int | None, waiting: dict[int, Any]) -> bool:
+        """Whether a task following ``followed`` must wait: that task is still running or waiting."""
+        if followed is None or followed < 0:
+            return False
+        return followed in waiting or any(w.index == followed for w in self._workers)
+
+    def _theirs(self, worker: _Worker, last: dict[int, int]) -> set[int]:
+        """What the other free workers finished last: a task following one of those is theirs to take."""
+        return {last[id(w)] for w in self._workers if w is not worker and w.index is None and id(w) in last}
+
+    def _follower(
+        self,
+        worker: _Worker,
+        waiting: dict[int, Any],
+        last: dict[int, int],
+        after: Callable[[int], int | None] | None,
+        theirs: set[int],
+    ) -> tuple[int, Any] | None:
+        """The waiting task this free worker should run next: the first whose task is done,
+        preferring one that follows the task this worker finished last."""
+        if after is None or not waiting:
+            return None
+        mine = last.get(id(worker))
+        free = [index for index in waiting if not self._held_back(after(index), waiting)]
+        index = next((i for i in free if after(i) == mine), None)
+        if index is None:
+            index = next((i for i in free if after(i) not in theirs), None)
+        return None if index is None else (index, waiting.pop(index))
+
+    def _within(self, index: int, window: int | None, waiting: dict[int, Any] | None = None) -> bool:
+        running = [w.index for w in self._workers if w.index is not None] + list(waiting or ())
         return window is None or not running or index < min(running) + window
 
     def _wait_time(self, busy: list[_Worker]) -> float | None:

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
 
-import yaml
-
 from compliance.engine import LoadedRule, Options, Registry, enabled_rules
 from compliance.mapping.normalize import key
 from compliance.model import Finding, Report
@@ -49,6 +47,8 @@ def read_manifest(path: Path) -> Manifest:
     except (OSError, UnicodeDecodeError) as exc:
         raise ManifestError(f"cannot read the region manifest {path}: {exc}") from exc
     if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
         try:
             data: Any = yaml.safe_load(text)
         except yaml.YAMLError as exc:

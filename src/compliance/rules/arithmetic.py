@@ -23,7 +23,7 @@ from compliance.rules.blanks import Key, Number, ResolvedTable, resolved_table
 class IdentityParams(BaseModel):
     """``Σ lhs = Σ rhs`` for every item: columns (along: column) or rows (along: row)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table: str
     along: Literal["row", "column"]
     items: list[str] | Literal["*"] = "*"
@@ -63,7 +63,7 @@ class _Outcome:
 class IdentityOptions(BaseModel):
     """What a project may tune about an identity rule."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # The warning "cannot verify: cell … unreadable", said once per rule for the items concerned.
     report_unverifiable: bool = True
 
@@ -309,7 +309,7 @@ def _uncertain_readings(report: Report, table: str) -> set[Key]:
 
 
 class NonNegativeParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table: str
 
 

@@ -101,14 +101,14 @@ def resolved_table(ctx: CheckContext, table: str) -> tuple[ResolvedTable, TableS
 
 
 class BlankPolicyParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     tables: list[str]
 
 
 class BlankPolicyOptions(BaseModel):
     """What a project may tune about BLANK-POLICY."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # The info note counting blank component cells read as 0; derived totals are always reported.
     report_zero_filled: bool = True
 

@@ -27,7 +27,7 @@ Number = int | Decimal
 
 
 class _Params(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 def _spec(report: Report, layouts: dict[str, TemplateLayout], table: str) -> TableSpec | None:

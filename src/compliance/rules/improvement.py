@@ -30,7 +30,7 @@ def _quote(text: str, limit: int = 60) -> str:
 
 
 class ContentParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     section: str = "S5"
     placeholders: list[str]
     # Fewer characters than this (punctuation aside) cannot state a problem and a measure.
@@ -69,7 +69,7 @@ class SectionContentKind(RuleKind):
 
 
 class BothParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     section: str = "S5"
     problem_words: list[str]
     measure_words: list[str]
@@ -107,7 +107,7 @@ class ProblemsAndMeasuresKind(RuleKind):
 
 
 class PreviousParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     section: str = "S5"
     # Words saying last year's problems were dealt with; "{prev}" is replaced by the previous year.
     markers: list[str]

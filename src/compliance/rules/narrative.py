@@ -30,7 +30,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 class Target(BaseModel):
     """``T3.granted+partial.total`` → table T3, rows [granted, partial], column total."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     table: str
     rows: tuple[str, ...]
     column: str
@@ -205,7 +205,7 @@ def doubtful_reading(ctx: CheckContext, target: Target) -> bool:
 
 
 class NarrativeParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # Only claims about these tables are this rule's business (T2-TEXT, T3-TEXT, T4-TEXT).
     tables: list[str]
     # An approximate figure ("1000余件") within this share of the table value is no finding at all.

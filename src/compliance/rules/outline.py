@@ -21,7 +21,7 @@ from compliance.rules.improvement import bare_text
 
 
 class OutlineParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # Words of 总体情况 sub-topics: a top-level heading made of them was promoted from section 一.
     subtopic_words: list[str]
 
@@ -96,7 +96,7 @@ def _outline_text(outline: list[OutlineEntry]) -> str:
 
 
 class NonEmptyParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     section: str
 
 
@@ -120,7 +120,7 @@ class NonEmptyKind(RuleKind):
 
 
 class MentionParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     section: str
     words: list[str]
     message: str

@@ -51,7 +51,7 @@ def _printed_as_rule(
 
 
 class AtLeastParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table: str = "T2"
     rows: list[str]
     greater: str
@@ -90,7 +90,7 @@ class AtLeastKind(RuleKind):
 
 
 class DeltaParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table: str = "T2"
     rows: list[str]
 
@@ -132,7 +132,7 @@ class DeltaSignKind(RuleKind):
 
 
 class FeeUnitParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table: str = "T2"
     row: str = "fee"
     column: str = "amount_wan"
@@ -174,7 +174,7 @@ class FeeUnitKind(RuleKind):
 
 
 class TopicsParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     section: str = "S1"
     # Topic name → words any of which shows the topic is covered.
     topics: dict[str, list[str]]
@@ -203,7 +203,7 @@ class TopicsKind(RuleKind):
 
 
 class GovEvalParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # Reports of people's governments (not their departments) must report evaluation results.
     government_agency: SafePattern
     # Item → words any of which shows the item is reported ("责任追究" is also written "追究责任").
@@ -237,7 +237,7 @@ class GovEvalKind(RuleKind):
 
 
 class PeriodParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     pattern: SafePattern  # named groups y1 m1 d1 y2 m2 d2
 
 
@@ -270,7 +270,7 @@ class PeriodKind(RuleKind):
 
 
 class ProseYearParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # Years followed by these words name a document or an event, not the statistics' year.
     allowed_after: list[str]
     allowed_before: list[str]

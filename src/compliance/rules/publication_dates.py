@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 
 @dataclass(frozen=True)
 class DatedReport:
@@ -43,6 +41,8 @@ def read_dates(manifest: str) -> list[DatedReport]:
 
 @functools.lru_cache(maxsize=8)  # every report of a batch asks; re-read only when the file changes
 def _read(path: Path, stamp: tuple[int, int]) -> list[DatedReport]:
+    import yaml  # a manifest is rare; every check imports this module
+
     try:
         text = path.read_text(encoding="utf-8-sig")
         rows: Any = yaml.safe_load(text) if path.suffix.lower() in (".yaml", ".yml") else None

@@ -70,7 +70,7 @@ def ratio_cells(ratios: KeyRatios | None) -> dict[str, str]:
 class RatioOptions(BaseModel):
     """Thresholds a project sets (fractions: 0.2 = 20 %); unset thresholds raise nothing."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     correction_rate_above: Decimal | None = None
     disclosure_rate_below: Decimal | None = None
     denial_share_above: Decimal | None = None

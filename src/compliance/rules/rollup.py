@@ -61,7 +61,7 @@ class RollupKind(RuleKind):
 
 
 class CellRefParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     row: str
     column: str
 
@@ -69,7 +69,7 @@ class CellRefParams(BaseModel):
 class RollupSumParams(BaseModel):
     """The parent's cells compared with the sum of the same cells in its children's reports."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table: str
     cells: list[CellRefParams]
 

@@ -37,7 +37,7 @@ Key = tuple[str, str]
 
 
 class RollupCellsParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     tables: list[str]
     table_names: dict[str, str] = Field(default_factory=dict)
     # Money cells (万元) agree within this tolerance (templates.md §5: ±0.0001 万元).

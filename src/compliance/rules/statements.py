@@ -33,7 +33,7 @@ _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 class StatementParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table_names: dict[str, str] = Field(default_factory=dict)
     # {said}: 正文称“…”; {where}: the table cell's name; {value}: its value.
     message: str = "{said}，但{where}为 {value}"

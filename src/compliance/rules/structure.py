@@ -51,7 +51,7 @@ PRINTED_ROWS = 3
 
 
 class TablePresentParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     tables: list[str]
 
 
@@ -114,7 +114,7 @@ class TablePresentKind(RuleKind):
 
 
 class TableShapeParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table: str
     axis: Literal["rows", "columns"]
 
@@ -210,7 +210,7 @@ def _structure_lost(data: TableData, rows: list[str]) -> bool:
 
 
 class MappingNotesParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     codes: list[str]
     # Notes of these codes keep the rule's severity; the others are ``info``. A reading note
     # that changes no verdict must not bury the findings that do: where a reading problem

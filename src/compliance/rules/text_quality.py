@@ -33,7 +33,7 @@ _CJK = "\u4e00-\u9fff"
 
 
 class ProseParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # Lines naming one of these are table text left among the paragraphs (headers, the T3 note).
     table_words: list[str] = Field(default_factory=list)
     # At most this many places are quoted in one finding (the count covers them all).
@@ -217,7 +217,7 @@ class PunctuationKind(RuleKind):
 
 
 class LexiconEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # A regular expression for the mistake ("截止(?=\\d|目前|到)"), and what should be written.
     wrong: str
     right: str
@@ -230,7 +230,7 @@ class LexiconParams(ProseParams):
 class LexiconOptions(BaseModel):
     """A project (or region) adds its own known mistakes in its config."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     extra: list[LexiconEntry] = Field(default_factory=list)
 
 

@@ -31,7 +31,7 @@ _DATE = rf"{_YEAR}\s*[年.\-/]\s*{_MONTH_DAY}\s*日?"
 
 
 class Deadline(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # A regular expression over the agency's name; "" matches every agency.
     agency: str
     month: int
@@ -40,7 +40,7 @@ class Deadline(BaseModel):
 
 
 class TimelinessParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     deadlines: list[Deadline]
     # Words that introduce the publication date in a page header.
     published_words: list[str] = Field(default_factory=lambda: ["发布日期", "公开日期", "发布时间"])
@@ -94,7 +94,7 @@ def signing_date(report: Report, lines: int) -> tuple[datetime.date, Loc | None]
 class TimelinessOptions(BaseModel):
     """A supervisor's own record of publication dates (rules/publication_dates.py)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # CSV or YAML with path (or agency and year) and published; relative to the working directory.
     manifest: str | None = None
 

@@ -21,7 +21,7 @@ _TABLE_NAMES = {"T2": "表二", "T3": "表三", "T4": "表四"}
 
 
 class VersionParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     tables: list[str] = Field(default_factory=lambda: ["T2", "T3"])
     version_names: dict[str, str] = Field(default_factory=dict)
 
