@@ -20,6 +20,7 @@ from compliance.document import Grid, GridCell, LoadError
 from compliance.model import Loc
 from compliance.readers.limits import out_of_memory
 from compliance.readers.ocr.engine import TextBox
+from compliance.readers.ocr.heap import map_large_blocks
 from compliance.readers.ocr.lattice import (
     PageTable,
     TextLine,
@@ -110,6 +111,7 @@ def pdf_pages(data: bytes, indexes: list[int], sha256: str | None, name: str = "
     """OCR the given 0-based pages of a PDF (``name``: the file, for progress lines)."""
     import pypdfium2 as pdfium
 
+    map_large_blocks()  # before the first page is rendered, not only once OCR starts
     document = pdfium.PdfDocument(data)
     try:
         found = []
@@ -139,6 +141,7 @@ def image_pages(data: bytes, sha256: str | None, name: str = "") -> list[PageIte
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    map_large_blocks()  # before the first frame is decoded, not only once OCR starts
     total = _decoded(functools.partial(_frame_count, data))
     found = []
     for number in range(1, total + 1):
