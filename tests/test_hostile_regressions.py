@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from bombs import sample_text
 
 from compliance.document import Document
