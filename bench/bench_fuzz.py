@@ -359,14 +359,17 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("fork")
     columns = ("tried", 8), ("read", 7), ("refused", 8), ("limit", 6), ("timeout", 7), ("crash", 6), ("memory", 6)
-    heads = f" {'CPU max':>8} {'wall max':>8} {'peak MB':>7} {'1-input MB':>10} {'growth MB':>9}"
+    heads = f" {'CPU max':>8} {'wall max':>8} {'peak MB':>7} {'1-input MB':>10} {'growth MB':>9} {'per s':>6}"
     print(f"{'loader':8} " + " ".join(f"{n:>{w}}" for n, w in columns) + heads)
     for loader in args.loaders.split(","):
+        started = time.monotonic()
         row = _fuzz_in_rounds(context, loader, args)
+        rate = row["tried"] / max(time.monotonic() - started, 1e-9)
         print(
             f"{row['loader']:8} {row['tried']:>8} {row['read']:>7} {row['refused']:>8} {row['limit']:>6} "
             f"{row['timeout']:>7} {row['crash']:>6} {row['memory']:>6} {row['slowest_s']:>7}s "
-            f"{row['slowest_wall_s']:>7}s {row['peak_mb']:>7} {row['input_peak_mb']:>10} {row['input_growth_mb']:>9}",
+            f"{row['slowest_wall_s']:>7}s {row['peak_mb']:>7} {row['input_peak_mb']:>10} {row['input_growth_mb']:>9} "
+            f"{rate:>6.1f}",
             flush=True,
         )
         for kind, count in row["crashes"].items():
