@@ -91,3 +91,20 @@ def test_an_image_over_the_pixel_limit_is_one_finding_naming_the_limit(
     with applied(Limits(max_image_pixels=1000)), pytest.raises(LimitExceeded) as refused:
         image_pages(out.getvalue(), None)
     assert refused.value.key == "max-image-pixels" and "max-image-pixels = 1000" in refused.value.message_en
+
+
+def test_a_row_of_one_cell_of_thousands_of_digits_is_not_cut_every_way() -> None:
+    # Found by fuzzing HTML: a table row whose figures ran together into one cell of 3,475 digits
+    # (the others blank) was cut into cells every way at every length by the run-together digit
+    # inference: minutes of CPU for one row. A cell holds a figure of at most 30 digits.
+    import time
+
+    text = sample_text()
+    rows = list(re.finditer(r"(?m)^([^\t\n]+)((?:\t\d+){5,})$", text))
+    assert rows, "the sample has tab-separated table rows"
+    row = rows[len(rows) // 2]
+    hostile = text[: row.start(2)] + "\t" + "1" * 3000 + "\t" * (row.group(2).count("\t") - 1) + text[row.end(2) :]
+    started = time.process_time()
+    findings = _checked(hostile)
+    assert time.process_time() - started < 5.0
+    assert not [f for f in findings if f.category == "internal"]
