@@ -5,8 +5,9 @@ freed, but it raises that threshold to the size of each such block freed (up to 
 first page-sized array is freed, every later one of up to 32 MB comes from the heap, whose free
 space the process keeps. Preparing an OCR page makes and drops a dozen arrays of 8–32 MB (the
 page, its ink, connected-component labels at 4 bytes a pixel, the page with its rules erased), so
-the heap grew by ≈ 70 MB per page and the text detector's own memory then came on top (a 600 dpi
-scan peaked at 330 MB in the reader, 311 MB with a fixed threshold; measured December 2026).
+the heap grew by ≈ 70 MB per page and the text detector's own memory then came on top (a page
+1.4 A4 long scanned at 600 dpi peaked at 330 MB in the reader, 311 MB with a fixed threshold;
+measured December 2026).
 Fixing the threshold keeps every block of 1 MB or more mapped, whatever was freed before.
 """
 
