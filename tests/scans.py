@@ -90,6 +90,7 @@ def section_page(text: str, heading: str, *, ruled: bool, dpi: int = 200, label_
     if font is None:
         raise RuntimeError("no CJK font")
     em, pitch, pad = 10.5 * scale, 15 * scale, 4 * scale
+    rule = max(2, round(scale * 0.5))  # Word's default border, 0.5 pt (2 px up to 288 dpi, as before)
     image = Image.new("L", (round(595 * scale), round(3 * 842 * scale)), 255)
     draw = ImageDraw.Draw(image)
     left, right, y = 72 * scale, 523 * scale, 72 * scale
@@ -133,10 +134,10 @@ def section_page(text: str, heading: str, *, ruled: bool, dpi: int = 200, label_
                 height = max(height, len(lines) * pitch)
             bottom = y + height + 2 * pad
             if ruled:
-                draw.line([(left, y), (right, y)], fill=0, width=2)
-                draw.line([(left, bottom), (right, bottom)], fill=0, width=2)
+                draw.line([(left, y), (right, y)], fill=0, width=rule)
+                draw.line([(left, bottom), (right, bottom)], fill=0, width=rule)
                 for edge in edges:
-                    draw.line([(edge, y), (edge, bottom)], fill=0, width=2)
+                    draw.line([(edge, y), (edge, bottom)], fill=0, width=rule)
             y = bottom
         y += pitch
     return np.asarray(image.crop((0, 0, image.width, round(max(842 * scale, y + 72 * scale)))))

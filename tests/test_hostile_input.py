@@ -259,3 +259,28 @@ def test_pages_left_for_ocr_are_counted_against_their_limit() -> None:
         read_pdf(pdf_many_pages(3)[1])  # refused as the third blank page is reached, before any OCR
     assert refused.value.key == "max-ocr-pages"
     assert "3 without a text layer by page 3" in refused.value.message_en
+
+
+def test_pages_of_a_pdf_pdfium_refuses_are_counted_once_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file only pdfminer opens has its pages counted in the document the reader parses, before
+    # any page is built: parsed once, not once to count and again to read.
+    from bombs import pdf_many_pages
+    from pdfminer import pdfdocument
+
+    import compliance.readers.pdf.limits as pdf_limits
+    from compliance.readers.limits import LimitExceeded, Limits, applied
+    from compliance.readers.pdf.reader import read_pdf
+
+    monkeypatch.setattr(pdf_limits, "_pdfium_pages", lambda data: None)
+    parsed = []
+    real = pdfdocument.PDFDocument.__init__
+
+    def counting(self: object, *args: object, **kwargs: object) -> None:
+        parsed.append(1)
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdfdocument.PDFDocument, "__init__", counting)
+    with applied(Limits(max_pages=2)), pytest.raises(LimitExceeded) as refused:
+        read_pdf(pdf_many_pages(3)[1])
+    assert refused.value.key == "max-pages" and "(3)" in refused.value.message_en
+    assert len(parsed) == 1

@@ -93,3 +93,18 @@ def test_libreoffice_is_bounded_in_wall_time_and_the_finding_names_the_limit(
     assert refused.value.key == "max-convert-seconds"
     assert "max-convert-seconds = 1" in refused.value.message_en
     assert not _alive(int(pids.read_text(encoding="utf-8")))
+
+
+def test_a_conversion_writing_a_huge_docx_is_stopped_at_the_unzip_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # LibreOffice making a hostile file into gigabytes of DOCX would fill the disk within the wall
+    # limit, and the DOCX was then read whole: the kernel stops the write at ``max-unzipped``.
+    # The stand-in tries to write 8 MB where its output goes ("$8" is the --outdir), and says how
+    # much it wrote.
+    script = 'mkdir -p "$8"\nhead -c 8000000 /dev/zero > "$8/input.docx"\nstat -c %s "$8/input.docx" > {pids}\nexit 0'
+    sizes = _stand_in(tmp_path, monkeypatch, script)
+    with applied(Limits(max_unzipped=1_000_000)), pytest.raises(LimitExceeded) as refused:
+        office.convert_to_docx(b"{\\rtf1 x}", ".rtf", timeout=60)
+    assert refused.value.key == "max-unzipped"
+    assert int(sizes.read_text(encoding="utf-8")) <= 1_000_001  # stopped by the kernel, not after

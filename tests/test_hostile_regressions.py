@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from bombs import sample_text
 
 from compliance.document import Document
@@ -68,3 +69,42 @@ def test_an_image_pillow_cannot_size_is_one_damaged_image_finding() -> None:
     with pytest.raises(LoadError) as refused:
         image_pages(broken, None)
     assert "damaged" in refused.value.message_en
+
+
+@pytest.mark.parametrize("side", [40, 100])
+def test_an_image_over_the_pixel_limit_is_one_finding_naming_the_limit(
+    side: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found measuring scans: a 1200 dpi A4 scan (139 M pixels) was refused as "damaged", because
+    # Pillow's own guard raises when it opens a file of more than twice its limit. Here with a
+    # limit of 1,000 pixels: 40 × 40 is over it, 100 × 100 over twice it.
+    import io
+
+    from PIL import Image
+
+    from compliance.readers.limits import LimitExceeded, Limits, applied
+    from compliance.readers.ocr.scanned import image_pages
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)  # put back after the test
+    out = io.BytesIO()
+    Image.new("L", (side, side), 255).save(out, format="PNG")
+    with applied(Limits(max_image_pixels=1000)), pytest.raises(LimitExceeded) as refused:
+        image_pages(out.getvalue(), None)
+    assert refused.value.key == "max-image-pixels" and "max-image-pixels = 1000" in refused.value.message_en
+
+
+def test_a_row_of_one_cell_of_thousands_of_digits_is_not_cut_every_way() -> None:
+    # Found by fuzzing HTML: a table row whose figures ran together into one cell of 3,475 digits
+    # (the others blank) was cut into cells every way at every length by the run-together digit
+    # inference: minutes of CPU for one row. A cell holds a figure of at most 30 digits.
+    import time
+
+    text = sample_text()
+    rows = list(re.finditer(r"(?m)^([^\t\n]+)((?:\t\d+){5,})$", text))
+    assert rows, "the sample has tab-separated table rows"
+    row = rows[len(rows) // 2]
+    hostile = text[: row.start(2)] + "\t" + "1" * 3000 + "\t" * (row.group(2).count("\t") - 1) + text[row.end(2) :]
+    started = time.process_time()
+    findings = _checked(hostile)
+    assert time.process_time() - started < 5.0
+    assert not [f for f in findings if f.category == "internal"]

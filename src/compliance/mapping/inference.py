@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 
 from compliance.layout import TableSpec
 from compliance.mapping.normalize import clean_text
+from compliance.mapping.numbers import MAX_DIGITS
 
 # More candidates than this means the digits carry too little information to be worth trying.
 CANDIDATE_LIMIT = 20000
 _RUN = re.compile(r"^[\s\d.+\-]+$")
 _GROUP = re.compile(r"[+\-]{0,2}[\d.]+")
-_CELL = re.compile(r"^[+\-]{0,2}(?:0|[1-9]\d*)(?:\.\d+)?$")
+_CELL = re.compile(rf"^[+\-]{{0,2}}(?:0|[1-9]\d{{0,{MAX_DIGITS - 1}}})(?:\.\d{{1,{MAX_DIGITS}}})?$")
 
 
 def run_groups(text: str) -> list[str] | None:
@@ -41,14 +42,27 @@ def digit_count(text: str) -> int:
     return sum(1 for ch in text if ch.isdigit())
 
 
+def _too_long(body: str, parts: int) -> bool:
+    """More characters than ``parts`` cells can hold: a figure has at most ``MAX_DIGITS`` digits
+    (and a point). Without this bound a cell of thousands of digits was cut every way at every
+    length: minutes for one row (found by fuzzing HTML, December 2026)."""
+    return len(body) > parts * (2 * MAX_DIGITS + 1)
+
+
+def _longest_head(body: str, parts: int) -> int:
+    # A leading zero is a cell of its own: reports never print 02.
+    return 1 if body.startswith("0") else min(len(body) - (parts - 1), 2 * MAX_DIGITS + 1)
+
+
 @functools.lru_cache(maxsize=4096)
 def _cuts(body: str, parts: int) -> tuple[tuple[str, ...], ...]:
     """Every way to cut a run of digits into ``parts`` well-formed cells (memoised: rows repeat)."""
+    if _too_long(body, parts):
+        return ()
     if parts == 1:
         return ((body,),) if _CELL.match(body) else ()
     out: list[tuple[str, ...]] = []
-    # A leading zero is a cell of its own: reports never print 02.
-    longest = 1 if body.startswith("0") else len(body) - (parts - 1)
+    longest = _longest_head(body, parts)
     for size in range(1, longest + 1):
         head = body[:size]
         if head.endswith(".") or not _CELL.match(head) or body[size:].startswith("."):
@@ -60,9 +74,11 @@ def _cuts(body: str, parts: int) -> tuple[tuple[str, ...], ...]:
 @functools.lru_cache(maxsize=4096)
 def _count(body: str, parts: int) -> int:
     """How many ways ``_cuts`` would return, counted without building them."""
+    if _too_long(body, parts):
+        return 0
     if parts == 1:
         return 1 if _CELL.match(body) else 0
-    longest = 1 if body.startswith("0") else len(body) - (parts - 1)
+    longest = _longest_head(body, parts)
     total = 0
     for size in range(1, longest + 1):
         head = body[:size]

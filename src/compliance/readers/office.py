@@ -3,7 +3,8 @@
 LibreOffice (``soffice``) is run directly, never through a shell, in a private temporary folder
 with its own throw-away user profile (so it neither touches nor waits for the user's running
 LibreOffice), without a window, with a time limit (``max-convert-seconds`` of wall time, the same in
-CPU time enforced by the kernel); the whole process group is killed when the limit is reached.
+CPU time enforced by the kernel) and a limit on the size of the files it writes (``max-unzipped``);
+the whole process group is killed when the time limit is reached.
 Without LibreOffice the file becomes one ``input`` finding that says so.
 """
 
@@ -68,6 +69,7 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float | None = None) -> b
             str(source),
         ]
         cpu_seconds = max(CONVERT_CPU_SECONDS, limit)
+        largest = current().max_unzipped  # the DOCX is read under this limit: a larger one is refused
         cpu_before = _children_cpu()
         process = subprocess.Popen(
             command,
@@ -76,7 +78,7 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float | None = None) -> b
             stderr=subprocess.DEVNULL,
             cwd=folder,
             start_new_session=True,  # its own process group, so a timeout kills soffice.bin too
-            preexec_fn=_cpu_limit(cpu_seconds),
+            preexec_fn=_kernel_limits(cpu_seconds, largest + 1),
         )
         try:
             process.wait(timeout=seconds)
@@ -89,6 +91,14 @@ def convert_to_docx(data: bytes, suffix: str, timeout: float | None = None) -> b
             _kill(process)
             raise
         converted = out / "input.docx"
+        # Stopped by the kernel at the file size limit (``RLIMIT_FSIZE``): the DOCX is cut there.
+        if converted.is_file() and converted.stat().st_size > largest:
+            raise LimitExceeded(
+                "max_unzipped",
+                largest,
+                f"LibreOffice 转换 {suffix} 文件得到的 DOCX 过大",
+                f"the DOCX LibreOffice made of the {suffix} file is too large",
+            )
         # Ended by its CPU limit, LibreOffice aborts (exit 134 from soffice), like a crash on a
         # damaged file: the CPU time its processes used tells the two apart.
         if process.returncode != 0 and _children_cpu() - cpu_before >= cpu_seconds - 0.5:
@@ -117,8 +127,10 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _cpu_limit(seconds: int) -> Callable[[], None] | None:
-    """What the child runs before LibreOffice starts: its CPU-time limit (None where there is none).
+def _kernel_limits(seconds: int, file_bytes: int) -> Callable[[], None] | None:
+    """What the child runs before LibreOffice starts: its CPU-time limit, and the size of any file
+    it writes (a hostile file made into a DOCX of gigabytes would fill the disk before the wall
+    limit; ``RLIMIT_FSIZE`` stops the write there). None where there are no such limits.
 
     Made in the parent, so the child only calls into C between fork and exec.
     """
@@ -126,7 +138,14 @@ def _cpu_limit(seconds: int) -> Callable[[], None] | None:
         import resource
     except ImportError:  # not on this platform
         return None
-    return functools.partial(resource.setrlimit, resource.RLIMIT_CPU, (seconds, seconds + 5))
+    cpu = functools.partial(resource.setrlimit, resource.RLIMIT_CPU, (seconds, seconds + 5))
+    size = functools.partial(resource.setrlimit, resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+
+    def apply() -> None:
+        cpu()
+        size()
+
+    return apply
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:

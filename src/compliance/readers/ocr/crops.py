@@ -96,7 +96,9 @@ def without_specks(ink: Any, line_height: int) -> Any:
     import cv2
     import numpy as np
 
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    # A boolean mask is already one byte of 0 or 1 a pixel: viewed as such, not copied.
+    pixels = ink.view(np.uint8) if ink.dtype == np.bool_ else ink.astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(pixels, connectivity=8)
     smallest = max(3, line_height // 8)
     keep = np.zeros(count, dtype=bool)
     keep[1:] = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) >= smallest

@@ -130,16 +130,18 @@ def despeckle(grey: Any) -> Any:
     recogniser read a stray "." after a number.
     """
     import cv2
-    import numpy as np
 
     _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= _SPECK)
-    small = small[small > 0]
-    if small.size == 0:
+    del ink
+    speck = stats[:, cv2.CC_STAT_AREA] <= _SPECK
+    speck[0] = False  # the paper
+    if not speck.any():
         return grey
+    # A table lookup, one byte a pixel: ``np.isin`` sorted a copy of the page's labels with 8-byte
+    # indexes (≈ 20 MB more at the OCR pixel budget).
     cleaned = grey.copy()
-    cleaned[np.isin(labels, small)] = 255
+    cleaned[speck[labels]] = 255
     return cleaned
 
 
@@ -181,7 +183,7 @@ def _continuations(
                 keep[index] = True
                 break
     if pieces:
-        mask |= np.where(keep[labels], 255, 0).astype(mask.dtype)
+        mask[keep[labels]] = 255  # a byte a pixel (``np.where`` made an 8-byte copy of the page first)
     return pieces
 
 

@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 
 from compliance.document import Grid, GridCell, LoadError
 from compliance.model import Loc
-from compliance.readers.limits import out_of_memory
+from compliance.readers.limits import LimitExceeded, current, out_of_memory
 from compliance.readers.ocr.engine import TextBox
+from compliance.readers.ocr.heap import map_large_blocks
 from compliance.readers.ocr.lattice import (
     PageTable,
     TextLine,
@@ -110,6 +111,7 @@ def pdf_pages(data: bytes, indexes: list[int], sha256: str | None, name: str = "
     """OCR the given 0-based pages of a PDF (``name``: the file, for progress lines)."""
     import pypdfium2 as pdfium
 
+    map_large_blocks()  # before the first page is rendered, not only once OCR starts
     document = pdfium.PdfDocument(data)
     try:
         found = []
@@ -138,7 +140,10 @@ def image_pages(data: bytes, sha256: str | None, name: str = "") -> list[PageIte
     """OCR every frame of an image file (``name``: the file, for progress lines)."""
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    # Pillow's own guard refuses at twice its limit when the file is opened (a 1200 dpi A4 scan):
+    # set to ours, and its error is turned into our finding (``_decoded``).
+    Image.MAX_IMAGE_PIXELS = current().max_image_pixels
+    map_large_blocks()  # before the first frame is decoded, not only once OCR starts
     total = _decoded(functools.partial(_frame_count, data))
     found = []
     for number in range(1, total + 1):
@@ -157,12 +162,16 @@ def _decoded(step: Callable[[], _T]) -> _T:
     also TypeError ("Missing dimensions" in a TIFF), KeyError, struct.error, EOFError. Its warnings
     about broken metadata are not printed: the file is read or refused, and says so in a finding.
     """
+    from PIL import Image
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return step()
     except (LoadError, MemoryError):
         raise
+    except Image.DecompressionBombError as exc:  # Pillow's guard, at twice the limit, when it opens the file
+        raise _too_large("") from exc
     except Exception as exc:
         if out_of_memory(exc):  # OpenCV reducing a frame over the worker's memory cap
             raise MemoryError(str(exc)) from exc
@@ -193,11 +202,8 @@ def _frame(data: bytes, index: int) -> tuple[Any, float]:
     """
     with _opened(data) as picture:
         picture.seek(index)
-        if picture.width * picture.height > MAX_IMAGE_PIXELS:
-            raise LoadError(
-                f"图片过大（{picture.width}×{picture.height} 像素），无法识别",
-                f"the image is too large to read ({picture.width}×{picture.height} pixels)",
-            )
+        if picture.width * picture.height > current().max_image_pixels:
+            raise _too_large(f"{picture.width}×{picture.height}")
         dpi = _dpi(picture.info.get("dpi"))
         width = picture.width
         if picture.format == "JPEG":
@@ -207,6 +213,17 @@ def _frame(data: bytes, index: int) -> tuple[Any, float]:
         picture.load()
         # A greyscale frame goes as it is (within_pixels reduces a large one before copying it).
         return within_pixels(picture if picture.mode in ("L", "RGB") else picture.convert("L"), dpi)
+
+
+def _too_large(size: str) -> LimitExceeded:
+    """The finding for an image frame of more pixels than ``max-image-pixels`` (``size``: W×H, if known)."""
+    shown = f"（{size} 像素）" if size else ""
+    return LimitExceeded(
+        "max_image_pixels",
+        current().max_image_pixels,
+        f"图片过大{shown}，无法识别",
+        f"the image is too large to read{f' ({size} pixels)' if size else ''}",
+    )
 
 
 def _dpi(value: object) -> float:

@@ -260,12 +260,28 @@ def _resolve(value: bytes, objects: _Objects, key: str) -> bytes:
     return objects.value(reference.group(1), reference.group(2), key)
 
 
-def check_page_count(data: bytes, limits: Limits) -> None:
-    """Refuse a PDF with more pages than allowed, counted before any page is parsed."""
+def check_page_count(data: bytes, limits: Limits) -> bool:
+    """Refuse a PDF with more pages than allowed, counted by pdfium from its page tree before any
+    page is parsed; False when pdfium refuses the file (``check_document_pages`` then counts them)."""
     count = _pdfium_pages(data)
     if count is None:
-        count = _pdfminer_pages(data, limits.max_pages + 1)
-    if count is not None and count > limits.max_pages:
+        return False
+    _refuse_pages(count, limits)
+    return True
+
+
+def check_document_pages(document: Any, limits: Limits) -> None:
+    """The same for a file only pdfminer opens: the pages of its ``PDFDocument``, the one the reader
+    parsed (a damaged file is rebuilt object by object, so parsing it a second time only to count
+    its pages cost a fifth of its reading), counted no further than one past the limit, before
+    pdfplumber builds any page."""
+    from pdfminer.pdfpage import PDFPage
+
+    _refuse_pages(sum(1 for _ in itertools.islice(PDFPage.create_pages(document), limits.max_pages + 1)), limits)
+
+
+def _refuse_pages(count: int, limits: Limits) -> None:
+    if count > limits.max_pages:
         raise LimitExceeded(
             "max_pages",
             limits.max_pages,
@@ -285,19 +301,6 @@ def _pdfium_pages(data: bytes) -> int | None:
         return len(document)
     finally:
         document.close()
-
-
-def _pdfminer_pages(data: bytes, stop: int) -> int | None:
-    """Pages pdfminer finds, counting no further than ``stop``."""
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-
-    try:
-        document = PDFDocument(PDFParser(io.BytesIO(data)))
-        return sum(1 for _ in itertools.islice(PDFPage.create_pages(document), stop))
-    except Exception:  # damaged: the reader reports it when it opens the file
-        return None
 
 
 def check_page_objects(count: int | None, page: int, limits: Limits) -> None:

@@ -24,6 +24,7 @@ from compliance.readers.grid import clean_inline
 from compliance.readers.limits import current, out_of_memory
 from compliance.readers.pdf.assemble import Line, assemble, drop_running_heads
 from compliance.readers.pdf.limits import (
+    check_document_pages,
     check_ocr_pages,
     check_page_count,
     check_page_objects,
@@ -73,9 +74,11 @@ def read_pdf(data: bytes, name: str = "") -> list[Block]:
     encrypted = b"/Encrypt" in data
     limits = current()
     check_streams(data, limits)  # before any parser inflates one whole
-    check_page_count(data, limits)  # before pdfplumber builds every page
+    counted = check_page_count(data, limits)  # before pdfplumber builds every page
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if not counted:
+                check_document_pages(pdf.doc, limits)
             pages = pdf.pages
             if not pages:
                 raise LoadError(
