@@ -88,6 +88,15 @@ def test_a_predictor_before_another_filter_is_refused() -> None:
     check_streams(_pdf(b"/Filter [/FlateDecode /FlateDecode] /DecodeParms [null <</Predictor 12>>]", raw), Limits())
 
 
+def test_a_filter_chain_longer_than_any_writer_makes_is_one_finding_not_a_recursion_error() -> None:
+    # A fuzzed PDF repeated /FlateDecode thousands of times: one nested decoder per filter ran out of
+    # stack. Real writers apply one or two filters.
+    raw = zlib.compress(b"x" * 100)
+    with pytest.raises(LoadError, match="5000"):
+        check_streams(_pdf(b"/Filter [" + b"/FlateDecode " * 5000 + b"]", raw), Limits())
+    check_streams(_pdf(b"/Filter [/ASCII85Decode /FlateDecode]", base64.a85encode(raw, adobe=True)), Limits())
+
+
 def test_filters_given_by_reference_are_followed_or_refused() -> None:
     bomb = zlib.compress(zlib.compress(b" " * (8 << 20)))
     limits = Limits(max_stream=1 << 20)

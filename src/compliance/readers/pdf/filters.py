@@ -28,6 +28,15 @@ class UnsupportedChain(Exception):
     """A chain whose intermediate data cannot be reproduced here (a predictor before another filter)."""
 
 
+class TooManyFilters(Exception):
+    """A filter chain longer than any PDF writer makes: each stage would nest one decoder in the next."""
+
+
+# PDF writers apply one or two filters (Flate, sometimes over ASCII85); decoders nest one stage per
+# filter, so a chain of thousands would exhaust the stack.
+MAX_FILTERS = 16
+
+
 class _Over(Exception):
     def __init__(self, produced: int) -> None:
         self.produced = produced
@@ -191,6 +200,8 @@ def decoded_size(raw: bytes, chain: list[tuple[str, int | None]], limit: int) ->
     A predictor only reorders bytes (never adds any), so it is ignored on the last stage; on an
     earlier one the next filter would need its output, which is not reproduced here.
     """
+    if len(chain) > MAX_FILTERS:
+        raise TooManyFilters(len(chain))
     decodable = []
     for name, predictor in chain:
         if name in IMAGE_CODECS or name not in DECODERS:

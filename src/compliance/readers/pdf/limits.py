@@ -18,7 +18,7 @@ from typing import Any
 
 from compliance.document import LoadError
 from compliance.readers.limits import LimitExceeded, Limits
-from compliance.readers.pdf.filters import DECODERS, UnsupportedChain, decoded_size
+from compliance.readers.pdf.filters import DECODERS, MAX_FILTERS, TooManyFilters, UnsupportedChain, decoded_size
 from compliance.readers.pdf.images import BILEVEL, CODECS, HEADER_SPAN, declared_pixels
 
 # The dictionary before a ``stream`` keyword is looked for this far back (real ones are far smaller).
@@ -193,6 +193,11 @@ def _decode(raw: bytes, chain: list[tuple[str, int | None]], limit: int, stored:
     try:
         produced = decoded_size(raw, chain, limit)
         return produced if stored is raw or produced > limit else max(produced, decoded_size(stored, chain, limit))
+    except TooManyFilters as exc:
+        raise LoadError(
+            f"PDF 数据流叠加了 {exc} 个过滤器，超过 {MAX_FILTERS} 个，无法核验",
+            f"a PDF stream stacks {exc} filters, more than {MAX_FILTERS}: it cannot be checked",
+        ) from exc
     except UnsupportedChain as exc:
         raise LoadError(
             f"PDF 数据流的过滤器组合无法核验（{exc} 带预测器且后接其他过滤器）",
