@@ -46,6 +46,14 @@ def test_an_interrupted_conversion_kills_libreoffice(tmp_path: Path, monkeypatch
 
 
 def _alive(pid: int) -> bool:
+    """Still running a few seconds on: a killed process takes a moment to go on a loaded machine."""
+    deadline = time.monotonic() + 5
+    while _running(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _running(pid)
+
+
+def _running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
