@@ -11,6 +11,7 @@ sources together, because its start-up is most of its cost.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -267,46 +268,33 @@ def generate(
                 done(p, name, started, str(exc))
     say("pdftohtml")
     for name, (pdf_name, mode) in PDFTOHTML.items():
-        for p in todo(name):
-            started = time.perf_counter()
-            if not p.target(pdf_name).is_file():
-                done(p, name, started, f"no {pdf_name} to convert")
-                continue
-            try:
-                tools.pdftohtml(p.target(pdf_name), p.partial(name), mode)
-                p.complete(name)
-                done(p, name, started)
-            except tools.ToolError as exc:
-                done(p, name, started, str(exc))
+        _derive(todo(name), name, pdf_name, functools.partial(tools.pdftohtml, mode=mode), done)
     say("reading-order text")
     for extractor in tools.READING_ORDER:
         name = f"lo-pdf-a4.{extractor}"
-        for p in todo(name):
-            started = time.perf_counter()
-            if not p.target("lo-pdf-a4").is_file():
-                done(p, name, started, "no lo-pdf-a4 to extract")
-                continue
-            try:
-                tools.reading_order_text(p.target("lo-pdf-a4"), p.partial(name), extractor)
-                p.complete(name)
-                done(p, name, started)
-            except tools.ToolError as exc:
-                done(p, name, started, str(exc))
+        _derive(todo(name), name, "lo-pdf-a4", functools.partial(tools.reading_order_text, extractor=extractor), done)
     say("text browsers")
     for browser in tools.BROWSERS:
         name = f"lo-html.{browser}"
-        for p in todo(name):
-            started = time.perf_counter()
-            if not p.target("lo-html").is_file():
-                done(p, name, started, "no lo-html to dump")
-                continue
-            try:
-                tools.browser_dump(p.target("lo-html"), p.partial(name), browser)
-                p.complete(name)
-                done(p, name, started)
-            except tools.ToolError as exc:
-                done(p, name, started, str(exc))
+        _derive(todo(name), name, "lo-html", functools.partial(tools.browser_dump, browser=browser), done)
     return [results[(p.source.sha256, n)] for p in plans for n in p.wanted if (p.source.sha256, n) in results]
+
+
+def _derive(
+    plans: list[Plan], name: str, made_from: str, convert: Callable[[Path, Path], None], done: Callable[..., None]
+) -> None:
+    """Make rendering ``name`` of each plan from its rendering ``made_from`` with ``convert``."""
+    for p in plans:
+        started = time.perf_counter()
+        if not p.target(made_from).is_file():
+            done(p, name, started, f"no {made_from} to convert")
+            continue
+        try:
+            convert(p.target(made_from), p.partial(name))
+            p.complete(name)
+            done(p, name, started)
+        except tools.ToolError as exc:
+            done(p, name, started, str(exc))
 
 
 def _pdftohtml_suffix(mode: str) -> str:
